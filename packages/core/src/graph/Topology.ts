@@ -1,0 +1,160 @@
+import type { StoreSpec } from '../state/StateStore';
+import type { GraphNode, SinkNode, SourceNode } from './GraphNode';
+import type { GlobalStoreSpec, TopologyBuilder } from './TopologyBuilder';
+import { describeAsMermaid, describeAsText } from './describe';
+
+/** A connected part of the graph: the unit that becomes one task per input partition. */
+export interface SubTopology {
+  readonly id: number;
+  /** Every node, parents before children. */
+  readonly nodes: readonly GraphNode[];
+  readonly sources: readonly SourceNode[];
+  readonly sinks: readonly SinkNode[];
+  readonly stores: readonly StoreSpec[];
+  /** Groups of source topics (names as declared) that must have equal partition counts. */
+  readonly copartitionGroups: readonly (readonly SourceNode[])[];
+}
+
+/** A topic the runtime must create before it starts: repartition topics and changelogs. */
+export interface InternalTopic {
+  /** Without the application id prefix. */
+  readonly name: string;
+  readonly kind: 'repartition' | 'changelog';
+  /** The store behind a changelog. */
+  readonly store?: StoreSpec;
+  /** The sub-topology whose partition count the topic takes. */
+  readonly subTopology: number;
+}
+
+/**
+ * The logical graph, frozen: sub-topologies split at repartition topics (and joined by
+ * shared stores), stores, global stores. `describe()` prints it as Kafka Streams does.
+ */
+export class Topology {
+  readonly subTopologies: readonly SubTopology[];
+  readonly stores: ReadonlyMap<string, StoreSpec>;
+  readonly globalStores: readonly GlobalStoreSpec[];
+
+  /** @internal built by `StreamsBuilder.build()` */
+  constructor(builder: TopologyBuilder) {
+    this.stores = new Map(builder.stores);
+    this.globalStores = [...builder.globalStores];
+    const globalNodes = new Set<GraphNode>(builder.globalStores.flatMap((g) => [g.source, g.processor]));
+    this.subTopologies = splitIntoSubTopologies(
+      builder.nodes.filter((n) => !globalNodes.has(n)),
+      builder.stores,
+      builder.copartitionGroups,
+    );
+  }
+
+  /** Kafka Streams' text description, with a Mermaid rendering beside it. */
+  describe(): TopologyDescription {
+    return {
+      subTopologies: this.subTopologies,
+      globalStores: this.globalStores,
+      toString: () => describeAsText(this),
+      toMermaid: () => describeAsMermaid(this),
+    };
+  }
+
+  /** Every source topic users provide (not internal), as declared. */
+  sourceTopics(): string[] {
+    const topics = new Set<string>();
+    for (const sub of this.subTopologies) for (const s of sub.sources) if (!s.internal) s.topics.forEach((t) => topics.add(t));
+    for (const g of this.globalStores) g.source.topics.forEach((t) => topics.add(t));
+    return [...topics];
+  }
+
+  /** Repartition topics and store changelogs, unprefixed. */
+  internalTopics(): InternalTopic[] {
+    const topics: InternalTopic[] = [];
+    for (const sub of this.subTopologies) {
+      for (const source of sub.sources) {
+        if (source.internal) for (const name of source.topics) topics.push({ name, kind: 'repartition', subTopology: sub.id });
+      }
+      for (const store of sub.stores) {
+        if (store.logging) topics.push({ name: `${store.name}-changelog`, kind: 'changelog', store, subTopology: sub.id });
+      }
+    }
+    return topics;
+  }
+
+  /** The sub-topology that reads `topic` (declared name), if any. */
+  subTopologyOf(topic: string): SubTopology | undefined {
+    return this.subTopologies.find((sub) => sub.sources.some((s) => s.topics.includes(topic)));
+  }
+}
+
+export interface TopologyDescription {
+  readonly subTopologies: readonly SubTopology[];
+  readonly globalStores: readonly GlobalStoreSpec[];
+  /** Kafka Streams' `TopologyDescription` text. */
+  toString(): string;
+  /** A Mermaid `flowchart` of the same graph. */
+  toMermaid(): string;
+}
+
+function splitIntoSubTopologies(
+  nodes: readonly GraphNode[],
+  stores: ReadonlyMap<string, StoreSpec>,
+  copartitionGroups: readonly Set<string>[],
+): SubTopology[] {
+  // Union-find over nodes: edges and shared stores connect; repartition topics do not.
+  const parent = new Map<GraphNode, GraphNode>(nodes.map((n) => [n, n]));
+  const find = (n: GraphNode): GraphNode => {
+    let root = n;
+    while (parent.get(root) !== root) root = parent.get(root)!;
+    parent.set(n, root);
+    return root;
+  };
+  const union = (a: GraphNode, b: GraphNode) => parent.set(find(a), find(b));
+  const storeOwner = new Map<string, GraphNode>();
+  for (const node of nodes) {
+    for (const child of node.children) if (parent.has(child)) union(node, child);
+    if (node.kind === 'processor') {
+      for (const store of node.stores) {
+        const owner = storeOwner.get(store);
+        if (owner) union(owner, node);
+        else storeOwner.set(store, node);
+      }
+    }
+  }
+  // Number groups as Kafka Streams does: by the first node name, in sorted order, of each group.
+  const ids = new Map<GraphNode, number>();
+  for (const node of [...nodes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const root = find(node);
+    if (!ids.has(root)) ids.set(root, ids.size);
+  }
+  const groups: GraphNode[][] = Array.from({ length: ids.size }, () => []);
+  for (const node of nodes) groups[ids.get(find(node))!]!.push(node);
+  return groups.map((group, id) => {
+    const ordered = topologicalOrder(group);
+    const sources = ordered.filter((n): n is SourceNode => n.kind === 'source');
+    const storeNames = new Set(ordered.flatMap((n) => (n.kind === 'processor' ? n.stores : [])));
+    const groupSourceNames = new Set(sources.map((s) => s.name));
+    return {
+      id,
+      nodes: ordered,
+      sources,
+      sinks: ordered.filter((n): n is SinkNode => n.kind === 'sink'),
+      stores: [...storeNames].map((name) => stores.get(name)!).filter(Boolean),
+      copartitionGroups: copartitionGroups
+        .filter((g) => [...g].some((name) => groupSourceNames.has(name)))
+        .map((g) => sources.filter((s) => g.has(s.name))),
+    };
+  });
+}
+
+function topologicalOrder(group: readonly GraphNode[]): GraphNode[] {
+  const members = new Set(group);
+  const ordered: GraphNode[] = [];
+  const seen = new Set<GraphNode>();
+  const visit = (node: GraphNode) => {
+    if (seen.has(node)) return;
+    seen.add(node);
+    for (const p of node.parents) if (members.has(p)) visit(p);
+    ordered.push(node);
+  };
+  group.forEach(visit);
+  return ordered;
+}

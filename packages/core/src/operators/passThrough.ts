@@ -1,0 +1,15 @@
+import type { OperatorFactory } from '../graph/GraphNode';
+import { recordOperator } from './operatorInternals';
+
+/** Forwards every record: the node `merge()` adds over its inputs. */
+export function passThrough(): OperatorFactory {
+  return recordOperator((_context, emit) => emit);
+}
+
+/** Drops records with a `null` key, counted as `null-key`: Kafka Streams' filter before a repartition topic. */
+export function dropNullKeys(): OperatorFactory {
+  return recordOperator((context, emit) => (record) => {
+    if (record.key === null || record.key === undefined) context.recordDropped('null-key', record);
+    else emit(record);
+  });
+}

@@ -1,0 +1,444 @@
+import { merge, Subject, type Observable } from 'rxjs';
+import { DeserializationError, ProcessingError, SerializationError, StreamsError, TaskFailedError } from '../errors';
+import type { AnyRecord, GraphNode, SinkNode, SourceNode } from '../graph/GraphNode';
+import type { SubTopology } from '../graph/Topology';
+import type { Serde } from '../serdes/Serde';
+import { Serdes } from '../serdes/Serdes';
+import type { RestorableStore, StateStore, StoreChangeLogger, StoreSpec } from '../state/StateStore';
+import { CommitTracker, type InFlightRecord, type RecordHold } from './CommitTracker';
+import { deadLetterHeaders, ErrorHandlers, type ErrorContext, type ErrorHandler } from './ErrorHandler';
+import type { InputRecord } from './InputRecord';
+import { consoleLogger, type Logger } from './Logger';
+import type { Cancellable, ProcessorNodeContext, PunctuationType } from './ProcessorNodeContext';
+import { PunctuationQueue } from './PunctuationQueue';
+import type { OutgoingRecord, RecordCollector } from './RecordCollector';
+import { TaskMetrics } from './TaskMetrics';
+
+export interface TaskOptions {
+  applicationId: string;
+  /** Where sinks, changelogs and dead letters go. */
+  collector: RecordCollector;
+  /** Shared by the tasks of one application so commits see every partition. Defaults to a new one. */
+  tracker?: CommitTracker;
+  /** Defaults to warnings and errors on stderr. */
+  logger?: Logger;
+  /** Defaults to {@link ErrorHandlers.logAndFail}. */
+  deserializationErrorHandler?: ErrorHandler;
+  /** Defaults to {@link ErrorHandlers.logAndFail}. */
+  processingErrorHandler?: ErrorHandler;
+  /** For user topics whose key serde was not declared. Defaults to `Serdes.string()`. */
+  defaultKeySerde?: Serde<unknown>;
+  /** For user topics whose value serde was not declared. Defaults to `Serdes.json()`. */
+  defaultValueSerde?: Serde<unknown>;
+  /** Defaults to `Date.now`. */
+  wallClock?: () => number;
+  /** Stores owned outside the task (global tables), readable by its processors. */
+  sharedStores?: ReadonlyMap<string, StateStore>;
+  /** Replaces the changelog writer (by default changelog records go through the collector). */
+  changelogLogger?: (spec: StoreSpec, task: Task) => StoreChangeLogger | undefined;
+  /** Called once when the task fails outside `process()` (an asynchronous stage, a failed send). */
+  onFailure?: (error: Error) => void;
+}
+
+interface SourceRoute {
+  readonly node: SourceNode;
+  readonly subject: Subject<AnyRecord>;
+  readonly keySerde: Serde<unknown>;
+  readonly valueSerde: Serde<unknown>;
+}
+
+const internalSerde = Serdes.json();
+
+/**
+ * Runs one sub-topology for one partition: turns the graph into RxJS pipelines fed by a
+ * `Subject` per source topic, owns the stores and stream time, and reports through the
+ * {@link CommitTracker} which input offsets are complete. Processing is synchronous
+ * except in asynchronous stages, whose records stay open until they finish.
+ */
+export class Task {
+  readonly id: string;
+  readonly metrics = new TaskMetrics();
+  private readonly routes = new Map<string, SourceRoute>();
+  private readonly stores = new Map<string, RestorableStore>();
+  private readonly streamPunctuation = new PunctuationQueue();
+  private readonly wallClockPunctuation = new PunctuationQueue();
+  private readonly scratch = new Map<string, unknown>();
+  private readonly tracker: CommitTracker;
+  private readonly logger: Logger;
+  private readonly collector: RecordCollector;
+  private readonly onDeserializationError: ErrorHandler;
+  private readonly onProcessingError: ErrorHandler;
+  private readonly wallClock: () => number;
+  private streamTimeMs = Number.NEGATIVE_INFINITY;
+  private current: InFlightRecord | undefined;
+  private failure: Error | undefined;
+  private closed = false;
+
+  constructor(
+    readonly subTopology: SubTopology,
+    readonly partition: number,
+    private readonly options: TaskOptions,
+  ) {
+    this.id = `${subTopology.id}_${partition}`;
+    this.tracker = options.tracker ?? new CommitTracker();
+    this.logger = options.logger ?? consoleLogger();
+    this.collector = options.collector;
+    this.onDeserializationError = options.deserializationErrorHandler ?? ErrorHandlers.logAndFail();
+    this.onProcessingError = options.processingErrorHandler ?? ErrorHandlers.logAndFail();
+    this.wallClock = options.wallClock ?? Date.now;
+    for (const spec of subTopology.stores) {
+      const logger = spec.logging ? (options.changelogLogger ?? defaultChangelog)(spec, this) : undefined;
+      this.stores.set(spec.name, spec.create(logger));
+    }
+    this.buildPipelines();
+  }
+
+  get applicationId(): string {
+    return this.options.applicationId;
+  }
+
+  /** The topic name on the broker: internal topics carry the application id. */
+  resolveTopic(name: string, internal: boolean): string {
+    return internal ? `${this.options.applicationId}-${name}` : name;
+  }
+
+  /** Source topics as the broker names them. */
+  inputTopics(): string[] {
+    return [...this.routes.keys()];
+  }
+
+  streamTime(): number {
+    return this.streamTimeMs;
+  }
+
+  /**
+   * Processes one record of one of the task's input partitions, synchronously up to any
+   * asynchronous stage. Throws {@link TaskFailedError} when an error handler chose to fail.
+   */
+  process(input: InputRecord): void {
+    this.throwIfFailed();
+    const route = this.routes.get(input.topic);
+    if (!route) throw new StreamsError(`task ${this.id} does not read topic '${input.topic}' (it reads ${this.inputTopics().join(', ')})`);
+    const hold = this.tracker.begin(input.topic, input.partition, input.offset, input);
+    this.current = hold.record;
+    try {
+      this.metrics.consumed++;
+      let key: unknown;
+      let value: unknown;
+      try {
+        key = route.keySerde.deserialize(input.topic, input.key, input.headers);
+        value = route.valueSerde.deserialize(input.topic, input.value, input.headers);
+      } catch (error) {
+        const detail = `${error instanceof Error ? error.message : String(error)}`;
+        this.handleError(new DeserializationError(detail, input, error), { kind: 'deserialization', topic: input.topic, partition: input.partition, offset: input.offset });
+        return;
+      }
+      let record: AnyRecord = {
+        key,
+        value,
+        timestamp: input.timestamp,
+        headers: input.headers,
+        topic: input.topic,
+        partition: input.partition,
+        offset: input.offset,
+      };
+      const extractor = route.node.timestampExtractor;
+      if (extractor) {
+        let timestamp: number;
+        try {
+          timestamp = extractor(record);
+        } catch (error) {
+          this.reportError(error, record, route.node.name);
+          return;
+        }
+        record = { ...record, timestamp };
+      }
+      if (!(record.timestamp >= 0)) {
+        this.recordDropped('invalid-timestamp', record, route.node.name);
+        return;
+      }
+      if (record.timestamp > this.streamTimeMs) this.streamTimeMs = record.timestamp;
+      route.subject.next(record);
+    } finally {
+      this.current = undefined;
+      hold.release();
+    }
+    this.metrics.processed++;
+    if (this.streamPunctuation.size > 0) this.punctuate(this.streamPunctuation, this.streamTimeMs);
+    this.throwIfFailed();
+  }
+
+  /** Fires wall-clock punctuators that are due at `now`. */
+  punctuateWallClock(now = this.wallClock()): void {
+    this.throwIfFailed();
+    if (this.wallClockPunctuation.size > 0) this.punctuate(this.wallClockPunctuation, now);
+    this.throwIfFailed();
+  }
+
+  /** A store of this task (or a shared global store), for restoration and interactive queries. */
+  getStore<S extends StateStore = StateStore>(name: string): S | undefined {
+    return (this.stores.get(name) ?? this.options.sharedStores?.get(name)) as S | undefined;
+  }
+
+  /** The stores this task owns, with their specs. */
+  ownStores(): { spec: StoreSpec; store: RestorableStore }[] {
+    return this.subTopology.stores.map((spec) => ({ spec, store: this.stores.get(spec.name)! }));
+  }
+
+  /** Applies one changelog record to a store during restoration, without logging it again. */
+  restore(storeName: string, key: Buffer | null, value: Buffer | null, timestamp: number): void {
+    const spec = this.subTopology.stores.find((s) => s.name === storeName);
+    const store = this.stores.get(storeName);
+    if (!spec || !store) throw new StreamsError(`task ${this.id} has no store '${storeName}'`);
+    const changelog = this.changelogTopic(spec);
+    const k = (spec.keySerde ?? internalSerde).deserialize(changelog, key);
+    const v = value === null ? null : (spec.valueSerde ?? internalSerde).deserialize(changelog, value);
+    store.restore(k, v, timestamp);
+  }
+
+  changelogTopic(spec: StoreSpec): string {
+    return this.resolveTopic(`${spec.name}-changelog`, true);
+  }
+
+  /** Resolves when no record of this task's tracker is in flight (asynchronous stages, unacknowledged sends). */
+  whenIdle(): Promise<void> {
+    return this.tracker.whenIdle();
+  }
+
+  get failed(): Error | undefined {
+    return this.failure;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const route of this.routes.values()) route.subject.complete();
+    for (const store of this.stores.values()) store.close();
+  }
+
+  private buildPipelines(): void {
+    const outputs = new Map<GraphNode, Observable<AnyRecord>>();
+    for (const node of this.subTopology.nodes) {
+      let output: Observable<AnyRecord>;
+      if (node.kind === 'source') {
+        const subject = new Subject<AnyRecord>();
+        for (const topic of node.topics) {
+          const internal = node.internal;
+          this.routes.set(this.resolveTopic(topic, internal), {
+            node,
+            subject,
+            keySerde: node.keySerde ?? (internal ? internalSerde : this.options.defaultKeySerde ?? Serdes.string()),
+            valueSerde: node.valueSerde ?? (internal ? internalSerde : this.options.defaultValueSerde ?? internalSerde),
+          });
+        }
+        output = subject;
+      } else {
+        const inputs = node.parents.map((p) => outputs.get(p)!);
+        const input = inputs.length === 1 ? inputs[0]! : merge(...inputs);
+        if (node.kind === 'sink') {
+          input.subscribe({ next: (record) => this.sinkTo(node, record), error: (e) => this.fail(asError(e)) });
+          continue;
+        }
+        output = node.operator(this.contextFor(node.name))(input);
+      }
+      if (node.children.length > 1) {
+        // Several children read this node: multicast it through one subscription.
+        const subject = new Subject<AnyRecord>();
+        output.subscribe({ next: (r) => subject.next(r), error: (e) => this.fail(asError(e)) });
+        output = subject;
+      } else if (node.children.length === 0 && node.kind === 'processor') {
+        output.subscribe({ error: (e) => this.fail(asError(e)) });
+      }
+      outputs.set(node, output);
+    }
+  }
+
+  private contextFor(nodeName: string): ProcessorNodeContext {
+    const task = this;
+    return {
+      nodeName,
+      taskId: this.id,
+      partition: this.partition,
+      applicationId: this.options.applicationId,
+      logger: this.logger,
+      streamTime: () => task.streamTimeMs,
+      currentSystemTimeMs: () => task.wallClock(),
+      getStateStore: <S extends StateStore>(name: string): S => {
+        const store = task.getStore<S>(name);
+        if (!store) {
+          throw new StreamsError(`processor ${nodeName} asked for store '${name}', which is not connected to it; add it to the processor's stores`);
+        }
+        return store;
+      },
+      schedule: (intervalMs: number, type: PunctuationType, punctuator: (timestamp: number) => void): Cancellable =>
+        type === 'stream-time'
+          ? task.streamPunctuation.schedule(task.streamTimeMs, intervalMs, punctuator)
+          : task.wallClockPunctuation.schedule(task.wallClock(), intervalMs, punctuator),
+      reportError: (error, record) => task.reportError(error, record, nodeName),
+      recordDropped: (reason, record) => task.recordDropped(reason, record, nodeName),
+      hold: () => (task.current ? task.tracker.hold(task.current) : undefined),
+      resume: (hold: RecordHold | undefined, work: () => void) => {
+        const previous = task.current;
+        task.current = hold?.record;
+        try {
+          work();
+        } catch (error) {
+          task.fail(asError(error));
+        } finally {
+          task.current = previous;
+        }
+      },
+      shared: <T>(key: string, create: () => T): T => {
+        if (!task.scratch.has(key)) task.scratch.set(key, create());
+        return task.scratch.get(key) as T;
+      },
+    };
+  }
+
+  private sinkTo(node: SinkNode, record: AnyRecord): void {
+    let topic: string;
+    try {
+      topic = typeof node.topic === 'string' ? node.topic : node.topic(record.key, record.value, record);
+      if (!topic || typeof topic !== 'string') throw new TypeError(`the topic extractor returned ${String(topic)}`);
+    } catch (error) {
+      this.reportError(error, record, node.name);
+      return;
+    }
+    topic = this.resolveTopic(topic, node.internal);
+    const keySerde = node.keySerde ?? (node.internal ? internalSerde : this.options.defaultKeySerde ?? Serdes.string());
+    const valueSerde = node.valueSerde ?? (node.internal ? internalSerde : this.options.defaultValueSerde ?? internalSerde);
+    let key: Buffer | null;
+    let value: Buffer | null;
+    try {
+      key = keySerde.serialize(topic, record.key, record.headers);
+      value = valueSerde.serialize(topic, record.value, record.headers);
+    } catch (error) {
+      const detail = `${error instanceof Error ? error.message : String(error)} (declare a serde on the sink)`;
+      this.reportError(new SerializationError(detail, topic, error), record, node.name);
+      return;
+    }
+    let partition: number | undefined;
+    if (node.partitioner) {
+      try {
+        partition = node.partitioner(topic, record.key, record.value, this.collector.partitionsFor(topic));
+      } catch (error) {
+        this.reportError(error, record, node.name);
+        return;
+      }
+    }
+    const headers = node.headers ? { ...record.headers, ...node.headers } : record.headers;
+    this.send({ topic, key, value, timestamp: record.timestamp, headers, partition });
+  }
+
+  /** Hands a serialized record to the collector and keeps the current input record open until it is acknowledged. */
+  send(record: OutgoingRecord): void {
+    let ack: void | PromiseLike<void>;
+    try {
+      ack = this.collector.send(record);
+    } catch (error) {
+      this.fail(new StreamsError(`task ${this.id} could not send to topic '${record.topic}': ${asError(error).message}`, { cause: error }));
+      return;
+    }
+    if (ack && typeof ack.then === 'function') {
+      const hold = this.current ? this.tracker.hold(this.current) : undefined;
+      this.metrics.pendingSends++;
+      ack.then(
+        () => {
+          this.metrics.pendingSends--;
+          hold?.release();
+        },
+        (error: unknown) => {
+          this.metrics.pendingSends--;
+          // The hold is never released: the record's offset must not be committed.
+          this.fail(new StreamsError(`task ${this.id} failed to write to topic '${record.topic}': ${asError(error).message}`, { cause: error, retriable: true }));
+        },
+      );
+    }
+  }
+
+  private reportError(error: unknown, record: AnyRecord, processor: string): void {
+    const origin = { topic: record.topic, partition: record.partition, offset: record.offset };
+    const wrapped = error instanceof ProcessingError || error instanceof DeserializationError ? error : new ProcessingError(processor, origin, error);
+    this.handleError(wrapped, { kind: 'processing', ...origin, processor });
+  }
+
+  private handleError(error: Error, context: ErrorContext): void {
+    const handler = context.kind === 'deserialization' ? this.onDeserializationError : this.onProcessingError;
+    let response;
+    try {
+      response = handler(error, context);
+    } catch (handlerError) {
+      this.fail(new StreamsError(`the ${context.kind} error handler threw: ${asError(handlerError).message}`, { cause: error }));
+      return;
+    }
+    if (response === 'fail') {
+      this.fail(error);
+    } else if (response === 'continue') {
+      this.metrics.skipped(context.kind === 'deserialization' ? 'deserialization-error' : 'processing-error');
+      this.logger.warn(`${error.message} (skipped by the ${context.kind} error handler)`);
+    } else {
+      const input = this.current?.input as InputRecord | undefined;
+      if (!input) {
+        this.fail(new StreamsError(`cannot dead-letter outside of a record: ${error.message}`, { cause: error }));
+        return;
+      }
+      this.metrics.skipped('dead-letter');
+      this.logger.warn(`${error.message} (sent to dead-letter topic '${response.deadLetterTopic}')`);
+      this.send({
+        topic: response.deadLetterTopic,
+        key: input.key,
+        value: input.value,
+        timestamp: input.timestamp,
+        headers: deadLetterHeaders(error, context, input.headers),
+        partition: undefined,
+      });
+    }
+  }
+
+  private recordDropped(reason: string, record: AnyRecord, processor: string): void {
+    this.metrics.skipped(reason);
+    this.logger.debug(`${processor} dropped the record at topic '${record.topic}' partition ${record.partition} offset ${record.offset}: ${reason}`);
+  }
+
+  private punctuate(queue: PunctuationQueue, now: number): void {
+    try {
+      if (queue.mayPunctuate(now)) this.metrics.punctuations++;
+    } catch (error) {
+      this.fail(new StreamsError(`a punctuator of task ${this.id} threw: ${asError(error).message}`, { cause: error }));
+    }
+  }
+
+  private fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = error instanceof TaskFailedError ? error : new TaskFailedError(`task ${this.id} failed: ${error.message}`, { cause: error });
+    // Keep the failing record open for good: nothing at or after it is committed.
+    if (this.current) this.tracker.hold(this.current);
+    this.logger.error(this.failure.message);
+    this.options.onFailure?.(this.failure);
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function defaultChangelog(spec: StoreSpec, task: Task): StoreChangeLogger {
+  const topic = task.changelogTopic(spec);
+  const keySerde = spec.keySerde ?? internalSerde;
+  const valueSerde = spec.valueSerde ?? internalSerde;
+  return {
+    log: (key, value, timestamp) =>
+      task.send({
+        topic,
+        key: keySerde.serialize(topic, key),
+        value: value === null || value === undefined ? null : valueSerde.serialize(topic, value),
+        timestamp,
+        headers: {},
+        partition: task.partition,
+      }),
+  };
+}

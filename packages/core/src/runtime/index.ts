@@ -1,0 +1,12 @@
+// @tributary/core/runtime: what a runtime (KafkaStreams, the embedded engine) needs to run tasks.
+// Not for topology authors; the DSL is in '@tributary/core'.
+export { Task, type TaskOptions } from './Task';
+export { TaskMetrics } from './TaskMetrics';
+export { CommitTracker, type InFlightRecord, type RecordHold } from './CommitTracker';
+export { planPartitions, type PartitionPlan } from './PartitionPlan';
+export type { RecordCollector, OutgoingRecord } from './RecordCollector';
+export type { InputRecord } from './InputRecord';
+export { InMemoryTopics, type StoredRecord } from './InMemoryTopics';
+export { murmur2, defaultPartition } from './murmur2';
+export { PunctuationQueue } from './PunctuationQueue';
+export type { ProcessorNodeContext } from './ProcessorNodeContext';

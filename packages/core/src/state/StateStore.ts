@@ -1,0 +1,46 @@
+import type { Serde } from '../serdes/Serde';
+
+/** What every store has. Stores belong to one task and are written only by its processors. */
+export interface StateStore {
+  readonly name: string;
+  /** Drops all state; the task is closed or its partition revoked. */
+  close(): void;
+}
+
+/**
+ * Receives every write to a logged store, in order, so the Kafka runtime can append it to
+ * the store's changelog topic. `value` is `null` for a delete.
+ */
+export interface StoreChangeLogger {
+  log(key: unknown, value: unknown, timestamp: number): void;
+}
+
+/** A store a restore can write into without logging the write again. */
+export interface RestorableStore extends StateStore {
+  /** Applies one changelog record; `value` null deletes. */
+  restore(key: unknown, value: unknown, timestamp: number): void;
+}
+
+export type StoreKind = 'keyValue' | 'window' | 'session';
+
+/** How a stateful operation wants its store built: `{ store: { type, logging } }`. */
+export interface StoreOptions {
+  /** Defaults to `'inMemory'`, the only kind so far; persistent stores will sit behind the same interface. */
+  type?: 'inMemory';
+  /** Writes go to the `<applicationId>-<storeName>-changelog` topic. Defaults to `true`. */
+  logging?: boolean;
+}
+
+/** Everything the runtime needs to create, log and restore one store for one task. */
+export interface StoreSpec {
+  readonly name: string;
+  readonly kind: StoreKind;
+  readonly logging: boolean;
+  /** Serdes for the changelog; the stores themselves hold objects. */
+  readonly keySerde: Serde<unknown> | undefined;
+  readonly valueSerde: Serde<unknown> | undefined;
+  /** For window and session stores: how long a window is kept (size + grace). */
+  readonly retentionMs?: number;
+  readonly windowSizeMs?: number;
+  create(logger: StoreChangeLogger | undefined): RestorableStore;
+}

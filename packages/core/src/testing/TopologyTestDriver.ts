@@ -1,0 +1,234 @@
+import { StreamsError } from '../errors';
+import type { Topology } from '../graph/Topology';
+import type { Headers } from '../KeyValue';
+import type { Serde } from '../serdes/Serde';
+import { Serdes } from '../serdes/Serdes';
+import { CommitTracker } from '../runtime/CommitTracker';
+import type { ErrorHandler } from '../runtime/ErrorHandler';
+import { InMemoryTopics, type StoredRecord } from '../runtime/InMemoryTopics';
+import { consoleLogger, type Logger } from '../runtime/Logger';
+import { planPartitions } from '../runtime/PartitionPlan';
+import type { OutgoingRecord, RecordCollector } from '../runtime/RecordCollector';
+import { Task } from '../runtime/Task';
+import type { KeyValueStore, ReadOnlyKeyValueStore } from '../state/KeyValueStore';
+import type { StateStore } from '../state/StateStore';
+import { mergedKeyValueStore } from './mergedStores';
+import { TestInputTopic, type TestInputTopicOptions } from './TestInputTopic';
+import { TestOutputTopic, type TestOutputTopicOptions } from './TestOutputTopic';
+
+export interface TopologyTestDriverConfig {
+  /** Prefix of internal topics. Defaults to `'test-app'`. */
+  applicationId?: string;
+  /** The driver's wall clock at start. Defaults to `Date.now()`. */
+  initialWallClockTime?: number;
+  /** Partitions of each user topic, by name. Topics not listed have `defaultPartitions`. */
+  partitions?: Record<string, number>;
+  /** Defaults to `1`, as in Kafka Streams' driver. */
+  defaultPartitions?: number;
+  defaultKeySerde?: Serde<unknown>;
+  defaultValueSerde?: Serde<unknown>;
+  deserializationErrorHandler?: ErrorHandler;
+  processingErrorHandler?: ErrorHandler;
+  /** Defaults to a logger that prints warnings and errors. */
+  logger?: Logger;
+}
+
+interface Pending {
+  readonly task: Task;
+  readonly record: StoredRecord;
+}
+
+/**
+ * Runs a topology without a broker (Kafka Streams' `TopologyTestDriver`), for unit tests.
+ * Processing is synchronous: `pipeInput` returns once the record and everything it caused
+ * (including records through internal repartition topics) has been processed, as if a
+ * commit happened after each input record. Wall-clock time moves only through
+ * {@link advanceWallClockTime}.
+ *
+ * Beyond Kafka Streams: topics may have several partitions (keys placed by Kafka's
+ * murmur2 partitioner, one task per partition), any RxJS `Observable` can feed an input
+ * topic, and an output topic can be read as an `Observable`.
+ *
+ * ## Example
+ * ```ts
+ * import { TopologyTestDriver } from '@tributary/core/testing';
+ *
+ * using driver = new TopologyTestDriver(topology);
+ * const input = driver.createInputTopic<string, number>('amounts');
+ * const output = driver.createOutputTopic<string, number>('totals');
+ * input.pipeInput('alice', 10);
+ * expect(output.readKeyValue()).toEqual(['alice', 10]);
+ * ```
+ */
+export class TopologyTestDriver implements Disposable {
+  readonly topics: InMemoryTopics;
+  private readonly tasks: Task[] = [];
+  private readonly tasksByTopicPartition = new Map<string, Task>();
+  private readonly tracker = new CommitTracker();
+  private readonly queue: Pending[] = [];
+  private readonly applicationId: string;
+  private wallClockMs: number;
+  private draining = false;
+  private asyncFailure: Error | undefined;
+
+  constructor(
+    readonly topology: Topology,
+    private readonly config: TopologyTestDriverConfig = {},
+  ) {
+    this.applicationId = config.applicationId ?? 'test-app';
+    this.wallClockMs = config.initialWallClockTime ?? Date.now();
+    const defaultPartitions = config.defaultPartitions ?? 1;
+    this.topics = new InMemoryTopics(defaultPartitions);
+    const plan = planPartitions(topology, (topic) => config.partitions?.[topic] ?? defaultPartitions);
+    for (const topic of topology.sourceTopics()) this.topics.create(topic, config.partitions?.[topic] ?? defaultPartitions);
+    for (const [topic, partitions] of plan.internalTopics) this.topics.create(`${this.applicationId}-${topic}`, partitions);
+    const collector: RecordCollector = {
+      send: (record) => {
+        this.deliver(record);
+        // Asynchronous stages emit outside pipe(): process what they caused right away.
+        if (!this.draining && !this.asyncFailure) queueMicrotask(() => this.drainQuietly());
+      },
+      partitionsFor: (topic) => this.topics.partitionsFor(topic),
+    };
+    const logger = config.logger ?? consoleLogger();
+    for (const sub of topology.subTopologies) {
+      for (let partition = 0; partition < plan.tasks.get(sub.id)!; partition++) {
+        const task = new Task(sub, partition, {
+          applicationId: this.applicationId,
+          collector,
+          tracker: this.tracker,
+          logger,
+          ...(config.defaultKeySerde ? { defaultKeySerde: config.defaultKeySerde } : {}),
+          ...(config.defaultValueSerde ? { defaultValueSerde: config.defaultValueSerde } : {}),
+          ...(config.deserializationErrorHandler ? { deserializationErrorHandler: config.deserializationErrorHandler } : {}),
+          ...(config.processingErrorHandler ? { processingErrorHandler: config.processingErrorHandler } : {}),
+          wallClock: () => this.wallClockMs,
+          onFailure: (error) => {
+            this.asyncFailure ??= error;
+          },
+        });
+        this.tasks.push(task);
+        for (const topic of task.inputTopics()) this.tasksByTopicPartition.set(`${topic}\u0000${partition}`, task);
+      }
+    }
+  }
+
+  /** A topic to pipe records into; serdes default to those the topology declared for it. */
+  createInputTopic<K = string, V = unknown>(topic: string, options: TestInputTopicOptions<K, V> = {}): TestInputTopic<K, V> {
+    const declared = this.topology.subTopologies.flatMap((s) => s.sources).find((s) => s.topics.includes(topic));
+    const keySerde = (options.keySerde ?? declared?.keySerde ?? this.config.defaultKeySerde ?? Serdes.string()) as Serde<K>;
+    const valueSerde = (options.valueSerde ?? declared?.valueSerde ?? this.config.defaultValueSerde ?? Serdes.json()) as Serde<V>;
+    return new TestInputTopic<K, V>(this, topic, keySerde, valueSerde, options.startTimestamp ?? this.wallClockMs, options.autoAdvance ?? 0);
+  }
+
+  /** A topic to read what the topology wrote; serdes default to those its sink declared. */
+  createOutputTopic<K = string, V = unknown>(topic: string, options: TestOutputTopicOptions<K, V> = {}): TestOutputTopic<K, V> {
+    const declared = this.topology.subTopologies.flatMap((s) => s.sinks).find((s) => s.topic === topic);
+    const keySerde = (options.keySerde ?? declared?.keySerde ?? this.config.defaultKeySerde ?? Serdes.string()) as Serde<K>;
+    const valueSerde = (options.valueSerde ?? declared?.valueSerde ?? this.config.defaultValueSerde ?? Serdes.json()) as Serde<V>;
+    return new TestOutputTopic<K, V>(this.topics, topic, keySerde, valueSerde);
+  }
+
+  /** @internal used by TestInputTopic: writes a serialized record and processes everything it causes. */
+  pipe(topic: string, key: Buffer | null, value: Buffer | null, timestamp: number, headers: Headers = {}): void {
+    this.throwIfFailed();
+    if (!this.topics.has(topic)) {
+      throw new StreamsError(`topic '${topic}' is not read by this topology (it reads ${this.topology.sourceTopics().join(', ') || 'nothing'})`);
+    }
+    this.deliver({ topic, key, value, timestamp, headers, partition: undefined });
+    this.drain();
+  }
+
+  /** Moves the wall clock forward and fires the wall-clock punctuators that are due. */
+  advanceWallClockTime(ms: number): void {
+    if (!(ms >= 0)) throw new RangeError(`advanceWallClockTime: ms must be >= 0, got ${ms}`);
+    this.throwIfFailed();
+    this.wallClockMs += ms;
+    for (const task of this.tasks) task.punctuateWallClock(this.wallClockMs);
+    this.drain();
+  }
+
+  /** The driver's wall clock. */
+  get wallClockTime(): number {
+    return this.wallClockMs;
+  }
+
+  /** A key-value store by name, read across all partitions' tasks. */
+  getKeyValueStore<K = unknown, V = unknown>(name: string): ReadOnlyKeyValueStore<K, V> & Pick<KeyValueStore<K, V>, 'getWithTimestamp'> {
+    return mergedKeyValueStore<K, V>(this.storesNamed<KeyValueStore<K, V>>(name, 'keyValue'));
+  }
+
+  /** Every task's instance of store `name`. */
+  storesNamed<S extends StateStore>(name: string, kind?: string): S[] {
+    const spec = this.topology.stores.get(name);
+    if (!spec) throw new StreamsError(`no store named '${name}' (stores: ${[...this.topology.stores.keys()].join(', ') || 'none'})`);
+    if (kind && spec.kind !== kind) throw new StreamsError(`store '${name}' is a ${spec.kind} store, not a ${kind} store`);
+    return this.tasks.map((t) => t.getStore<S>(name)).filter((s): s is S => s !== undefined);
+  }
+
+  /** Resolves when no record is inside an asynchronous stage; rejects with a failure that happened there. */
+  async whenIdle(): Promise<void> {
+    await this.tracker.whenIdle();
+    this.drain();
+    this.throwIfFailed();
+  }
+
+  /** Counters summed over the tasks: consumed, processed, dropped records by reason. */
+  metrics(): { consumed: number; processed: number; droppedRecords: number; droppedByReason: Record<string, number> } {
+    const droppedByReason: Record<string, number> = {};
+    let consumed = 0;
+    let processed = 0;
+    let droppedRecords = 0;
+    for (const task of this.tasks) {
+      consumed += task.metrics.consumed;
+      processed += task.metrics.processed;
+      droppedRecords += task.metrics.droppedRecords;
+      for (const [reason, n] of task.metrics.droppedByReason) droppedByReason[reason] = (droppedByReason[reason] ?? 0) + n;
+    }
+    return { consumed, processed, droppedRecords, droppedByReason };
+  }
+
+  /** The committable offsets the driver's tracker reports (after every record in synchronous topologies). */
+  committedOffsets(): Map<string, Map<number, number>> {
+    return this.tracker.committable();
+  }
+
+  close(): void {
+    for (const task of this.tasks) task.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  private deliver(record: OutgoingRecord): void {
+    const stored = this.topics.append(record.topic, record);
+    const task = this.tasksByTopicPartition.get(`${stored.topic}\u0000${stored.partition}`);
+    if (task) this.queue.push({ task, record: stored });
+  }
+
+  private drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const { task, record } = this.queue.shift()!;
+        task.process(record);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private drainQuietly(): void {
+    try {
+      this.drain();
+    } catch (error) {
+      this.asyncFailure ??= error instanceof Error ? error : new Error(String(error));
+    }
+  }
+
+  private throwIfFailed(): void {
+    if (this.asyncFailure) throw this.asyncFailure;
+  }
+}

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The test command (`npm test`): dependencies, typecheck, unit tests, then integration
+# tests against a real Apache Kafka broker. Runs every stage even if an earlier one
+# failed (typecheck and unit tests are independent), prints a summary, and exits
+# non-zero if anything failed. Works unattended (CI=true, no stdin).
+#
+# Broker: if KAFKA_BROKERS is set, that cluster is used as is. Otherwise a broker
+# started earlier with `pnpm kafka:start` is reused (and left running); else one is
+# started with tools/kafka/start.sh (9092, or the next free ports) and stopped on exit.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+exec </dev/null
+
+START=$SECONDS
+declare -a SUMMARY=()
+FAILED=0
+
+section() { printf '\n==================== %s ====================\n' "$*"; }
+record() { # record <stage> <exit status> <seconds>
+  local result=passed
+  if [[ "$2" -ne 0 ]]; then result="FAILED (exit $2)"; FAILED=1; fi
+  SUMMARY+=("$(printf '%-22s %-16s %4ss' "$1" "$result" "$3")")
+}
+run_stage() { # run_stage <name> <command...>
+  local name="$1" t=$SECONDS status=0
+  shift
+  section "$name"
+  "$@" || status=$?
+  record "$name" "$status" $((SECONDS - t))
+}
+summary() {
+  section "summary"
+  printf '%s\n' "${SUMMARY[@]}"
+  if ((FAILED)); then echo "Tests FAILED ($((SECONDS - START))s)."; else echo "All tests passed ($((SECONDS - START))s)."; fi
+}
+
+# --- dependencies (nothing else can run without them) ------------------------------
+section "dependencies"
+# shellcheck source=scripts/ensure-deps.sh
+source scripts/ensure-deps.sh
+if ! ensure_deps; then
+  record "dependencies" 1 $((SECONDS - START))
+  summary
+  exit 1
+fi
+
+run_stage "typecheck" pnpm typecheck
+run_stage "unit tests" pnpm test:unit
+
+# --- broker ------------------------------------------------------------------------
+STARTED_BROKER=0
+stop_broker() {
+  ((STARTED_BROKER)) || return 0
+  STARTED_BROKER=0
+  section "stopping Kafka"
+  if ((FAILED)); then
+    # Keep the broker logs of a failed run for inspection; the next start wipes them.
+    bash tools/kafka/stop.sh --keep || true
+    echo "Broker logs: tools/kafka/run/node-*/server.log"
+  else
+    bash tools/kafka/stop.sh || true
+  fi
+}
+# The broker must go away whatever happens: normal exit, failure, Ctrl-C or a CI timeout.
+trap stop_broker EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+section "Kafka broker"
+broker_ok=1
+t=$SECONDS
+if [[ -n "${KAFKA_BROKERS:-}" ]]; then
+  echo "Using KAFKA_BROKERS=$KAFKA_BROKERS (not started or stopped by this script)."
+elif bash tools/kafka/status.sh >/dev/null 2>&1; then
+  KAFKA_BROKERS="$(cat tools/kafka/run/brokers)"
+  echo "Reusing the broker started by 'pnpm kafka:start' at $KAFKA_BROKERS (left running)."
+else
+  STARTED_BROKER=1
+  if bash tools/kafka/start.sh --port auto; then
+    KAFKA_BROKERS="$(cat tools/kafka/run/brokers)"
+  else
+    broker_ok=0
+    record "Kafka broker" 1 $((SECONDS - t))
+  fi
+fi
+export KAFKA_BROKERS
+
+if ((broker_ok)); then
+  run_stage "integration tests" pnpm test:integration
+else
+  echo "Skipping integration tests: no broker."
+fi
+
+stop_broker
+summary
+exit "$FAILED"

@@ -1,0 +1,228 @@
+# Shared helpers for the local Kafka harness scripts (sourced, not run).
+#
+# Layout (everything under run/ is git-ignored runtime data):
+#   tools/kafka/lib/                 jars fetched from Maven Central (see pom.xml)
+#   tools/kafka/run/cluster.env      NODES, BASE_PORT, CLUSTER_ID, BOOTSTRAP of the running cluster
+#   tools/kafka/run/brokers          bootstrap servers, one line, comma-separated
+#   tools/kafka/run/node-<id>/       server.properties, data/, server.log, stdout.log, pid
+#
+# Ports for a cluster of N nodes starting at BASE_PORT (default 9092):
+#   node i listens for clients on   BASE_PORT + i - 1        (9092, 9093, 9094 for N=3)
+#   and for the controller quorum on BASE_PORT + N + i - 1    (9093 for N=1; 9095..9097 for N=3)
+
+KAFKA_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+LIB_DIR="$KAFKA_DIR/lib"
+RUN_DIR="$KAFKA_DIR/run"
+CONFIG_DIR="$KAFKA_DIR/config"
+CLUSTER_ENV="$RUN_DIR/cluster.env"
+BROKERS_FILE="$RUN_DIR/brokers"
+HOST=127.0.0.1
+
+# Small heap by default: tests run on small machines, often three nodes at once.
+KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xmx512m -Xms128m}"
+
+log() { printf '[kafka] %s\n' "$*"; }
+warn() { printf '[kafka] %s\n' "$*" >&2; }
+die() { printf '[kafka] ERROR: %s\n' "$*" >&2; exit 1; }
+
+node_dir() { printf '%s/node-%s' "$RUN_DIR" "$1"; }
+broker_port() { echo $((BASE_PORT + $1 - 1)); }
+controller_port() { echo $((BASE_PORT + NODES + $1 - 1)); }
+
+# --- prerequisites -----------------------------------------------------------
+
+require_java() {
+  if ! command -v java >/dev/null 2>&1; then
+    cat >&2 <<'EOF'
+[kafka] ERROR: `java` was not found on PATH. The local Kafka broker needs Java 17 (11+ works).
+  Debian/Ubuntu:  sudo apt-get install -y openjdk-17-jre-headless
+  macOS:          brew install openjdk@17
+  Or use Docker instead:  docker compose up -d   (see tools/kafka/README.md)
+EOF
+    exit 1
+  fi
+  local major
+  major="$(java -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -n1)"
+  if [[ -n "$major" && "$major" -lt 11 ]]; then
+    die "Java $major found; Kafka 3.9 needs Java 11 or newer (17 recommended)."
+  fi
+}
+
+require_mvn() {
+  if ! command -v mvn >/dev/null 2>&1; then
+    cat >&2 <<'EOF'
+[kafka] ERROR: `mvn` (Apache Maven) was not found on PATH. It is needed once, to fetch the
+  Kafka jars from Maven Central into tools/kafka/lib.
+  Debian/Ubuntu:  sudo apt-get install -y maven
+  macOS:          brew install maven
+EOF
+    exit 1
+  fi
+}
+
+# --- jars ----------------------------------------------------------------------
+
+pom_hash() {
+  if command -v sha256sum >/dev/null 2>&1; then
+    sha256sum "$KAFKA_DIR/pom.xml" | cut -d' ' -f1
+  else
+    shasum -a 256 "$KAFKA_DIR/pom.xml" | cut -d' ' -f1
+  fi
+}
+
+# Fetch the jars only when lib/ is missing or was fetched for another pom.xml.
+# The stamp is written last, so an interrupted fetch is retried next time.
+ensure_jars() {
+  local stamp="$LIB_DIR/.pom-sha256" want
+  want="$(pom_hash)"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    return 0
+  fi
+  # Replacing jars under a running JVM breaks it: refuse while a node of ours is up.
+  local dir
+  for dir in "$RUN_DIR"/node-*; do
+    if [[ -d "$dir" ]] && node_pid "${dir##*/node-}" >/dev/null; then
+      die "tools/kafka/lib must be re-fetched (pom.xml changed) but Kafka is running; run tools/kafka/stop.sh first."
+    fi
+  done
+  require_mvn
+  log "Fetching Apache Kafka jars from Maven Central into tools/kafka/lib (first run only, ~56 MB)..."
+  local started=$SECONDS
+  # Straight into lib/ (git-ignored); the stamp written last marks it complete.
+  rm -rf "$LIB_DIR"
+  # Maven's own output goes to a file and is shown only if the fetch fails.
+  if ! (cd "$KAFKA_DIR" && mvn -B -Dstyle.color=never dependency:copy-dependencies \
+        -DincludeScope=runtime -DoutputDirectory="$LIB_DIR" </dev/null >"$KAFKA_DIR/mvn.log" 2>&1); then
+    tail -n 40 "$KAFKA_DIR/mvn.log" >&2
+    die "mvn could not fetch the Kafka jars (full output in tools/kafka/mvn.log). Is Maven Central reachable? Proxy settings go in ~/.m2/settings.xml."
+  fi
+  rm -f "$KAFKA_DIR/mvn.log"
+  echo "$want" >"$LIB_DIR/.pom-sha256"
+  log "Jars ready in $((SECONDS - started))s."
+}
+
+# Run one of Kafka's command-line tools (a main class) with the harness classpath.
+# Short-lived JVM: C1 only and a serial GC start noticeably faster on small machines.
+kafka_tool() {
+  java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+    -Dlog4j.configuration="file:$CONFIG_DIR/tools-log4j.properties" \
+    -cp "$LIB_DIR/*" "$@"
+}
+
+# --- processes and ports ---------------------------------------------------------
+
+# True when something accepts TCP connections on 127.0.0.1:$1 (bash's /dev/tcp; portable).
+port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
+
+# The pid of node $1 if that node is running, else nothing (and status 1).
+# Checks the command line too, so a recycled pid never gets mistaken for (or killed as) a broker.
+node_pid() {
+  local pidfile pid
+  pidfile="$(node_dir "$1")/pid"
+  [[ -f "$pidfile" ]] || return 1
+  pid="$(cat "$pidfile")"
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
+  ps -p "$pid" -o args= 2>/dev/null | grep -q "node-$1/server.properties" || return 1
+  echo "$pid"
+}
+
+load_cluster_env() {
+  [[ -f "$CLUSTER_ENV" ]] || return 1
+  # shellcheck disable=SC1090
+  source "$CLUSTER_ENV"
+}
+
+# Launch node $1 in the background from its existing server.properties and data dir.
+# setsid detaches it from the caller's terminal/process group, so Ctrl-C in a shell that
+# ran start.sh earlier does not take the broker down; stop.sh/kill.sh stop it by pid.
+launch_node() {
+  local id="$1" dir
+  dir="$(node_dir "$id")"
+  local detach=()
+  command -v setsid >/dev/null 2>&1 && detach=(setsid)
+  # The inner bash writes its own pid and then execs java, so the pid file holds java's pid.
+  # shellcheck disable=SC2086
+  "${detach[@]}" bash -c 'echo $$ >"$0"; exec "$@"' "$dir/pid" \
+    java $KAFKA_HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+      -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent \
+      -Djava.awt.headless=true \
+      -Dkafka.logs.dir="$dir" \
+      -Dlog4j.configuration="file:$CONFIG_DIR/log4j.properties" \
+      -cp "$LIB_DIR/*" kafka.Kafka "$dir/server.properties" \
+      </dev/null >"$dir/stdout.log" 2>&1 &
+  # Wait (briefly) for the pid file so callers can rely on it.
+  local i
+  for i in $(seq 1 50); do
+    [[ -s "$dir/pid" ]] && return 0
+    sleep 0.1
+  done
+  die "node $id did not start (no pid file in $dir)."
+}
+
+show_log_tail() {
+  local dir
+  dir="$(node_dir "$1")"
+  warn "---- last lines of $dir/server.log ----"
+  tail -n 30 "$dir/server.log" 2>/dev/null >&2 || true
+  if [[ -s "$dir/stdout.log" ]]; then
+    warn "---- $dir/stdout.log ----"
+    tail -n 30 "$dir/stdout.log" >&2 || true
+  fi
+}
+
+# How many brokers the cluster reports in its metadata, asked through $1 (bootstrap list).
+# Uses Kafka's own kafka-broker-api-versions tool: it sends a Metadata request and then
+# ApiVersions to every broker listed, so a count of N means all N brokers serve requests.
+metadata_broker_count() {
+  kafka_tool kafka.admin.BrokerApiVersionsCommand --bootstrap-server "$1" 2>/dev/null |
+    grep -cE '^[^ ]+ \(id: [0-9]+ rack: .*\) -> \(' || true
+}
+
+# Wait until nodes "$@" are up: each process alive, its port open, and the cluster
+# metadata (asked through those nodes) listing $WAIT_FOR_BROKERS brokers.
+# Fails fast, with the log tail, if a process exits.
+wait_until_ready() {
+  local timeout="$1"; shift
+  local deadline=$((SECONDS + timeout)) id all_open bootstrap count
+  bootstrap="$(for id in "$@"; do printf '%s:%s,' "$HOST" "$(broker_port "$id")"; done)"
+  bootstrap="${bootstrap%,}"
+  while ((SECONDS < deadline)); do
+    all_open=1
+    for id in "$@"; do
+      if ! node_pid "$id" >/dev/null; then
+        warn "node $id exited during startup."
+        show_log_tail "$id"
+        return 1
+      fi
+      port_open "$(broker_port "$id")" || all_open=0
+    done
+    if ((all_open)); then
+      count="$(metadata_broker_count "$bootstrap")"
+      if [[ "$count" -ge "$WAIT_FOR_BROKERS" ]]; then
+        return 0
+      fi
+    fi
+    sleep 0.5
+  done
+  warn "timed out after ${timeout}s waiting for node(s) $* to serve requests."
+  for id in "$@"; do show_log_tail "$id"; done
+  return 1
+}
+
+# Stop node $1: SIGTERM (controlled shutdown), SIGKILL after $2 seconds. $3=KILL skips straight to SIGKILL.
+stop_node() {
+  local id="$1" timeout="${2:-30}" signal="${3:-TERM}" pid deadline
+  pid="$(node_pid "$id")" || { rm -f "$(node_dir "$id")/pid"; return 0; }
+  kill -"$signal" "$pid" 2>/dev/null || true
+  deadline=$((SECONDS + timeout))
+  # node_pid (not kill -0) so that an unreaped zombie counts as stopped.
+  while node_pid "$id" >/dev/null; do
+    if ((SECONDS >= deadline)); then
+      warn "node $id (pid $pid) did not exit within ${timeout}s; sending SIGKILL."
+      kill -KILL "$pid" 2>/dev/null || true
+      deadline=$((SECONDS + 10))
+    fi
+    sleep 0.2
+  done
+  rm -f "$(node_dir "$id")/pid"
+}
