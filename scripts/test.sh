@@ -31,6 +31,18 @@ run_stage() { # run_stage <name> <command...>
 summary() {
   section "summary"
   printf '%s\n' "${SUMMARY[@]}"
+  # One closing line with the totals of every vitest run, in the plain 'N passed, N failed' form.
+  node -e '
+    const fs = require("fs");
+    let passed = 0, failed = 0, skipped = 0;
+    for (const f of [".tributary/unit-results.json", ".tributary/integration-results.json"]) {
+      if (!fs.existsSync(f)) continue;
+      const r = JSON.parse(fs.readFileSync(f, "utf8"));
+      passed += r.numPassedTests; failed += r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
+      skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+    }
+    console.log(`tests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
+  ' || true
   if ((FAILED)); then echo "Tests FAILED ($((SECONDS - START))s)."; else echo "All tests passed ($((SECONDS - START))s)."; fi
 }
 
@@ -45,7 +57,9 @@ if ! ensure_deps; then
 fi
 
 run_stage "typecheck" pnpm typecheck
-run_stage "unit tests" pnpm test:unit
+mkdir -p .tributary
+rm -f .tributary/unit-results.json .tributary/integration-results.json
+run_stage "unit tests" pnpm test:unit --reporter=default --reporter=json --outputFile.json=.tributary/unit-results.json
 
 # --- broker ------------------------------------------------------------------------
 STARTED_BROKER=0
@@ -86,7 +100,7 @@ fi
 export KAFKA_BROKERS
 
 if ((broker_ok)); then
-  run_stage "integration tests" pnpm test:integration
+  run_stage "integration tests" pnpm test:integration --reporter=default --reporter=json --outputFile.json=.tributary/integration-results.json
 else
   echo "Skipping integration tests: no broker."
 fi

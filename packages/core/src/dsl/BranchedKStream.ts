@@ -39,8 +39,10 @@ export class BranchedKStream<K, V> {
   branch(predicate: (key: K, value: V) => boolean, options: BranchOptions<K, V> = {}): this {
     this.checkOpen('branch');
     checkFunction(predicate, 'branch', 'predicate');
+    const index = this.predicates.length;
+    // Add the node first: a rejected branch (duplicate name) must leave no predicate behind.
+    this.addBranch(index, options.name ?? String(index + 1), options);
     this.predicates.push(predicate as (key: unknown, value: unknown) => boolean);
-    this.addBranch(this.predicates.length - 1, options.name ?? String(this.predicates.length), options);
     return this;
   }
 
@@ -64,6 +66,8 @@ export class BranchedKStream<K, V> {
     const { builder, keySerde, valueSerde } = this.parent.state;
     const name = `${this.prefix}${suffix}`;
     if (this.branches[name]) throw new TopologyError(`split(): a branch named '${name}' already exists`);
+    // Kafka Streams burns an index per branch (newProcessorName), so later generated names match its own.
+    builder.newName(name);
     const node = builder.addProcessor(this.splitter, name, splitBranch(this.splitter.name, index));
     let branch = new KStream<K, V>({ builder, node, keySerde, valueSerde }, this.parent.keyChanged);
     if (options.withChain) {

@@ -6,6 +6,12 @@ import { KTable } from './KTable';
 import type { GroupedOptions, MaterializedOptions } from './options';
 import { addRepartition } from './repartitionInternals';
 import { checkFunction } from './validate';
+import { TopologyError } from '../errors';
+import { SessionWindows } from '../windows/SessionWindows';
+import { SlidingWindows } from '../windows/SlidingWindows';
+import { TimeWindows } from '../windows/TimeWindows';
+import { SessionWindowedKStream } from './SessionWindowedKStream';
+import { TimeWindowedKStream } from './TimeWindowedKStream';
 
 /**
  * A stream grouped by key, ready for an aggregation (Kafka Streams' `KGroupedStream`).
@@ -39,6 +45,19 @@ export class KGroupedStream<K, V> {
     checkFunction(initializer, 'aggregate', 'initializer');
     checkFunction(aggregator, 'aggregate', 'aggregator');
     return this.doAggregate('KSTREAM-AGGREGATE-', initializer, aggregator as never, options);
+  }
+
+  /**
+   * Cuts the groups into windows for a windowed aggregation: `TimeWindows` (tumbling or
+   * hopping) and `SlidingWindows` give a {@link TimeWindowedKStream}, `SessionWindows` a
+   * {@link SessionWindowedKStream}. Results are keyed by `{ key, window: { start, end } }`.
+   */
+  windowedBy(windows: TimeWindows | SlidingWindows): TimeWindowedKStream<K, V>;
+  windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
+  windowedBy(windows: TimeWindows | SlidingWindows | SessionWindows): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
+    if (windows instanceof SessionWindows) return new SessionWindowedKStream<K, V>(this, windows);
+    if (windows instanceof TimeWindows || windows instanceof SlidingWindows) return new TimeWindowedKStream<K, V>(this, windows);
+    throw new TopologyError('windowedBy takes TimeWindows, SlidingWindows or SessionWindows (e.g. TimeWindows.ofSizeWithNoGrace(\'5m\'))');
   }
 
   /** @internal the key serde of the grouped records */

@@ -67,14 +67,16 @@ export class KGroupedTable<K, V> {
     const keySerde = (options.keySerde ?? this.state.keySerde) as Serde<unknown> | undefined;
     const valueSerde = options.valueSerde as Serde<unknown> | undefined;
     const topic = `${this.repartitionName ?? storeName}-repartition`;
+    // Kafka Streams' NamedInternal.suffixWithOrElseGet: a named operation names its sink and source after itself, still burning the indexes.
     const sinkName = builder.newName('KSTREAM-SINK-');
     const sourceName = builder.newName('KSTREAM-SOURCE-');
+    const [sink, source] = options.name ? [`${options.name}-sink`, `${options.name}-source`] : [sinkName, sourceName];
     const processorName = options.name ?? builder.newName(prefix);
     const changes = changeSerde(this.state.valueSerde) as Serde<unknown>;
-    builder.addSink(this.state.node, { name: sinkName, topic, internal: true, keySerde: this.state.keySerde, valueSerde: changes });
-    const source = builder.addSource({ name: sourceName, topics: [topic], internal: true, keySerde: this.state.keySerde, valueSerde: changes });
+    builder.addSink(this.state.node, { name: sink, topic, internal: true, keySerde: this.state.keySerde, valueSerde: changes });
+    const sourceNode = builder.addSource({ name: source, topics: [topic], internal: true, keySerde: this.state.keySerde, valueSerde: changes });
     builder.addStore(keyValueStoreSpec(storeName, { keySerde, valueSerde, logging: options.store?.logging ?? true }));
-    const node = builder.addProcessor(source, processorName, aggregateTable(storeName, initializer, adder, subtractor), [storeName]);
+    const node = builder.addProcessor(sourceNode, processorName, aggregateTable(storeName, initializer, adder, subtractor), [storeName]);
     return new KTable<K, A>({ builder, node, keySerde, valueSerde }, storeName);
   }
 }

@@ -15,12 +15,15 @@ import { materializeTable } from '../operators/tableSource';
 import type { Serde } from '../serdes/Serde';
 import type { StoreSpec } from '../state/StateStore';
 import { keyValueStoreSpec } from '../state/Stores';
+import { JoinWindows } from '../windows/JoinWindows';
 import { BranchedKStream } from './BranchedKStream';
 import type { HandleState } from './HandleState';
 import { KGroupedStream } from './KGroupedStream';
 import { KTable } from './KTable';
-import type { GroupedOptions, MaterializedOptions, NamedOptions, ProducedOptions } from './options';
+import { GlobalKTable } from './GlobalKTable';
+import type { GroupedOptions, JoinedOptions, MaterializedOptions, NamedOptions, ProducedOptions, RepartitionedOptions, StreamJoinedOptions } from './options';
 import { addRepartition } from './repartitionInternals';
+import { joinStreamGlobalTable, joinStreams, joinStreamTable, type StreamJoinKind } from './streamJoins';
 import { checkFunction } from './validate';
 
 /**
@@ -142,14 +145,107 @@ export class KStream<K, V> {
   /** Reads the stream as a changelog: the latest value per key wins, `null` deletes. */
   toTable(options: MaterializedOptions<K, V> = {}): KTable<K, V> {
     const { builder } = this.state;
+    // As Kafka Streams: the processor is named before the store, and the repartition topic after the processor.
+    const name = options.name ?? builder.newName('KSTREAM-TOTABLE-');
     const storeName = options.name ?? builder.newStoreName('KSTREAM-TOTABLE-');
     const keySerde = (options.keySerde ?? this.state.keySerde) as Serde<unknown> | undefined;
     const valueSerde = (options.valueSerde ?? this.state.valueSerde) as Serde<unknown> | undefined;
     builder.addStore(keyValueStoreSpec(storeName, { keySerde, valueSerde, logging: options.store?.logging ?? true }));
-    const name = options.name ?? builder.newName('KSTREAM-TOTABLE-');
-    const input = this.keyChanged ? this.repartitionNode(storeName, keySerde, valueSerde) : this.state.node;
+    const input = this.keyChanged ? this.repartitionNode(name, keySerde, valueSerde) : this.state.node;
     const node = builder.addProcessor(input, name, materializeTable(storeName), [storeName]);
     return new KTable<K, V>({ builder, node, keySerde, valueSerde }, storeName);
+  }
+
+  /**
+   * Joins this stream with another stream, a table or a global table, record by record.
+   *
+   * - With a `KStream` and {@link JoinWindows} (a windowed join, Kafka Streams'
+   *   stream-stream join): emits `joiner(value, otherValue, key)` for every pair of records
+   *   with the same key whose timestamps lie within the windows, timestamped with the
+   *   larger of the two. Stateful: each side is buffered in a window store for the window
+   *   size plus grace.
+   * - With a `KTable`: each record looks up the table's current value for its key and
+   *   emits `joiner(value, tableValue, key)` when there is one; table updates emit nothing.
+   * - With a `GlobalKTable` and a `keySelector`: each record looks up
+   *   `keySelector(key, value)` in the global table.
+   *
+   * Records with a `null` key or value are dropped. If this stream's key may have changed
+   * (`map`, `selectKey`, ...), it goes through a repartition topic first; stream and table
+   * inputs must be co-partitioned (same partition count), which is checked at start.
+   *
+   * ## Example
+   * ```ts
+   * import { JoinWindows } from '@tributary/core';
+   *
+   * const paid = orders.join(payments, (order, payment) => ({ ...order, paidAt: payment.at }), JoinWindows.ofTimeDifferenceWithNoGrace('10m'));
+   * const enriched = clicks.join(customers, (click, customer) => ({ ...click, segment: customer.segment }));
+   * const priced = orders.join(products, (_id, order) => order.sku, (order, product) => ({ ...order, price: product.price }));
+   * ```
+   */
+  join<VO, VR>(other: KStream<K, VO>, joiner: (value: V, otherValue: VO, key: K) => VR, windows: JoinWindows, options?: StreamJoinedOptions<K, V, VO>): KStream<K, VR>;
+  join<VO, VR>(table: KTable<K, VO>, joiner: (value: V, tableValue: VO, key: K) => VR, options?: JoinedOptions<K, V>): KStream<K, VR>;
+  join<KG, VG, VR>(
+    globalTable: GlobalKTable<KG, VG>,
+    keySelector: (key: K, value: V) => KG | null | undefined,
+    joiner: (value: V, tableValue: VG, key: K) => VR,
+    options?: NamedOptions,
+  ): KStream<K, VR>;
+  // The overloads above carry the types; the implementation dispatches on the kind of `other`.
+  join(other: unknown, second: unknown, third?: unknown, fourth?: unknown): KStream<any, any> {
+    return this.joinWith('inner', other, second, third, fourth);
+  }
+
+  /**
+   * Like {@link join}, but each record of this stream has a result: `joiner(value, null, key)`
+   * when nothing matched. In a windowed join that unmatched result is emitted only once the
+   * record's window and grace have passed (so a late partner does not make it spurious).
+   */
+  leftJoin<VO, VR>(other: KStream<K, VO>, joiner: (value: V, otherValue: VO | null, key: K) => VR, windows: JoinWindows, options?: StreamJoinedOptions<K, V, VO>): KStream<K, VR>;
+  leftJoin<VO, VR>(table: KTable<K, VO>, joiner: (value: V, tableValue: VO | null, key: K) => VR, options?: JoinedOptions<K, V>): KStream<K, VR>;
+  leftJoin<KG, VG, VR>(
+    globalTable: GlobalKTable<KG, VG>,
+    keySelector: (key: K, value: V) => KG | null | undefined,
+    joiner: (value: V, tableValue: VG | null, key: K) => VR,
+    options?: NamedOptions,
+  ): KStream<K, VR>;
+  leftJoin(other: unknown, second: unknown, third?: unknown, fourth?: unknown): KStream<any, any> {
+    return this.joinWith('left', other, second, third, fourth);
+  }
+
+  /**
+   * A windowed stream-stream join in which records of both sides have a result: with `null`
+   * for the side that had no partner, emitted once the window and grace have passed.
+   */
+  outerJoin<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: (value: V | null, otherValue: VO | null, key: K) => VR,
+    windows: JoinWindows,
+    options: StreamJoinedOptions<K, V, VO> = {},
+  ): KStream<K, VR> {
+    return this.joinWith('outer', other, joiner, windows, options) as KStream<K, VR>;
+  }
+
+  /**
+   * Writes the stream to an internal topic `<applicationId>-<name>-repartition` and reads it
+   * back (Kafka Streams' `repartition()`): records are placed by key (or by `partitioner`)
+   * on `numberOfPartitions` partitions. Unnamed, the topic is
+   * `KSTREAM-REPARTITION-0000000007-repartition`. Records with a `null` key are dropped.
+   */
+  repartition(options: RepartitionedOptions<K, V> = {}): KStream<K, V> {
+    const { builder } = this.state;
+    const partitions = options.numberOfPartitions;
+    if (partitions !== undefined && (!Number.isInteger(partitions) || partitions < 1)) {
+      throw new TopologyError(`repartition: numberOfPartitions must be a positive integer, got ${partitions}`);
+    }
+    if (options.partitioner !== undefined) checkFunction(options.partitioner, 'repartition', 'partitioner');
+    const name = options.name ?? builder.newName('KSTREAM-REPARTITION-');
+    const keySerde = (options.keySerde ?? this.state.keySerde) as Serde<unknown> | undefined;
+    const valueSerde = (options.valueSerde ?? this.state.valueSerde) as Serde<unknown> | undefined;
+    const node = addRepartition(builder, this.state.node, name, keySerde, valueSerde, {
+      numberOfPartitions: partitions,
+      partitioner: options.partitioner as StreamPartitioner | undefined,
+    });
+    return new KStream<K, V>({ builder, node, keySerde, valueSerde }, false);
   }
 
   /** Groups by the current key, for an aggregation. Repartitions first if the key may have changed. */
@@ -185,6 +281,19 @@ export class KStream<K, V> {
   /** @internal the node the next grouping or join reads: this one, or a repartition topic's source. */
   repartitionNode(name: string, keySerde: Serde<unknown> | undefined, valueSerde: Serde<unknown> | undefined): GraphNode {
     return this.keyChanged ? addRepartitionFor(this.state, name, keySerde, valueSerde) : this.state.node;
+  }
+
+  private joinWith(kind: StreamJoinKind, other: unknown, second: unknown, third: unknown, fourth: unknown): KStream<unknown, unknown> {
+    const self = this as KStream<unknown, unknown>;
+    const operation = kind === 'inner' ? 'join' : `${kind}Join`;
+    if (other instanceof GlobalKTable || other instanceof KTable) {
+      if (kind === 'outer') throw new TopologyError('outerJoin: only two streams can be outer-joined; use leftJoin with a table');
+      if (third instanceof JoinWindows) throw new TopologyError(`${operation}: JoinWindows apply to stream-stream joins only`);
+      return other instanceof GlobalKTable
+        ? joinStreamGlobalTable(self, other, second, third, kind === 'left', (fourth ?? {}) as NamedOptions)
+        : joinStreamTable(self, other, second, kind === 'left', (third ?? {}) as JoinedOptions<unknown, unknown>);
+    }
+    return joinStreams(self, other, second, third, kind, (fourth ?? {}) as StreamJoinedOptions<unknown, unknown, unknown>);
   }
 
   /** Adds a one-parent processor; `keeps` says which serdes still describe its output. */

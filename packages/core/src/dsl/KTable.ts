@@ -2,12 +2,17 @@ import type { KeyValue } from '../KeyValue';
 import type { Serde } from '../serdes/Serde';
 import { selectTableGroup } from '../operators/groupTable';
 import { filterTable, mapTableValues, tableToStream } from '../operators/tableOperators';
+import { filterValueGetter, mapValuesValueGetter, storeValueGetter, type TableValueGetterSupplier } from '../operators/tableValueGetter';
 import { keyValueStoreSpec } from '../state/Stores';
 import type { HandleState, OldValues } from './HandleState';
 import { KGroupedTable } from './KGroupedTable';
 import { KStream } from './KStream';
 import type { GroupedOptions, MaterializedOptions, NamedOptions } from './options';
+import { joinTables, joinTablesOnForeignKey } from './tableJoins';
+import { materializeForLookup } from './tableLookup';
 import { checkFunction } from './validate';
+import { suppressTable } from './suppressTable';
+import type { Suppressed } from '../windows/Suppressed';
 
 /**
  * A changelog stream read as a table: the latest value per key, `null` deleting it
@@ -22,7 +27,74 @@ export class KTable<K, V> {
     readonly storeName: string | undefined,
     /** @internal shared with the tables this one derives from: a downstream need for old values reaches up */
     readonly oldValues: OldValues = { enabled: false },
+    /** @internal how joins look this table up when it has no store: through its parent and the operation deriving it */
+    readonly lookup?: () => TableValueGetterSupplier,
   ) {}
+
+  /**
+   * Joins each row with the row of `other` under the same key (Kafka Streams' table-table
+   * join): the result has a row while both sides do, `joiner(value, otherValue, key)`, and
+   * loses it (a `null` downstream) when either side's row is deleted. Updates on either side
+   * update the result; its timestamp is the larger of the two rows'. Both tables must be
+   * co-partitioned. `{ name }` materializes the result in a store of that name.
+   *
+   * With a `foreignKeyExtractor`, joins each row with the row of `other` whose key is
+   * `foreignKeyExtractor(value, key)` (Kafka Streams' foreign-key join): `other` may be
+   * keyed and partitioned differently; a row whose foreign key changes has its result
+   * replaced (or deleted when the new key has no match).
+   *
+   * ## Example
+   * ```ts
+   * const withAddress = customers.join(addresses, (customer, address) => ({ ...customer, address }));
+   * const withSegment = customers.join(segments, (customer) => customer.segmentId, (customer, segment) => ({ ...customer, segment }));
+   * ```
+   */
+  join<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO, key: K) => VR, options?: MaterializedOptions<K, VR>): KTable<K, VR>;
+  join<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V, key: K) => KO | null | undefined,
+    joiner: (value: V, otherValue: VO, key: K) => VR,
+    options?: MaterializedOptions<K, VR>,
+  ): KTable<K, VR>;
+  // The overloads above carry the types; a function in third place means a foreign-key join.
+  join(other: unknown, second: unknown, third?: unknown, fourth?: unknown): KTable<any, any> {
+    if (typeof third === 'function') {
+      return joinTablesOnForeignKey(this as KTable<unknown, unknown>, other, second, third, false, (fourth ?? {}) as MaterializedOptions<unknown, unknown>);
+    }
+    return joinTables(this as KTable<unknown, unknown>, other, second, 'inner', (third ?? {}) as MaterializedOptions<unknown, unknown>);
+  }
+
+  /**
+   * Like {@link join}, but every row of this table has a result: `joiner(value, null, key)`
+   * while `other` has no matching row. A foreign-key left join also keeps rows whose
+   * foreign key is `null`.
+   */
+  leftJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V, otherValue: VO | null, key: K) => VR, options?: MaterializedOptions<K, VR>): KTable<K, VR>;
+  leftJoin<KO, VO, VR>(
+    other: KTable<KO, VO>,
+    foreignKeyExtractor: (value: V, key: K) => KO | null | undefined,
+    joiner: (value: V, otherValue: VO | null, key: K) => VR,
+    options?: MaterializedOptions<K, VR>,
+  ): KTable<K, VR>;
+  leftJoin(other: unknown, second: unknown, third?: unknown, fourth?: unknown): KTable<any, any> {
+    if (typeof third === 'function') {
+      return joinTablesOnForeignKey(this as KTable<unknown, unknown>, other, second, third, true, (fourth ?? {}) as MaterializedOptions<unknown, unknown>);
+    }
+    return joinTables(this as KTable<unknown, unknown>, other, second, 'left', (third ?? {}) as MaterializedOptions<unknown, unknown>);
+  }
+
+  /** Like {@link join}, but a row on either side has a result, with `null` for the side that has none. */
+  outerJoin<VO, VR>(other: KTable<K, VO>, joiner: (value: V | null, otherValue: VO | null, key: K) => VR, options: MaterializedOptions<K, VR> = {}): KTable<K, VR> {
+    return joinTables(this as KTable<unknown, unknown>, other, joiner, 'outer', options as MaterializedOptions<unknown, unknown>) as KTable<K, VR>;
+  }
+
+  /** @internal how a join reads this table's current value for a key: its store, or its parent's lookup and the operation deriving it. */
+  valueGetterSupplier(): TableValueGetterSupplier {
+    const spec = this.storeName === undefined ? undefined : this.state.builder.stores.get(this.storeName);
+    if (spec?.kind === 'keyValue') return storeValueGetter(spec.name);
+    if (this.lookup) return this.lookup();
+    return storeValueGetter(materializeForLookup(this.state));
+  }
 
   /** The name of the store behind this table, for `getKeyValueStore` and interactive queries. */
   queryableStoreName(): string | undefined {
@@ -32,19 +104,37 @@ export class KTable<K, V> {
   /** Keeps the rows for which `predicate(key, value)` is true; a row that stops matching is deleted downstream. */
   filter(predicate: (key: K, value: V) => boolean, options: MaterializedOptions<K, V> = {}): KTable<K, V> {
     checkFunction(predicate, 'KTable.filter', 'predicate');
-    return this.deriveTable('KTABLE-FILTER-', options, (store) => filterTable(predicate as never, false, store, () => this.oldValues.enabled), this.state.valueSerde);
+    return this.deriveTable('KTABLE-FILTER-', options, (store) => filterTable(predicate as never, false, store, () => this.oldValues.enabled), this.state.valueSerde, (parent) =>
+      filterValueGetter(parent, predicate as never, false),
+    );
   }
 
   /** Keeps the rows for which `predicate(key, value)` is false. */
   filterNot(predicate: (key: K, value: V) => boolean, options: MaterializedOptions<K, V> = {}): KTable<K, V> {
     checkFunction(predicate, 'KTable.filterNot', 'predicate');
-    return this.deriveTable('KTABLE-FILTER-', options, (store) => filterTable(predicate as never, true, store, () => this.oldValues.enabled), this.state.valueSerde);
+    return this.deriveTable('KTABLE-FILTER-', options, (store) => filterTable(predicate as never, true, store, () => this.oldValues.enabled), this.state.valueSerde, (parent) =>
+      filterValueGetter(parent, predicate as never, true),
+    );
   }
 
   /** Maps each row's value with `mapper(value, key)`. */
   mapValues<VR>(mapper: (value: V, key: K) => VR, options: MaterializedOptions<K, VR> = {}): KTable<K, VR> {
     checkFunction(mapper, 'KTable.mapValues', 'mapper');
-    return this.deriveTable('KTABLE-MAPVALUES-', options, (store) => mapTableValues(mapper as never, store), undefined);
+    return this.deriveTable('KTABLE-MAPVALUES-', options, (store) => mapTableValues(mapper as never, store), undefined, (parent) =>
+      mapValuesValueGetter(parent, mapper as never),
+    );
+  }
+
+  /**
+   * Holds updates back and forwards only the latest per key later (Kafka Streams'
+   * `suppress`). `Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded())` on a
+   * windowed table forwards exactly one final result per window, when stream time passes
+   * the window's end plus grace; `Suppressed.untilTimeLimit(duration, bufferConfig)` forwards
+   * a key's latest update once stream time is `duration` past its first buffered update.
+   * Stateful: a buffer store, logged to a changelog unless the buffer config disables it.
+   */
+  suppress(suppressed: Suppressed<K>): KTable<K, V> {
+    return suppressTable(this, suppressed);
   }
 
   /** The table's changelog as a stream: one record per update, `null` value for a delete. */
@@ -74,6 +164,7 @@ export class KTable<K, V> {
     options: MaterializedOptions<K, VR>,
     operator: (storeName: string | undefined) => import('../graph/GraphNode').OperatorFactory,
     inheritedValueSerde: Serde<unknown> | undefined,
+    lookup?: (parent: TableValueGetterSupplier) => TableValueGetterSupplier,
   ): KTable<K, VR> {
     const { builder } = this.state;
     const keySerde = (options.keySerde ?? this.state.keySerde) as Serde<unknown> | undefined;
@@ -82,6 +173,6 @@ export class KTable<K, V> {
     const storeName = options.name;
     if (storeName) builder.addStore(keyValueStoreSpec(storeName, { keySerde, valueSerde, logging: options.store?.logging ?? true }));
     const node = builder.addProcessor(this.state.node, options.name ?? builder.newName(prefix), operator(storeName), storeName ? [storeName] : []);
-    return new KTable<K, VR>({ builder, node, keySerde, valueSerde }, storeName, this.oldValues);
+    return new KTable<K, VR>({ builder, node, keySerde, valueSerde }, storeName, this.oldValues, lookup && (() => lookup(this.valueGetterSupplier())));
   }
 }

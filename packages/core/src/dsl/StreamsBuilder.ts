@@ -4,6 +4,7 @@ import type { Topology } from '../graph/Topology';
 import { TopologyBuilder } from '../graph/TopologyBuilder';
 import { materializeTable } from '../operators/tableSource';
 import { keyValueStoreSpec } from '../state/Stores';
+import { GlobalKTable } from './GlobalKTable';
 import { KStream } from './KStream';
 import { KTable } from './KTable';
 import type { ConsumedOptions, MaterializedOptions } from './options';
@@ -52,11 +53,38 @@ export class StreamsBuilder {
     this.checkOpen();
     const keySerde = options.keySerde as Serde<unknown> | undefined;
     const valueSerde = options.valueSerde as Serde<unknown> | undefined;
-    const source = this.graph.addSource({ topics: [topic], keySerde, valueSerde, timestampExtractor: options.timestampExtractor as never });
+    // Kafka Streams names the store before the source (InternalStreamsBuilder's shared index).
     const storeName = options.name ?? this.graph.newName(`${topic}-STATE-STORE-`);
+    const source = this.graph.addSource({ topics: [topic], keySerde, valueSerde, timestampExtractor: options.timestampExtractor as never });
     this.graph.addStore(keyValueStoreSpec(storeName, { keySerde, valueSerde, logging: options.store?.logging ?? true }));
     const node = this.graph.addProcessor(source, this.graph.newName('KTABLE-SOURCE-'), materializeTable(storeName), [storeName]);
     return new KTable<K, V>({ builder: this.graph, node, keySerde, valueSerde }, storeName);
+  }
+
+  /**
+   * Reads every partition of `topic` into a global table (Kafka Streams' `GlobalKTable`): a
+   * store replicated to every task, filled by a global task, for stream joins on any key
+   * with no co-partitioning. The latest value per key wins, `null` deletes. The store is
+   * named `options.name` (or `<topic>-STATE-STORE-<n>`); the topic itself is its changelog.
+   *
+   * ## Example
+   * ```ts
+   * const products = builder.globalTable<string, Product>('products', { name: 'products' });
+   * orders.join(products, (_id, order) => order.sku, (order, product) => ({ ...order, price: product.price }));
+   * ```
+   */
+  globalTable<K = string, V = unknown>(topic: string, options: ConsumedOptions<K, V> & Pick<MaterializedOptions<K, V>, 'name'> = {}): GlobalKTable<K, V> {
+    this.checkOpen();
+    const keySerde = options.keySerde as Serde<unknown> | undefined;
+    const valueSerde = options.valueSerde as Serde<unknown> | undefined;
+    // Kafka Streams' order: the store name, then the source, then the processor.
+    const storeName = options.name ?? this.graph.newName(`${topic}-STATE-STORE-`);
+    const source = this.graph.addSource({ topics: [topic], keySerde, valueSerde, timestampExtractor: options.timestampExtractor as never });
+    const store = keyValueStoreSpec(storeName, { keySerde, valueSerde, logging: false });
+    this.graph.addStore(store);
+    const processor = this.graph.addProcessor(source, this.graph.newName('KTABLE-SOURCE-'), materializeTable(storeName), [storeName]);
+    this.graph.globalStores.push({ store, source, processor });
+    return new GlobalKTable<K, V>(this.graph, storeName);
   }
 
   /** Freezes the graph into a {@link Topology}. The builder cannot be used afterwards. */

@@ -40,3 +40,42 @@ export interface GroupedOptions<K, V> extends NamedOptions {
   keySerde?: Serde<K>;
   valueSerde?: Serde<V>;
 }
+
+/**
+ * Names and serdes of a stream-stream join (Kafka Streams' `StreamJoined`). Its nodes are
+ * named `<name>-this-windowed`, `<name>-this-join`, ..., `<name>-merge`; its two window
+ * stores `<storeName>-this-join-store` and `<storeName>-other-join-store` (and, for left
+ * and outer joins, `<storeName>-left-shared-join-store` / `-outer-shared-join-store`).
+ */
+export interface StreamJoinedOptions<K, V, VO> extends NamedOptions {
+  /** Base name of the join's stores and changelogs. Defaults to `name`, else generated (`KSTREAM-JOINTHIS-0000000004-store`). */
+  storeName?: string;
+  /** For repartitioning (after a key change) and the stores' changelogs. Defaults to the streams' key serde. */
+  keySerde?: Serde<K>;
+  /** This stream's values, for its repartition topic and store changelog. */
+  valueSerde?: Serde<V>;
+  /** The other stream's values, likewise. */
+  otherValueSerde?: Serde<VO>;
+  /** `{ logging: false }` turns the stores' changelogs off. */
+  store?: StoreOptions;
+}
+
+/** Name and serdes of a stream-table join (Kafka Streams' `Joined`); the name also names its repartition topic. */
+export interface JoinedOptions<K, V> extends NamedOptions {
+  /** For the repartition topic after a key change. Defaults to the stream's key serde, then the table's. */
+  keySerde?: Serde<K>;
+  /** For the repartition topic. Defaults to the stream's value serde. */
+  valueSerde?: Serde<V>;
+}
+
+/** An explicit repartition (Kafka Streams' `Repartitioned`): topic `<applicationId>-<name>-repartition`. */
+export interface RepartitionedOptions<K, V> extends NamedOptions {
+  /** Defaults to the stream's key serde; without one, keys travel as JSON but are placed as the default key serde would place them. */
+  keySerde?: Serde<K>;
+  /** Defaults to the stream's value serde, else JSON. */
+  valueSerde?: Serde<V>;
+  /** The topic's partition count. Defaults to the partition count of the sub-topology writing it. */
+  numberOfPartitions?: number;
+  /** Picks the partition of each record; `undefined` falls back to murmur2 of the key. */
+  partitioner?: (topic: string, key: K, value: V, partitions: number) => number | undefined;
+}

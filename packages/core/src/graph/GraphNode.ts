@@ -30,6 +30,8 @@ export interface SourceNode extends NodeBase {
   readonly valueSerde: Serde<unknown> | undefined;
   /** Extracts the event time of a record; defaults to the record's own timestamp. */
   readonly timestampExtractor: ((record: AnyRecord) => number) | undefined;
+  /** For a repartition topic: its partition count when fixed (`repartition({ numberOfPartitions })`). */
+  readonly numberOfPartitions?: number;
 }
 
 export interface ProcessorNode extends NodeBase {

@@ -34,6 +34,12 @@ export class Topology {
   readonly subTopologies: readonly SubTopology[];
   readonly stores: ReadonlyMap<string, StoreSpec>;
   readonly globalStores: readonly GlobalStoreSpec[];
+  /**
+   * The global tables as one sub-topology (id after the others), for a runtime to run as a
+   * single task over every partition of their topics. Its stores are the global stores,
+   * which the runtime hands to every other task as shared stores (`TaskOptions.sharedStores`).
+   */
+  readonly globalSubTopology: SubTopology | undefined;
 
   /** @internal built by `StreamsBuilder.build()` */
   constructor(builder: TopologyBuilder) {
@@ -45,6 +51,17 @@ export class Topology {
       builder.stores,
       builder.copartitionGroups,
     );
+    this.globalSubTopology =
+      this.globalStores.length === 0
+        ? undefined
+        : {
+            id: this.subTopologies.length,
+            nodes: this.globalStores.flatMap((g) => [g.source, g.processor]),
+            sources: this.globalStores.map((g) => g.source),
+            sinks: [],
+            stores: this.globalStores.map((g) => g.store),
+            copartitionGroups: [],
+          };
   }
 
   /** Kafka Streams' text description, with a Mermaid rendering beside it. */
@@ -119,9 +136,11 @@ function splitIntoSubTopologies(
       }
     }
   }
-  // Number groups as Kafka Streams does: by the first node name, in sorted order, of each group.
+  // Number groups as Kafka Streams does (makeNodeGroups): in the topological order the nodes were
+  // added, so upstream sub-topologies come first. Sorting by name would put `KSTREAM-AGGREGATE-...`
+  // before `KSTREAM-SOURCE-0000000000`.
   const ids = new Map<GraphNode, number>();
-  for (const node of [...nodes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  for (const node of nodes) {
     const root = find(node);
     if (!ids.has(root)) ids.set(root, ids.size);
   }

@@ -45,6 +45,7 @@ export class TopologyBuilder {
     keySerde?: Serde<unknown> | undefined;
     valueSerde?: Serde<unknown> | undefined;
     timestampExtractor?: ((record: import('./GraphNode').AnyRecord) => number) | undefined;
+    numberOfPartitions?: number | undefined;
   }): SourceNode {
     if (options.topics.length === 0) throw new TopologyError('a source needs at least one topic');
     for (const topic of options.topics) {
@@ -63,6 +64,7 @@ export class TopologyBuilder {
       keySerde: options.keySerde,
       valueSerde: options.valueSerde,
       timestampExtractor: options.timestampExtractor,
+      ...(options.numberOfPartitions === undefined ? {} : { numberOfPartitions: options.numberOfPartitions }),
     };
     for (const topic of options.topics) this.sourceTopics.set(topic, node);
     this.nodes.push(node);
@@ -77,7 +79,7 @@ export class TopologyBuilder {
   }
 
   addSink(
-    parent: GraphNode,
+    parent: GraphNode | readonly GraphNode[],
     options: {
       name: string;
       topic: TopicChooser;

@@ -6,10 +6,17 @@ export function passThrough(): OperatorFactory {
   return recordOperator((_context, emit) => emit);
 }
 
-/** Drops records with a `null` key, counted as `null-key`: Kafka Streams' filter before a repartition topic. */
-export function dropNullKeys(): OperatorFactory {
-  return recordOperator((context, emit) => (record) => {
-    if (record.key === null || record.key === undefined) context.recordDropped('null-key', record);
-    else emit(record);
+/**
+ * Drops records with a `null` key, counted as `null-key`: Kafka Streams' filter before a
+ * repartition topic. When `relaxed()` says so (a left or outer join downstream wants them,
+ * Kafka Streams 3.7+), it lets them through instead.
+ */
+export function dropNullKeys(relaxed: () => boolean = () => false): OperatorFactory {
+  return recordOperator((context, emit) => {
+    if (relaxed()) return emit;
+    return (record) => {
+      if (record.key === null || record.key === undefined) context.recordDropped('null-key', record);
+      else emit(record);
+    };
   });
 }

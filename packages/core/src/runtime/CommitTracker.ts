@@ -136,18 +136,12 @@ export class CommitTracker {
   }
 
   private makeHold(record: InFlightRecord): RecordHold {
-    let released = false;
-    return {
-      record,
-      release: () => {
-        if (released) return;
-        released = true;
-        if (--record.pending === 0) this.complete(record);
-      },
-    };
+    // A class instance, not a closure: one is made per record on the hot path.
+    return new TrackerHold(this, record);
   }
 
-  private complete(record: InFlightRecord): void {
+  /** @internal called by a hold's first release */
+  complete(record: InFlightRecord): void {
     if (!record.progress.forgotten) record.progress.advance();
     if (--this.open === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
@@ -160,5 +154,20 @@ export class CommitTracker {
     if (!progress) this.partitions.set(key, (progress = new PartitionProgress(topic, partition)));
     this.last = progress;
     return progress;
+  }
+}
+
+class TrackerHold implements RecordHold {
+  private released = false;
+
+  constructor(
+    private readonly tracker: CommitTracker,
+    readonly record: InFlightRecord,
+  ) {}
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    if (--this.record.pending === 0) this.tracker.complete(this.record);
   }
 }

@@ -8,8 +8,8 @@ export type StoredRecord = InputRecord;
 
 interface TopicLog {
   readonly partitions: StoredRecord[][];
-  /** Every record in the order it was written, across partitions. */
-  readonly written: StoredRecord[];
+  /** Every record in the order it was written, across partitions: the partition itself when there is only one. */
+  written: StoredRecord[];
 }
 
 /**
@@ -34,7 +34,9 @@ export class InMemoryTopics {
       }
       return;
     }
-    this.topics.set(topic, { partitions: Array.from({ length: partitions }, () => []), written: [] });
+    const logs: StoredRecord[][] = Array.from({ length: partitions }, () => []);
+    // One partition is already in write order: share it rather than keep every record twice.
+    this.topics.set(topic, { partitions: logs, written: partitions === 1 ? logs[0]! : [] });
   }
 
   has(topic: string): boolean {
@@ -52,7 +54,9 @@ export class InMemoryTopics {
     const count = log.partitions.length;
     let partition = record.partition;
     if (partition === undefined) {
-      partition = record.key === null || record.key === undefined ? this.roundRobin++ % count : Buffer.isBuffer(record.key) ? defaultPartition(record.key, count) : defaultPartition(Buffer.from(String(record.key)), count);
+      if (record.key === null || record.key === undefined) partition = this.roundRobin++ % count;
+      else if (count === 1) partition = 0; // what murmur2 modulo 1 gives, without hashing
+      else partition = Buffer.isBuffer(record.key) ? defaultPartition(record.key, count) : defaultPartition(Buffer.from(String(record.key)), count);
     }
     if (!Number.isInteger(partition) || partition < 0 || partition >= count) {
       throw new StreamsError(`topic '${topic}' has ${count} partitions; partition ${partition} does not exist`);
@@ -68,7 +72,7 @@ export class InMemoryTopics {
       headers: record.headers ?? {},
     };
     records.push(stored);
-    log.written.push(stored);
+    if (log.written !== records) log.written.push(stored);
     for (const listener of this.listeners) listener(stored);
     return stored;
   }
@@ -105,6 +109,7 @@ export class InMemoryTopics {
   truncate(topic: string): void {
     const log = this.topics.get(topic);
     if (!log) return;
-    log.written.length = 0;
+    if (log.written === log.partitions[0]) log.written = [];
+    else log.written.length = 0;
   }
 }

@@ -15,10 +15,15 @@ interface Schedule {
 export class PunctuationQueue {
   private readonly schedules: Schedule[] = [];
 
-  schedule(now: number, interval: number, punctuator: (timestamp: number) => void): Cancellable {
+  /**
+   * Adds a punctuator, first due at `firstAt` (defaults to `now + interval`). Kafka Streams
+   * aligns stream-time punctuation to 0 (`firstAt = 0`: it fires with the first record) and
+   * wall-clock punctuation to now.
+   */
+  schedule(now: number, interval: number, punctuator: (timestamp: number) => void, firstAt?: number): Cancellable {
     if (!(interval >= 1)) throw new RangeError(`a punctuation interval must be at least 1 ms, got ${interval}`);
     const start = Number.isFinite(now) ? now : 0;
-    const schedule: Schedule = { next: start + interval, interval, punctuator, cancelled: false };
+    const schedule: Schedule = { next: firstAt ?? start + interval, interval, punctuator, cancelled: false };
     this.schedules.push(schedule);
     return {
       cancel: () => {

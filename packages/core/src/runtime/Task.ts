@@ -13,6 +13,7 @@ import type { Cancellable, ProcessorNodeContext, PunctuationType } from './Proce
 import { PunctuationQueue } from './PunctuationQueue';
 import type { OutgoingRecord, RecordCollector } from './RecordCollector';
 import { TaskMetrics } from './TaskMetrics';
+import { defaultPartition } from './murmur2';
 
 export interface TaskOptions {
   applicationId: string;
@@ -48,6 +49,8 @@ interface SourceRoute {
 }
 
 const internalSerde = Serdes.json();
+/** Made once: sinks fall back to it per record. */
+const stringSerde = Serdes.string();
 
 /**
  * Runs one sub-topology for one partition: turns the graph into RxJS pipelines fed by a
@@ -131,6 +134,7 @@ export class Task {
       } catch (error) {
         const detail = `${error instanceof Error ? error.message : String(error)}`;
         this.handleError(new DeserializationError(detail, input, error), { kind: 'deserialization', topic: input.topic, partition: input.partition, offset: input.offset });
+        this.throwIfFailed(); // logAndFail: the caller must see the failure now
         return;
       }
       let record: AnyRecord = {
@@ -149,6 +153,7 @@ export class Task {
           timestamp = extractor(record);
         } catch (error) {
           this.reportError(error, record, route.node.name);
+          this.throwIfFailed();
           return;
         }
         record = { ...record, timestamp };
@@ -272,7 +277,7 @@ export class Task {
       },
       schedule: (intervalMs: number, type: PunctuationType, punctuator: (timestamp: number) => void): Cancellable =>
         type === 'stream-time'
-          ? task.streamPunctuation.schedule(task.streamTimeMs, intervalMs, punctuator)
+          ? task.streamPunctuation.schedule(task.streamTimeMs, intervalMs, punctuator, 0) // aligned to 0, as Kafka Streams
           : task.wallClockPunctuation.schedule(task.wallClock(), intervalMs, punctuator),
       reportError: (error, record) => task.reportError(error, record, nodeName),
       recordDropped: (reason, record) => task.recordDropped(reason, record, nodeName),
@@ -305,7 +310,7 @@ export class Task {
       return;
     }
     topic = this.resolveTopic(topic, node.internal);
-    const keySerde = node.keySerde ?? (node.internal ? internalSerde : this.options.defaultKeySerde ?? Serdes.string());
+    const keySerde = node.keySerde ?? (node.internal ? internalSerde : this.options.defaultKeySerde ?? stringSerde);
     const valueSerde = node.valueSerde ?? (node.internal ? internalSerde : this.options.defaultValueSerde ?? internalSerde);
     let key: Buffer | null;
     let value: Buffer | null;
@@ -325,9 +330,27 @@ export class Task {
         this.reportError(error, record, node.name);
         return;
       }
+    } else if (node.internal && !node.keySerde) {
+      partition = this.partitionLikeUserTopics(topic, record.key);
     }
     const headers = node.headers ? { ...record.headers, ...node.headers } : record.headers;
     this.send({ topic, key, value, timestamp: record.timestamp, headers, partition });
+  }
+
+  /**
+   * A repartition topic without a declared key serde carries JSON keys, but must place a key
+   * where a user topic written with the default key serde does, or joins with user topics
+   * would not be co-partitioned: murmur2 of the key as the default key serde writes it.
+   */
+  private partitionLikeUserTopics(topic: string, key: unknown): number | undefined {
+    if (key === null || key === undefined) return undefined;
+    let bytes: Buffer | null;
+    try {
+      bytes = (this.options.defaultKeySerde ?? stringSerde).serialize(topic, key);
+    } catch {
+      return undefined;
+    }
+    return Buffer.isBuffer(bytes) ? defaultPartition(bytes, this.collector.partitionsFor(topic)) : undefined;
   }
 
   /** Hands a serialized record to the collector and keeps the current input record open until it is acknowledged. */

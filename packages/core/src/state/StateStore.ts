@@ -21,7 +21,8 @@ export interface RestorableStore extends StateStore {
   restore(key: unknown, value: unknown, timestamp: number): void;
 }
 
-export type StoreKind = 'keyValue' | 'window' | 'session';
+/** `buffer` is the time-ordered buffer behind `KTable.suppress`. */
+export type StoreKind = 'keyValue' | 'window' | 'session' | 'buffer';
 
 /** How a stateful operation wants its store built: `{ store: { type, logging } }`. */
 export interface StoreOptions {

@@ -1,6 +1,9 @@
 import type { Serde } from '../serdes/Serde';
 import { InMemoryKeyValueStore } from './InMemoryKeyValueStore';
 import type { StoreOptions, StoreSpec } from './StateStore';
+import type { Duration } from '../duration';
+import { windowMillis } from '../windows/windowArguments';
+import { sessionStoreSpec, windowStoreSpec, type SessionStoreOptions, type WindowStoreOptions } from './windowedStoreSpecs';
 
 export interface KeyValueStoreOptions<K, V> extends StoreOptions {
   /** Serdes of the changelog. Default to JSON. */
@@ -14,7 +17,30 @@ export const Stores = {
   keyValueStore<K = unknown, V = unknown>(name: string, options: KeyValueStoreOptions<K, V> = {}): StoreSpec {
     return keyValueStoreSpec(name, options);
   },
+  /**
+   * An in-memory window store keeping each window `retention` after the latest window
+   * start, logged to `<applicationId>-<name>-changelog` unless `logging: false`.
+   */
+  windowStore<K = unknown, V = unknown>(name: string, options: WindowStoreFactoryOptions<K, V>): StoreSpec {
+    const retentionMs = windowMillis(options.retention, `Stores.windowStore('${name}'): retention`);
+    const windowSizeMs = windowMillis(options.windowSize, `Stores.windowStore('${name}'): windowSize`);
+    return windowStoreSpec(name, { ...options, retentionMs, windowSizeMs } as WindowStoreOptions<unknown, unknown>);
+  },
+  /** An in-memory session store keeping each session `retention` after the latest session end. */
+  sessionStore<K = unknown, V = unknown>(name: string, options: SessionStoreFactoryOptions<K, V>): StoreSpec {
+    const retentionMs = windowMillis(options.retention, `Stores.sessionStore('${name}'): retention`);
+    return sessionStoreSpec(name, { ...options, retentionMs } as SessionStoreOptions<unknown, unknown>);
+  },
 } as const;
+
+export interface WindowStoreFactoryOptions<K, V> extends KeyValueStoreOptions<K, V> {
+  retention: Duration;
+  windowSize: Duration;
+}
+
+export interface SessionStoreFactoryOptions<K, V> extends KeyValueStoreOptions<K, V> {
+  retention: Duration;
+}
 
 export function keyValueStoreSpec(name: string, options: KeyValueStoreOptions<unknown, unknown> | KeyValueStoreOptions<never, never>): StoreSpec {
   return {

@@ -9,10 +9,13 @@ import { InMemoryTopics, type StoredRecord } from '../runtime/InMemoryTopics';
 import { consoleLogger, type Logger } from '../runtime/Logger';
 import { planPartitions } from '../runtime/PartitionPlan';
 import type { OutgoingRecord, RecordCollector } from '../runtime/RecordCollector';
-import { Task } from '../runtime/Task';
+import { Task, type TaskOptions } from '../runtime/Task';
 import type { KeyValueStore, ReadOnlyKeyValueStore } from '../state/KeyValueStore';
 import type { StateStore } from '../state/StateStore';
 import { mergedKeyValueStore } from './mergedStores';
+import type { ReadOnlySessionStore, SessionStore } from '../state/SessionStore';
+import type { ReadOnlyWindowStore, WindowStore } from '../state/WindowStore';
+import { mergedSessionStore, mergedWindowStore } from './mergedWindowedStores';
 import { TestInputTopic, type TestInputTopicOptions } from './TestInputTopic';
 import { TestOutputTopic, type TestOutputTopicOptions } from './TestOutputTopic';
 
@@ -64,12 +67,16 @@ export class TopologyTestDriver implements Disposable {
   readonly topics: InMemoryTopics;
   private readonly tasks: Task[] = [];
   private readonly tasksByTopicPartition = new Map<string, Task>();
+  /** Filled from `tasksByTopicPartition` as topics are first written. */
+  private readonly tasksByTopic = new Map<string, (Task | undefined)[]>();
   private readonly tracker = new CommitTracker();
   private readonly queue: Pending[] = [];
   private readonly applicationId: string;
   private wallClockMs: number;
   private draining = false;
   private asyncFailure: Error | undefined;
+  /** `whenIdle` callers to wake when a task fails: a failed record stays open, so idleness never comes. */
+  private readonly failureWaiters: (() => void)[] = [];
 
   constructor(
     readonly topology: Topology,
@@ -81,6 +88,8 @@ export class TopologyTestDriver implements Disposable {
     this.topics = new InMemoryTopics(defaultPartitions);
     const plan = planPartitions(topology, (topic) => config.partitions?.[topic] ?? defaultPartitions);
     for (const topic of topology.sourceTopics()) this.topics.create(topic, config.partitions?.[topic] ?? defaultPartitions);
+    // Output topics too: a sink (or its partitioner) must see the partition count the test asked for.
+    for (const [topic, partitions] of Object.entries(config.partitions ?? {})) if (!this.topics.has(topic)) this.topics.create(topic, partitions);
     for (const [topic, partitions] of plan.internalTopics) this.topics.create(`${this.applicationId}-${topic}`, partitions);
     const collector: RecordCollector = {
       send: (record) => {
@@ -91,22 +100,33 @@ export class TopologyTestDriver implements Disposable {
       partitionsFor: (topic) => this.topics.partitionsFor(topic),
     };
     const logger = config.logger ?? consoleLogger();
+    const taskOptions: TaskOptions = {
+      applicationId: this.applicationId,
+      collector,
+      tracker: this.tracker,
+      logger,
+      ...(config.defaultKeySerde ? { defaultKeySerde: config.defaultKeySerde } : {}),
+      ...(config.defaultValueSerde ? { defaultValueSerde: config.defaultValueSerde } : {}),
+      ...(config.deserializationErrorHandler ? { deserializationErrorHandler: config.deserializationErrorHandler } : {}),
+      ...(config.processingErrorHandler ? { processingErrorHandler: config.processingErrorHandler } : {}),
+      wallClock: () => this.wallClockMs,
+      onFailure: (error) => {
+        this.failAsync(error);
+      },
+    };
+    // Global tables: one task reads every partition of their topics and fills the stores every other task reads.
+    let sharedStores: Map<string, StateStore> | undefined;
+    if (topology.globalSubTopology) {
+      const globalTask = new Task(topology.globalSubTopology, 0, taskOptions);
+      this.tasks.push(globalTask);
+      sharedStores = new Map(globalTask.ownStores().map(({ spec, store }) => [spec.name, store]));
+      for (const topic of globalTask.inputTopics()) {
+        for (let partition = 0; partition < this.topics.partitionsFor(topic); partition++) this.tasksByTopicPartition.set(`${topic}\u0000${partition}`, globalTask);
+      }
+    }
     for (const sub of topology.subTopologies) {
       for (let partition = 0; partition < plan.tasks.get(sub.id)!; partition++) {
-        const task = new Task(sub, partition, {
-          applicationId: this.applicationId,
-          collector,
-          tracker: this.tracker,
-          logger,
-          ...(config.defaultKeySerde ? { defaultKeySerde: config.defaultKeySerde } : {}),
-          ...(config.defaultValueSerde ? { defaultValueSerde: config.defaultValueSerde } : {}),
-          ...(config.deserializationErrorHandler ? { deserializationErrorHandler: config.deserializationErrorHandler } : {}),
-          ...(config.processingErrorHandler ? { processingErrorHandler: config.processingErrorHandler } : {}),
-          wallClock: () => this.wallClockMs,
-          onFailure: (error) => {
-            this.asyncFailure ??= error;
-          },
-        });
+        const task = new Task(sub, partition, sharedStores ? { ...taskOptions, sharedStores } : taskOptions);
         this.tasks.push(task);
         for (const topic of task.inputTopics()) this.tasksByTopicPartition.set(`${topic}\u0000${partition}`, task);
       }
@@ -115,7 +135,8 @@ export class TopologyTestDriver implements Disposable {
 
   /** A topic to pipe records into; serdes default to those the topology declared for it. */
   createInputTopic<K = string, V = unknown>(topic: string, options: TestInputTopicOptions<K, V> = {}): TestInputTopic<K, V> {
-    const declared = this.topology.subTopologies.flatMap((s) => s.sources).find((s) => s.topics.includes(topic));
+    const subTopologies = this.topology.globalSubTopology ? [...this.topology.subTopologies, this.topology.globalSubTopology] : this.topology.subTopologies;
+    const declared = subTopologies.flatMap((s) => s.sources).find((s) => s.topics.includes(topic));
     const keySerde = (options.keySerde ?? declared?.keySerde ?? this.config.defaultKeySerde ?? Serdes.string()) as Serde<K>;
     const valueSerde = (options.valueSerde ?? declared?.valueSerde ?? this.config.defaultValueSerde ?? Serdes.json()) as Serde<V>;
     return new TestInputTopic<K, V>(this, topic, keySerde, valueSerde, options.startTimestamp ?? this.wallClockMs, options.autoAdvance ?? 0);
@@ -158,17 +179,37 @@ export class TopologyTestDriver implements Disposable {
     return mergedKeyValueStore<K, V>(this.storesNamed<KeyValueStore<K, V>>(name, 'keyValue'));
   }
 
+  /** A window store by name (a windowed `count/reduce/aggregate`), read across all partitions' tasks. */
+  getWindowStore<K = unknown, V = unknown>(name: string): ReadOnlyWindowStore<K, V> {
+    return mergedWindowStore<K, V>(this.storesNamed<WindowStore<K, V>>(name, 'window'));
+  }
+
+  /** A session store by name (a session-windowed `count/reduce/aggregate`), read across all partitions' tasks. */
+  getSessionStore<K = unknown, V = unknown>(name: string): ReadOnlySessionStore<K, V> {
+    return mergedSessionStore<K, V>(this.storesNamed<SessionStore<K, V>>(name, 'session'));
+  }
+
   /** Every task's instance of store `name`. */
   storesNamed<S extends StateStore>(name: string, kind?: string): S[] {
     const spec = this.topology.stores.get(name);
     if (!spec) throw new StreamsError(`no store named '${name}' (stores: ${[...this.topology.stores.keys()].join(', ') || 'none'})`);
     if (kind && spec.kind !== kind) throw new StreamsError(`store '${name}' is a ${spec.kind} store, not a ${kind} store`);
-    return this.tasks.map((t) => t.getStore<S>(name)).filter((s): s is S => s !== undefined);
+    // A global store is shared by every task: list it once.
+    return [...new Set(this.tasks.map((t) => t.getStore<S>(name)).filter((s): s is S => s !== undefined))];
   }
 
   /** Resolves when no record is inside an asynchronous stage; rejects with a failure that happened there. */
   async whenIdle(): Promise<void> {
-    await this.tracker.whenIdle();
+    this.throwIfFailed();
+    await new Promise<void>((resolve) => {
+      const wake = () => {
+        const index = this.failureWaiters.indexOf(wake);
+        if (index >= 0) this.failureWaiters.splice(index, 1);
+        resolve();
+      };
+      this.failureWaiters.push(wake);
+      void this.tracker.whenIdle().then(wake);
+    });
     this.drain();
     this.throwIfFailed();
   }
@@ -203,7 +244,13 @@ export class TopologyTestDriver implements Disposable {
 
   private deliver(record: OutgoingRecord): void {
     const stored = this.topics.append(record.topic, record);
-    const task = this.tasksByTopicPartition.get(`${stored.topic}\u0000${stored.partition}`);
+    // Per topic, the task of each partition (no string key per record: this is the hot path).
+    let byPartition = this.tasksByTopic.get(stored.topic);
+    if (!byPartition) {
+      byPartition = Array.from({ length: this.topics.partitionsFor(stored.topic) }, (_, p) => this.tasksByTopicPartition.get(`${stored.topic}\u0000${p}`));
+      this.tasksByTopic.set(stored.topic, byPartition);
+    }
+    const task = byPartition[stored.partition];
     if (task) this.queue.push({ task, record: stored });
   }
 
@@ -224,8 +271,13 @@ export class TopologyTestDriver implements Disposable {
     try {
       this.drain();
     } catch (error) {
-      this.asyncFailure ??= error instanceof Error ? error : new Error(String(error));
+      this.failAsync(error instanceof Error ? error : new Error(String(error)));
     }
+  }
+
+  private failAsync(error: Error): void {
+    this.asyncFailure ??= error;
+    for (const wake of this.failureWaiters.splice(0)) wake();
   }
 
   private throwIfFailed(): void {

@@ -116,7 +116,8 @@ function rowIterator(batches: AsyncGenerator<ParsedRow[]>): AsyncIterator<Parsed
  * @param path The CSV file. Defaults to {@link ONLINE_RETAIL_PATH}.
  * @param options See {@link ReadOnlineRetailOptions}.
  * @return The rows, in file order, batch by batch.
- * @throws Error if the file does not start with the Online Retail header.
+ * @throws Error if the file does not start with the Online Retail header (or is
+ *   empty), or cannot be read or decompressed.
  */
 export async function* readOnlineRetailBatches(
   path: string = ONLINE_RETAIL_PATH,
@@ -158,6 +159,7 @@ export async function* readOnlineRetailBatches(
     }
     const batch = toRows(parser.end());
     if (batch.length > 0) yield batch;
+    if (!headerSeen) throw new Error(`${path} is not the Online Retail CSV: it is empty`);
   } finally {
     text.destroy();
   }

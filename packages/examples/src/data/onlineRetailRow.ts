@@ -47,8 +47,8 @@ const COLUMN_COUNT = ONLINE_RETAIL_COLUMNS.length;
  * 2. `missing-customer`: CustomerID is empty (135,080 rows). Without a customer
  *    there is no record key, whatever else the row says: this takes in the 1,336
  *    negative-quantity stock adjustments ("damaged", "lost"), 383 cancellations,
- *    2,477 zero-price rows and the 3 `A` bad-debt adjustments, none of which has
- *    a customer.
+ *    2,477 rows priced at zero or below and the 3 `A` bad-debt adjustments, none
+ *    of which has a customer.
  * 3. `malformed`: a value does not parse: InvoiceNo is not digits with an optional
  *    `C`; CustomerID is not an integer (`17850.0` is, and becomes `17850`);
  *    Quantity is not a non-zero integer; UnitPrice is not a number; InvoiceDate

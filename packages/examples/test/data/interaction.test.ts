@@ -1,3 +1,4 @@
+import { Serdes } from '@tributary/core';
 import { describe, expect, it } from 'vitest';
 import { customerInteractionSchema, lineAmount } from '../../src/data';
 import type { CustomerInteraction, StandardSchemaV1 } from '../../src/data';
@@ -45,6 +46,17 @@ describe('customerInteractionSchema', () => {
     expect(validate({ ...valid, eventId: '' }).issues?.map((i) => i.path)).toEqual([['eventId']]);
     expect(validate({ ...valid, unitPrice: Number.NaN }).issues?.map((i) => i.path)).toEqual([['unitPrice']]);
     for (const value of [null, 'text', 42, [valid]]) expect(validate(value).issues).toHaveLength(1);
+  });
+});
+
+describe('Serdes.json(customerInteractionSchema)', () => {
+  it('round-trips an interaction and turns a bad message into a deserialization error', () => {
+    const serde = Serdes.json(customerInteractionSchema);
+    const data = serde.serialize('customer_interactions', valid);
+    const read: CustomerInteraction = serde.deserialize('customer_interactions', data);
+    expect(read).toEqual(valid);
+    const bad = Buffer.from(JSON.stringify({ ...valid, amount: 'lots' }));
+    expect(() => serde.deserialize('customer_interactions', bad)).toThrow(/amount/);
   });
 });
 

@@ -1,0 +1,44 @@
+import type { Headers } from '../KeyValue';
+import type { AnyRecord } from '../graph/GraphNode';
+import type { Change } from '../graph/Change';
+import type { Windowed } from '../windows/Windowed';
+
+/**
+ * What a windowed count, reduce or aggregate folds with. `reduce` has an initializer that
+ * returns `null` and an aggregator that starts from the first value, as in Kafka Streams.
+ */
+export interface WindowAggregation {
+  readonly storeName: string;
+  readonly initializer: () => unknown;
+  readonly aggregator: (key: unknown, value: unknown, aggregate: unknown) => unknown;
+  /** `emitStrategy(onWindowClose())`: updates are not forwarded; each window is forwarded once when it closes. */
+  readonly emitOnClose: boolean;
+}
+
+/** A result of a windowed aggregation: the input record's context, a windowed key, a change. */
+export function windowedRecord(
+  source: AnyRecord,
+  key: Windowed<unknown>,
+  value: Change<unknown>,
+  timestamp: number,
+  headers: Headers,
+): AnyRecord {
+  return { key, value, timestamp, headers, topic: source.topic, partition: source.partition, offset: source.offset };
+}
+
+/**
+ * A copy of an aggregate that seeds a second window (sliding windows), so an aggregator
+ * that mutates its aggregate in place cannot change both. Kafka Streams gets the same
+ * isolation from serializing store values.
+ */
+export function copyAggregate<A>(aggregate: A): A {
+  if (aggregate === null || typeof aggregate !== 'object') return aggregate;
+  try {
+    return structuredClone(aggregate);
+  } catch {
+    return aggregate;
+  }
+}
+
+/** Records a session or window emits with no headers (Kafka Streams forwards session updates as new records). */
+export const noHeaders: Headers = Object.freeze({}) as Headers;

@@ -1,0 +1,15 @@
+import { TopologyTestDriver } from '@tributary/core/testing';
+import { loadOnlineRetail } from '../src/data/index.ts';
+import { buildSegmentationTopology } from '../src/pipelines/segmentation.ts';
+const { interactions } = await loadOnlineRetail();
+const topology = buildSegmentationTopology();
+console.log(topology.describe().toString());
+const driver = new TopologyTestDriver(topology);
+const input = driver.createInputTopic<string, any>('customer_interactions');
+const t0 = performance.now();
+for (const i of interactions) input.pipeInput(i.customerId, i, i.timestamp);
+console.log('ms', performance.now() - t0);
+const out = driver.createOutputTopic<string, any>('customer_segments').readKeyValuesToMap();
+const counts: Record<string, number> = {};
+for (const v of out.values()) counts[v.segment] = (counts[v.segment] ?? 0) + 1;
+console.log(counts, out.size);

@@ -1,0 +1,65 @@
+import { CliError, examplesHelp } from './args';
+import { demoCommand, describeCommand, runCommand } from './commands';
+import { lagCommand } from './lag';
+
+export const USAGE = `Usage: tributary <command> [options]
+
+Tributary's CRM examples: three pipelines (customer segmentation, recommendations, fraud
+detection) on the Online Retail data set, on the embedded engine or on Kafka.
+
+Commands:
+  describe <example>   print an example's topology (--format text|mermaid)
+  run <example>        run an example over the data set and print a summary
+  demo                 all three pipelines over the whole data set (= run crm)
+  lag                  per-partition committed offset, log-end offset, lag and
+                       consumption rate of a consumer group on Kafka
+
+Examples:
+${examplesHelp()}
+
+Run 'tributary <command> --help' for a command's options.`;
+
+const COMMANDS: Record<string, (args: readonly string[], out: NodeJS.WritableStream) => number | Promise<number>> = {
+  describe: describeCommand,
+  run: runCommand,
+  demo: demoCommand,
+  lag: lagCommand,
+};
+
+/** Runs the CLI with `argv` (without node and the script); returns the exit code. */
+export async function main(argv: readonly string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    out.write(`${USAGE}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  const handler = COMMANDS[command];
+  if (!handler) {
+    err.write(`tributary: unknown command '${command}'. Commands: ${Object.keys(COMMANDS).join(', ')}\n\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    return await handler(rest, out);
+  } catch (error) {
+    if (error instanceof CliError) {
+      err.write(`tributary ${command}: ${error.message}\n`);
+      return error.exitCode;
+    }
+    err.write(`tributary ${command}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+// Run when executed directly (node --import tsx main.ts, or the bin), not when imported by a test.
+const invokedAs = process.argv[1] ?? '';
+if (/[/\\]cli[/\\]main\.(ts|js|mjs)$/.test(invokedAs)) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

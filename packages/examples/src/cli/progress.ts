@@ -1,0 +1,110 @@
+import type { StreamsMetrics } from '@tributary/core';
+import { formatCount, formatDuration } from './format';
+
+/** What the progress line shows, taken from an application's metrics. */
+export interface ProgressSnapshot {
+  /** Input records consumed so far. */
+  consumed: number;
+  /** Input records to consume in all. */
+  total: number;
+  /** Lag of the input topic, summed over its partitions (log-end - committed). */
+  inputLag: number;
+  /** Lag of every partition the application reads, repartition topics included. */
+  totalLag: number;
+  /** Records consumed per second over the last interval. */
+  rate: number;
+  elapsedMs: number;
+}
+
+/**
+ * A progress bar for a run: on a terminal, one line redrawn in place; otherwise (a log,
+ * a pipe, CI) a plain line every `plainEveryMs`, so the output stays readable.
+ */
+export class ProgressDisplay {
+  private lastPlainAt = Number.NEGATIVE_INFINITY;
+  private drawn = false;
+
+  constructor(
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly plainEveryMs = 2000,
+    private readonly tty = Boolean(stream.isTTY),
+  ) {}
+
+  update(snapshot: ProgressSnapshot): void {
+    if (this.tty) {
+      this.stream.write(`\r${this.line(snapshot, barWidth(this.stream))}\x1b[K`);
+      this.drawn = true;
+    } else if (snapshot.elapsedMs - this.lastPlainAt >= this.plainEveryMs) {
+      this.lastPlainAt = snapshot.elapsedMs;
+      this.stream.write(`${this.line(snapshot, 0)}\n`);
+    }
+  }
+
+  /** Draws the final state and ends the line. */
+  finish(snapshot: ProgressSnapshot): void {
+    if (this.tty) {
+      this.stream.write(`\r${this.line(snapshot, barWidth(this.stream))}\x1b[K\n`);
+    } else {
+      this.stream.write(`${this.line(snapshot, 0)}\n`);
+    }
+    this.drawn = false;
+  }
+
+  /** A message on its own line, above the bar when one is drawn. */
+  log(message: string): void {
+    if (this.tty && this.drawn) this.stream.write('\r\x1b[K');
+    this.stream.write(`${message}\n`);
+    this.drawn = false;
+  }
+
+  private line(s: ProgressSnapshot, width: number): string {
+    const fraction = s.total > 0 ? Math.min(1, s.consumed / s.total) : 1;
+    const percent = `${(fraction * 100).toFixed(0).padStart(3)}%`;
+    const counts = `${formatCount(s.consumed)}/${formatCount(s.total)} records`;
+    const rate = `${formatCount(Math.round(s.rate))} rec/s`;
+    const lag = `lag ${formatCount(s.inputLag)}${s.totalLag !== s.inputLag ? ` (all topics ${formatCount(s.totalLag)})` : ''}`;
+    const text = `${percent} ${counts} | ${rate} | ${lag} | ${formatDuration(s.elapsedMs)}`;
+    if (width <= 0) return `[progress] ${text}`;
+    const filled = Math.round(fraction * width);
+    return `[${'='.repeat(Math.max(0, filled - 1))}${filled > 0 ? (fraction >= 1 ? '=' : '>') : ''}${' '.repeat(width - filled)}] ${text}`;
+  }
+}
+
+function barWidth(stream: NodeJS.WriteStream): number {
+  const columns = stream.columns ?? 100;
+  return Math.max(10, Math.min(30, columns - 90));
+}
+
+/**
+ * Turns successive metrics of an application into progress snapshots: the input topic's
+ * consumed records and lag, and the consumption rate over the interval since the last call
+ * (the seed's formula, records consumed / elapsed time, on a sliding interval).
+ */
+export class ProgressTracker {
+  private previous: { at: number; consumed: number } | undefined;
+  private rate = 0;
+
+  constructor(
+    private readonly inputTopic: string,
+    private readonly total: () => number,
+  ) {}
+
+  snapshot(metrics: StreamsMetrics): ProgressSnapshot {
+    let consumed = 0;
+    let inputLag = 0;
+    for (const p of metrics.partitions) {
+      if (p.topic !== this.inputTopic) continue;
+      consumed += p.consumed;
+      inputLag += p.lag;
+    }
+    const at = metrics.elapsedMs;
+    if (this.previous === undefined) {
+      this.rate = at > 0 ? (consumed / at) * 1000 : 0;
+      this.previous = { at, consumed };
+    } else if (at - this.previous.at >= 500) {
+      this.rate = ((consumed - this.previous.consumed) / (at - this.previous.at)) * 1000;
+      this.previous = { at, consumed };
+    }
+    return { consumed, total: this.total(), inputLag, totalLag: metrics.lag, rate: this.rate, elapsedMs: at };
+  }
+}

@@ -1,0 +1,210 @@
+import { Serdes, StreamsBuilder, Stores, TimeWindows, toMillis, type Duration, type KStream, type Topology } from '@tributary/core';
+import type { CustomerInteraction, FraudAlert, FraudReason } from '../data';
+import { AlertCooldown } from './alertCooldown';
+import { addAmount, DEFAULT_AMOUNT_ANOMALY_RULES, emptyAmountStats, type AmountAnomalyRules, type AmountStats } from './amountStats';
+import { customerInteractions, FRAUD_ALERTS_TOPIC, type PipelineOptions } from './topics';
+
+/** Stores of the fraud pipeline, for `driver.getKeyValueStore` and `app.store`. */
+export const FRAUD_STORES = {
+  purchaseVelocity: 'purchase-velocity',
+  cancellationBursts: 'cancellation-bursts',
+  amountStats: 'amount-stats',
+  lastLocation: 'last-purchase-location',
+  cooldown: 'fraud-alert-cooldown',
+} as const;
+
+/** A hopping window detector: `threshold` distinct invoices within `size`, checked every `advance`. */
+export interface WindowRule {
+  size: Duration;
+  advance: Duration;
+  /** How late (stream time) a record may be and still count in its windows. */
+  grace: Duration;
+  /** Distinct invoices in one window that raise an alert. */
+  threshold: number;
+}
+
+/** Options of {@link buildFraudTopology}; every rule has a default tuned on the synthetic data (see the README). */
+export interface FraudOptions extends PipelineOptions {
+  /** Purchase invoices per customer in a hopping window. Defaults to 5 within 10 minutes, advancing by 1, grace 1 minute. */
+  velocity?: Partial<WindowRule>;
+  /** Cancellation invoices per customer in a hopping window. Defaults to 5 within 15 minutes, advancing by 1, grace 1 minute. */
+  cancellations?: Partial<WindowRule>;
+  /** z-score rule for a purchase line's amount. Defaults to {@link DEFAULT_AMOUNT_ANOMALY_RULES}. */
+  amount?: Partial<AmountAnomalyRules>;
+  /** Two purchases of one customer from different countries this close together raise an alert. Defaults to `'1h'`. */
+  countryChangeWithin?: Duration;
+  /** One alert per customer and reason per this much event time. Defaults to `'30m'`. */
+  alertCooldown?: Duration;
+  /** The output topic. Defaults to `fraud_alerts`. */
+  outputTopic?: string;
+}
+
+/** The distinct invoices of a customer in one window: the value of the windowed tables. */
+export interface InvoicesInWindow {
+  invoices: string[];
+  /** Event time of the latest record in the window. */
+  lastAt: number;
+}
+
+/** Where a customer last purchased from, and where before that: the `last-purchase-location` table's value. */
+export interface PurchaseLocation {
+  country: string;
+  at: number;
+  previous: { country: string; at: number } | null;
+}
+
+const DEFAULT_VELOCITY: WindowRule = { size: '10m', advance: '1m', grace: '1m', threshold: 5 };
+const DEFAULT_CANCELLATIONS: WindowRule = { size: '15m', advance: '1m', grace: '1m', threshold: 5 };
+
+/**
+ * Fraud and anomaly detection on `customer_interactions`, alerts to `fraud_alerts`
+ * ({@link FraudAlert}: customer, reasons, timestamp, details). Four detectors, each a
+ * stateful operation keyed by customer (the topic's key: no repartition):
+ *
+ * - `velocity`: distinct purchase invoices per customer in hopping windows
+ *   (`TimeWindows.ofSizeAndGrace('10m', '1m').advanceBy('1m')`); 5 or more in a window.
+ * - `amount-anomaly`: Welford's running mean and variance of the customer's purchase
+ *   line amounts (`amount-stats`); a line with z-score >= 4 that is also at least 5
+ *   times the mean, after at least 5 earlier lines.
+ * - `country-change`: the customer's last purchase country (`last-purchase-location`);
+ *   a purchase from another country less than an hour after the previous one.
+ * - `cancellation-burst`: distinct cancellation invoices in hopping windows of 15
+ *   minutes advancing by 1; 5 or more in a window.
+ *
+ * The alerts of the four are merged and pass {@link AlertCooldown}: one alert per
+ * customer and reason per 30 minutes of event time.
+ *
+ * @param options See {@link FraudOptions}.
+ * @return The topology.
+ */
+export function buildFraudTopology(options: FraudOptions = {}): Topology {
+  const builder = new StreamsBuilder();
+  addFraudDetection(customerInteractions(builder, options.inputTopic), options);
+  return builder.build();
+}
+
+/** Adds the fraud pipeline to a topology that already reads `customer_interactions`. */
+export function addFraudDetection(interactions: KStream<string, CustomerInteraction>, options: FraudOptions = {}): void {
+  const amountRules: AmountAnomalyRules = { ...DEFAULT_AMOUNT_ANOMALY_RULES, ...options.amount };
+  const countryWithinMs = toMillis(options.countryChangeWithin ?? '1h', 'countryChangeWithin');
+  const cooldownMs = toMillis(options.alertCooldown ?? '30m', 'alertCooldown');
+
+  const purchases = interactions.filter((_customer, i) => i.type === 'purchase', { name: 'fraud-purchases' });
+  const cancellations = interactions.filter((_customer, i) => i.type === 'cancellation', { name: 'fraud-cancellations' });
+
+  const velocity = invoicesInHoppingWindows(purchases, 'velocity', FRAUD_STORES.purchaseVelocity, { ...DEFAULT_VELOCITY, ...options.velocity });
+  const bursts = invoicesInHoppingWindows(cancellations, 'cancellation-burst', FRAUD_STORES.cancellationBursts, {
+    ...DEFAULT_CANCELLATIONS,
+    ...options.cancellations,
+  });
+
+  const amounts = purchases
+    .groupByKey({ name: 'amounts-by-customer' })
+    .aggregate(emptyAmountStats, (_customer, purchase, stats) => addAmount(stats, purchase.amount, purchase.timestamp, amountRules), {
+      name: FRAUD_STORES.amountStats,
+      valueSerde: Serdes.json<AmountStats>(),
+    })
+    .toStream({ name: 'amount-stats-updates' })
+    .filter((_customer, stats) => stats?.latest?.anomalous === true, { name: 'anomalous-amounts' })
+    .mapValues(
+      (stats, customerId): FraudAlert => {
+        const v = stats.latest!;
+        return alert(customerId, 'amount-anomaly', v.timestamp, {
+          amount: v.amount,
+          zScore: round(v.zScore!, 2),
+          mean: round(v.mean, 2),
+          stdDev: round(v.stdDev, 2),
+          history: v.history,
+        });
+      },
+      { name: 'amount-alerts' },
+    );
+
+  const countries = purchases
+    .groupByKey({ name: 'locations-by-customer' })
+    .aggregate(
+      (): PurchaseLocation | null => null,
+      (_customer, purchase, last): PurchaseLocation => ({
+        country: purchase.country,
+        at: purchase.timestamp,
+        previous: last === null ? null : { country: last.country, at: last.at },
+      }),
+      { name: FRAUD_STORES.lastLocation, valueSerde: Serdes.json<PurchaseLocation>() },
+    )
+    .toStream({ name: 'location-updates' })
+    .filter(
+      (_customer, location) =>
+        location !== null &&
+        location.previous !== null &&
+        location.previous.country !== location.country &&
+        location.at - location.previous.at <= countryWithinMs,
+      { name: 'country-changes' },
+    )
+    .mapValues(
+      (location, customerId): FraudAlert =>
+        alert(customerId, 'country-change', location!.at, {
+          from: location!.previous!.country,
+          to: location!.country,
+          minutesApart: round((location!.at - location!.previous!.at) / 60_000, 1),
+        }),
+      { name: 'country-alerts' },
+    );
+
+  velocity
+    .merge(bursts, { name: 'merge-window-alerts' })
+    .merge(amounts, { name: 'merge-amount-alerts' })
+    .merge(countries, { name: 'merge-country-alerts' })
+    .process<string, FraudAlert>(() => new AlertCooldown(FRAUD_STORES.cooldown, cooldownMs), {
+      name: 'alert-cooldown',
+      stores: [Stores.keyValueStore(FRAUD_STORES.cooldown, { keySerde: Serdes.string(), valueSerde: Serdes.json() })],
+    })
+    .to(options.outputTopic ?? FRAUD_ALERTS_TOPIC, { name: 'fraud-alerts-sink', keySerde: Serdes.string(), valueSerde: Serdes.json<FraudAlert>() });
+}
+
+/**
+ * Counts a customer's distinct invoices in hopping windows and turns a window reaching
+ * `rule.threshold` into an alert for `reason`. Distinct invoices, not lines: one invoice
+ * of 50 lines is one order, not a burst.
+ */
+function invoicesInHoppingWindows(
+  stream: KStream<string, CustomerInteraction>,
+  reason: FraudReason,
+  storeName: string,
+  rule: WindowRule,
+): KStream<string, FraudAlert> {
+  const windows = TimeWindows.ofSizeAndGrace(rule.size, rule.grace).advanceBy(rule.advance);
+  const sizeMs = toMillis(rule.size, `${reason} window size`);
+  return stream
+    .groupByKey({ name: `${storeName}-by-customer` })
+    .windowedBy(windows)
+    .aggregate(
+      (): InvoicesInWindow => ({ invoices: [], lastAt: 0 }),
+      (_customer, interaction, window): InvoicesInWindow => ({
+        invoices: window.invoices.includes(interaction.invoiceNo) ? window.invoices : [...window.invoices, interaction.invoiceNo],
+        lastAt: Math.max(window.lastAt, interaction.timestamp),
+      }),
+      { name: storeName, valueSerde: Serdes.json<InvoicesInWindow>() },
+    )
+    .toStream({ name: `${storeName}-updates` })
+    .filter((_window, value) => value !== null && value.invoices.length >= rule.threshold, { name: `${storeName}-over-threshold` })
+    .map(
+      (windowed, value): readonly [string, FraudAlert] => [
+        windowed.key,
+        alert(windowed.key, reason, value!.lastAt, {
+          invoices: value!.invoices.length,
+          windowStart: new Date(windowed.window.start).toISOString(),
+          windowMinutes: sizeMs / 60_000,
+        }),
+      ],
+      { name: `${storeName}-alerts` },
+    );
+}
+
+function alert(customerId: string, reason: FraudReason, timestamp: number, details: Record<string, unknown>): FraudAlert {
+  return { customerId, reasons: [reason], timestamp, details };
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

@@ -1,0 +1,508 @@
+import {
+  StreamsError,
+  type ReadOnlyKeyValueStore,
+  type StateStore,
+  type SubTopology,
+  type StreamsApplication,
+  type StreamsEvent,
+  type StreamsState,
+  type Topology,
+} from '@tributary/core';
+import { CommitTracker, planPartitions, Task } from '@tributary/core/runtime';
+import { Subject, type Observable } from 'rxjs';
+import { StreamsAssignor } from './assignment/StreamsAssignor';
+import { TaskLayout } from './assignment/TaskLayout';
+import { createKafkaJsClient } from './client/kafkajs/createKafkaJsClient';
+import { partitionKey, type BatchContext, type ConsumedBatch, type GroupConsumer, type StreamsAdmin, type StreamsProducer, type TopicPartition } from './client/StreamsClient';
+import { OffsetCommitter } from './commit/OffsetCommitter';
+import { resolveOptions, type KafkaStreamsOptions, type ResolvedOptions } from './KafkaStreamsOptions';
+import { installSignalHandlers } from './lifecycle/signalHandlers';
+import { StreamsStateMachine } from './lifecycle/StreamsStateMachine';
+import { StreamsMetricsRecorder, type KafkaStreamsMetrics } from './metrics/StreamsMetricsRecorder';
+import { ProcessingLoop } from './processing/ProcessingLoop';
+import type { StreamTask } from './processing/StreamTask';
+import { TaskManager } from './processing/TaskManager';
+import { KafkaRecordCollector } from './producer/KafkaRecordCollector';
+import { localKeyValueStore } from './state/LocalStores';
+import { GlobalStateUpdater } from './state/GlobalStateUpdater';
+import { StoreRestorer, type RestoreProgress } from './state/StoreRestorer';
+import { ensureInternalTopics, internalTopicSpecs } from './topics/InternalTopics';
+
+/** A task with several inputs waits this much longer for a partition the broker has records for. */
+const FETCH_WAIT_MS = 1_000;
+/** How long `close()` waits for records still in asynchronous stages. Defaults of `close({ timeoutMs })`. */
+const CLOSE_TIMEOUT_MS = 30_000;
+/** A commit before a rebalance must leave the group time to complete. */
+const REVOCATION_COMMIT_TIMEOUT_MS = 10_000;
+
+/** What only exists once `start()` has connected. */
+interface Running {
+  readonly admin: StreamsAdmin;
+  readonly producer: StreamsProducer;
+  readonly consumer: GroupConsumer;
+  readonly collector: KafkaRecordCollector;
+  readonly committer: OffsetCommitter;
+  readonly tasks: TaskManager;
+  readonly loop: ProcessingLoop;
+  readonly restorer: StoreRestorer;
+  readonly layout: TaskLayout;
+  readonly repartitionTopics: ReadonlySet<string>;
+}
+
+/**
+ * Runs a topology on Apache Kafka (design section 7): one consumer group named
+ * `applicationId`, one task per assigned (sub-topology, partition), stores restored from
+ * their changelogs, outputs written by an idempotent producer, and offsets committed only
+ * when everything before them is complete (design section 5). Several instances with the
+ * same `applicationId` share the partitions; when one dies, the others take them over.
+ *
+ * ## Example
+ * ```ts
+ * import { StreamsBuilder } from '@tributary/core';
+ * import { KafkaStreams } from '@tributary/kafka';
+ *
+ * const builder = new StreamsBuilder();
+ * builder.stream<string, { amount: number }>('payments').filter((_k, p) => p.amount > 100).to('large-payments');
+ * const app = new KafkaStreams(builder.build(), { applicationId: 'fraud-check', brokers: 'localhost:9092' });
+ * app.events.subscribe((event) => console.log(event));
+ * await app.start();
+ * ```
+ */
+export class KafkaStreams implements StreamsApplication, AsyncDisposable {
+  /** State changes, metrics, restore progress, commits and errors. */
+  readonly events: Observable<StreamsEvent>;
+  private readonly options: ResolvedOptions;
+  private readonly subject = new Subject<StreamsEvent>();
+  private readonly machine: StreamsStateMachine;
+  private readonly recorder = new StreamsMetricsRecorder();
+  private readonly tracker = new CommitTracker();
+  private readonly logStart = new Map<string, number>();
+  private readonly restoring = new Set<StreamTask>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly purged = new Map<string, number>();
+  private running: Running | undefined;
+  private starting: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+  private shutdown: Promise<void> | undefined;
+  private removeSignalHandlers: (() => void) | undefined;
+  private restoreAbort = new AbortController();
+  private global: GlobalStateUpdater | undefined;
+  private failure: Error | undefined;
+  private stopped = false;
+
+  constructor(
+    readonly topology: Topology,
+    options: KafkaStreamsOptions,
+  ) {
+    if (!topology || !Array.isArray((topology as Partial<Topology>).subTopologies)) {
+      throw new StreamsError('KafkaStreams needs a Topology: pass builder.build()');
+    }
+    this.options = resolveOptions(options);
+    this.events = this.subject.asObservable();
+    this.machine = new StreamsStateMachine((from, to) => {
+      this.options.logger.info(`${this.options.applicationId}: ${from} -> ${to}`);
+      this.subject.next({ type: 'state', from, to });
+    });
+  }
+
+  get state(): StreamsState {
+    return this.machine.state;
+  }
+
+  /** The consumer group and internal-topic prefix. */
+  get applicationId(): string {
+    return this.options.applicationId;
+  }
+
+  /**
+   * Connects, creates the internal topics, joins the consumer group and starts processing.
+   * Resolves once the first assignment arrived (stores may still be restoring: the state is
+   * RUNNING once they are). Rejects, naming the culprit, when a broker cannot be reached or
+   * a source or sink topic does not exist.
+   */
+  start(): Promise<void> {
+    this.machine.require('REBALANCING', 'start the application');
+    if (this.options.handleSignals) this.removeSignalHandlers = installSignalHandlers(() => this.close());
+    this.starting = this.startUp().catch(async (error: unknown) => {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.failure ??= failure;
+      await this.shutDownOnce(failure, 0);
+      throw failure;
+    });
+    return this.starting;
+  }
+
+  /**
+   * Stops processing, waits (up to `timeoutMs`) for records still in asynchronous stages,
+   * flushes the producer, commits, and leaves the group. Safe to call more than once, and
+   * after a failure (it then waits for the clean-up and leaves the state at ERROR).
+   */
+  close(options: { timeoutMs?: number } = {}): Promise<void> {
+    if (this.stopping) return this.stopping;
+    if (this.machine.state === 'CREATED') {
+      this.machine.transition('PENDING_SHUTDOWN');
+      this.machine.transition('NOT_RUNNING');
+      this.subject.complete();
+      return (this.stopping = Promise.resolve());
+    }
+    this.machine.transition('PENDING_SHUTDOWN');
+    this.stopping = (async () => {
+      await this.starting?.catch(() => undefined);
+      await this.shutDownOnce(undefined, options.timeoutMs ?? CLOSE_TIMEOUT_MS);
+    })();
+    return this.stopping;
+  }
+
+  /** `await using app = new KafkaStreams(...)` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** A snapshot of the metrics of design section 8 (also emitted every `metricsIntervalMs`). */
+  metrics(): KafkaStreamsMetrics {
+    const running = this.running;
+    return this.recorder.snapshot({
+      tasks: running?.tasks.tasks() ?? [],
+      committedOffset: (topic, partition) => running?.committer.committedOffset(topic, partition),
+      logStartOffset: (topic, partition) => this.logStart.get(partitionKey(topic, partition)),
+      commits: running?.committer.commits ?? 0,
+      failedCommits: running?.committer.failures ?? 0,
+      commitLatencyMs: running?.committer.averageLatencyMs ?? 0,
+    });
+  }
+
+  /** A read-only view of key-value store `name` over the tasks of this instance (interactive queries). */
+  store<K = unknown, V = unknown>(name: string): ReadOnlyKeyValueStore<K, V> {
+    return localKeyValueStore<K, V>(this.topology, () => this.running?.tasks.tasks() ?? [], name, () => this.global?.stores.get(name));
+  }
+
+  /** The ids of the tasks this instance runs now (`<subTopology>_<partition>`). */
+  assignedTasks(): string[] {
+    return this.running?.tasks.ownedTaskIds().sort() ?? [];
+  }
+
+  /** The input partitions this instance owns now. */
+  assignedPartitions(): TopicPartition[] {
+    return (this.running?.tasks.ownedPartitions() ?? []).map(({ topic, partition }) => ({ topic, partition }));
+  }
+
+  private async startUp(): Promise<void> {
+    const { applicationId, brokers, clientId, logger, replicationFactor } = this.options;
+    const client = this.options.client ?? createKafkaJsClient({ brokers, clientId, logger, reconnectForMs: this.options.deliveryTimeoutMs });
+    const admin = client.admin();
+    try {
+      await admin.connect();
+    } catch (error) {
+      throw new StreamsError(`cannot connect to Kafka at ${brokers.join(', ')}: ${(error as Error).message}`, { cause: error, retriable: true });
+    }
+    try {
+      const sources = this.topology.sourceTopics();
+      const sinks = [...new Set(this.topology.subTopologies.flatMap((s) => s.sinks).filter((s) => !s.internal && typeof s.topic === 'string').map((s) => s.topic as string))];
+      const counts = await admin.partitionCounts([...sources, ...sinks]);
+      for (const topic of sources) if (!counts.has(topic)) throw new StreamsError(`source topic '${topic}' does not exist; create it before starting the application`);
+      for (const topic of sinks) if (!counts.has(topic)) throw new StreamsError(`sink topic '${topic}' does not exist; create it before starting the application`);
+      const plan = planPartitions(this.topology, (topic) => counts.get(topic));
+      const internal = internalTopicSpecs(this.topology, plan, applicationId, replicationFactor);
+      await ensureInternalTopics(admin, internal);
+      for (const spec of internal) counts.set(spec.name, spec.partitions);
+      const layout = new TaskLayout(this.topology, plan, applicationId, (topic) => counts.get(topic));
+
+      const producer = client.producer({ clientId, deliveryTimeoutMs: this.options.deliveryTimeoutMs });
+      await producer.connect();
+      const collector = new KafkaRecordCollector(producer, counts, { onBatchSettled: () => this.running?.loop.notify() });
+      // Global tables first: stream tasks may read them from their first record on.
+      let global: GlobalStateUpdater | undefined;
+      if (this.topology.globalSubTopology) {
+        global = new GlobalStateUpdater({
+          subTopology: this.topology.globalSubTopology,
+          createTask: (sub) => this.createTask(sub, 0, collector, new CommitTracker(), undefined),
+          admin,
+          reader: client.changelogReader({ groupIdPrefix: `${applicationId}-global`, clientId, readCommitted: false }),
+          onError: (error) => this.fail(new StreamsError(`the global tables failed: ${error.message}`, { cause: error })),
+        });
+        this.global = global;
+        await global.start();
+      }
+      const sharedStores = global?.stores;
+      let tasks!: TaskManager;
+      const consumer = client.groupConsumer({
+        groupId: applicationId,
+        clientId,
+        sessionTimeoutMs: this.options.sessionTimeoutMs,
+        heartbeatIntervalMs: this.options.heartbeatIntervalMs,
+        rebalanceTimeoutMs: this.options.rebalanceTimeoutMs,
+        maxWaitTimeMs: this.options.maxWaitTimeMs,
+        maxBytesPerPartition: this.options.maxBytesPerPartition,
+        readCommitted: false,
+        autoOffsetReset: this.options.autoOffsetReset,
+        assignor: new StreamsAssignor(layout, () => tasks.ownedTaskIds(), logger),
+      });
+      tasks = new TaskManager({
+        layout,
+        createTask: (spec) => this.createTask(spec.subTopology, spec.partition, collector, this.tracker, sharedStores),
+        needsRestore: (spec) => spec.subTopology.stores.some((s) => s.logging),
+        tracker: this.tracker,
+        consumer,
+        logger,
+        onClosed: (task) => this.recorder.taskClosed(task),
+      });
+      const committer = new OffsetCommitter({
+        flush: () => collector.flush(),
+        committable: () => this.tracker.committable(),
+        owns: (topic, partition) => tasks.owns(topic, partition),
+        commit: (offsets) => consumer.commit(offsets),
+      });
+      const loop = new ProcessingLoop(
+        {
+          tasks: () => tasks.tasks(),
+          inFlight: () => this.tracker.openRecords,
+          afterRound: () => this.afterRound(),
+          onTaskFailure: (_task, error) => this.fail(error),
+          latency: this.recorder,
+        },
+        {
+          sliceRecords: 1_000,
+          maxInFlightRecords: this.options.maxInFlightRecords,
+          maxBufferedRecords: this.options.maxBufferedRecords,
+          maxTaskIdleMs: this.options.maxTaskIdleMs,
+          fetchWaitMs: FETCH_WAIT_MS,
+        },
+      );
+      const restorer = new StoreRestorer({
+        admin,
+        reader: client.changelogReader({ groupIdPrefix: `${applicationId}-restore`, clientId, readCommitted: false }),
+        onProgress: (progress) => this.onRestoreProgress(progress),
+      });
+      const repartitionTopics = new Set(internal.filter((s) => s.kind === 'repartition').map((s) => s.name));
+      this.running = { admin, producer, consumer, collector, committer, tasks, loop, restorer, layout, repartitionTopics };
+
+      await consumer.connect();
+      this.recorder.start();
+      await consumer.run(layout.topics, {
+        onBatch: (batch, context) => this.onBatch(batch, context),
+        onAssigned: (partitions) => this.onAssigned(partitions),
+        onRevoking: () => this.commitWithin('rebalance', REVOCATION_COMMIT_TIMEOUT_MS),
+        onRebalancing: () => {
+          if (!this.stopped) this.machine.transition('REBALANCING');
+        },
+        onCrash: (error, restarting) => {
+          if (restarting) logger.warn(`${applicationId}: the Kafka consumer failed and rejoins: ${error.message}`);
+          else this.fail(new StreamsError(`the Kafka consumer failed: ${error.message}`, { cause: error }));
+        },
+      });
+      this.every(this.options.commitIntervalMs, () => void this.commit('interval'));
+      if (this.options.metricsIntervalMs > 0) this.every(this.options.metricsIntervalMs, () => void this.emitMetrics());
+      if (this.options.repartitionPurgeIntervalMs > 0 && repartitionTopics.size > 0) {
+        this.every(this.options.repartitionPurgeIntervalMs, () => void this.purgeRepartitionTopics());
+      }
+    } catch (error) {
+      if (!this.running) await admin.disconnect().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private createTask(
+    subTopology: SubTopology,
+    partition: number,
+    collector: KafkaRecordCollector,
+    tracker: CommitTracker,
+    sharedStores: ReadonlyMap<string, StateStore> | undefined,
+  ): Task {
+    const o = this.options;
+    return new Task(subTopology, partition, {
+      applicationId: o.applicationId,
+      collector,
+      tracker,
+      sharedStores,
+      logger: o.logger,
+      defaultKeySerde: o.defaultKeySerde,
+      defaultValueSerde: o.defaultValueSerde,
+      deserializationErrorHandler: o.deserializationErrorHandler,
+      processingErrorHandler: o.processingErrorHandler,
+      onFailure: (error) => this.fail(error),
+    });
+  }
+
+  private async onBatch(batch: ConsumedBatch, context: BatchContext): Promise<void> {
+    const running = this.running;
+    if (!running || this.stopped) return;
+    const route = running.tasks.route(batch.topic, batch.partition);
+    if (!route || route.task.state === 'closed') return;
+    route.queue.append(batch.records, batch.highWatermark);
+    if (route.queue.size > this.options.maxBufferedRecordsPerPartition) running.tasks.setOverflow(route.queue, true);
+    running.loop.schedule();
+    await running.loop.waitForCapacity(context.heartbeat, context.isRunning);
+  }
+
+  private onAssigned(partitions: readonly TopicPartition[]): void {
+    const running = this.running;
+    if (!running || this.stopped) return;
+    try {
+      const { created, closed } = running.tasks.assign(partitions);
+      for (const task of closed) {
+        this.restoring.delete(task);
+        for (const q of task.queues) running.committer.forget(q.topic, q.partition);
+      }
+      const toRestore = created.filter((t) => t.state === 'restoring');
+      this.options.logger.info(
+        `${this.options.applicationId}: assigned tasks [${running.tasks.ownedTaskIds().join(', ')}] (new: ${created.length}, revoked: ${closed.length}, restoring: ${toRestore.length})`,
+      );
+      if (toRestore.length > 0) void this.restore(toRestore);
+      else if (this.restoring.size === 0) this.machine.transition('RUNNING');
+      void this.refreshOffsets();
+      running.loop.schedule();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private async restore(tasks: readonly StreamTask[]): Promise<void> {
+    const running = this.running!;
+    for (const task of tasks) this.restoring.add(task);
+    try {
+      await running.restorer.restore(tasks, this.restoreAbort.signal);
+    } catch (error) {
+      if (!this.stopped) this.fail(new StreamsError(`restoring the stores of tasks ${tasks.map((t) => t.id).join(', ')} failed: ${(error as Error).message}`, { cause: error }));
+      return;
+    }
+    if (this.stopped) return;
+    for (const task of tasks) {
+      if (!this.restoring.delete(task) || task.state !== 'restoring') continue;
+      running.tasks.markRunning(task);
+    }
+    if (this.restoring.size === 0) this.machine.transition('RUNNING');
+    running.loop.schedule();
+  }
+
+  private onRestoreProgress(progress: RestoreProgress): void {
+    this.recorder.restoreProgress(progress);
+    const { store, partition, restored, total } = progress;
+    this.subject.next({ type: 'restore', store, partition, restored, total });
+  }
+
+  private afterRound(): void {
+    const running = this.running;
+    if (!running) return;
+    running.collector.dispatchSoon();
+    const resumeBelow = this.options.maxBufferedRecordsPerPartition / 2;
+    for (const queue of running.tasks.ownedPartitions()) {
+      if (queue.paused && queue.size < resumeBelow) running.tasks.setOverflow(queue, false);
+    }
+  }
+
+  /** Runs the commit sequence; a failed commit is logged and retried at the next one. */
+  private async commit(reason: string): Promise<void> {
+    const running = this.running;
+    if (!running) return;
+    try {
+      const result = await running.committer.commit(reason);
+      if (result.offsets.length > 0) this.subject.next({ type: 'commit', offsets: result.offsets });
+    } catch (error) {
+      this.options.logger.warn(`${this.options.applicationId}: commit (${reason}) failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async commitWithin(reason: string, timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.commit(reason), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+  }
+
+  /** Committed offsets (for lag before this instance commits) and log-end offsets of the owned partitions. */
+  private async refreshOffsets(): Promise<void> {
+    const running = this.running;
+    if (!running) return;
+    const owned = running.tasks.ownedPartitions();
+    const topics = [...new Set(owned.map((q) => q.topic))];
+    try {
+      const [committed, offsets] = await Promise.all([running.admin.committedOffsets(this.options.applicationId, topics), running.admin.offsets(topics)]);
+      running.committer.seed(committed.filter((o) => running.tasks.owns(o.topic, o.partition)));
+      for (const { topic, partition, low, high } of offsets) {
+        this.logStart.set(partitionKey(topic, partition), low);
+        const route = running.tasks.route(topic, partition);
+        if (route && (route.queue.highWatermark === undefined || high > route.queue.highWatermark)) route.queue.highWatermark = high;
+      }
+    } catch (error) {
+      this.options.logger.debug(`${this.options.applicationId}: offset lookup failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async emitMetrics(): Promise<void> {
+    await this.refreshOffsets();
+    if (this.stopped) return;
+    this.subject.next({ type: 'metrics', metrics: this.metrics() });
+  }
+
+  /** Deletes repartition records before the committed offsets: they will never be read again (Kafka Streams purges the same way). */
+  private async purgeRepartitionTopics(): Promise<void> {
+    const running = this.running;
+    if (!running) return;
+    const offsets = running.tasks
+      .ownedPartitions()
+      .filter((q) => running.repartitionTopics.has(q.topic))
+      .map((q) => ({ topic: q.topic, partition: q.partition, offset: running.committer.committedOffset(q.topic, q.partition) ?? 0 }))
+      .filter((o) => o.offset > (this.purged.get(partitionKey(o.topic, o.partition)) ?? 0));
+    if (offsets.length === 0) return;
+    try {
+      await running.admin.deleteRecordsBefore(offsets);
+      for (const o of offsets) this.purged.set(partitionKey(o.topic, o.partition), o.offset);
+    } catch (error) {
+      this.options.logger.debug(`${this.options.applicationId}: purging repartition topics failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** A task failed (or the consumer gave up): stop without committing the failed record, end in ERROR. */
+  private fail(error: unknown): void {
+    if (this.failure || this.stopped) return;
+    const failure = error instanceof Error ? error : new Error(String(error));
+    this.failure = failure;
+    this.options.logger.error(`${this.options.applicationId}: stopping after a failure: ${failure.message}`);
+    this.subject.next({ type: 'error', error: failure });
+    void this.shutDownOnce(failure, 0);
+  }
+
+  private shutDownOnce(error: Error | undefined, idleTimeoutMs: number): Promise<void> {
+    return (this.shutdown ??= this.shutDown(error, idleTimeoutMs));
+  }
+
+  /**
+   * Stops everything in order: no more fetching or processing; records in asynchronous
+   * stages may finish (up to `idleTimeoutMs`); the producer is flushed; what is safe is
+   * committed (the tracker never calls a failed record safe); the member leaves the group.
+   */
+  private async shutDown(error: Error | undefined, idleTimeoutMs = 0): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
+    this.restoreAbort.abort();
+    const running = this.running;
+    if (running) {
+      running.loop.stop();
+      if (idleTimeoutMs > 0) await within(this.tracker.whenIdle(), idleTimeoutMs);
+      await within(running.collector.flush(), this.options.deliveryTimeoutMs);
+      await within(this.commit(error ? 'error' : 'close'), REVOCATION_COMMIT_TIMEOUT_MS);
+      running.collector.close();
+      await running.consumer.disconnect().catch((e: unknown) => this.options.logger.warn(`leaving the group failed: ${(e as Error).message}`));
+      running.tasks.closeAll();
+      await running.producer.disconnect().catch(() => undefined);
+      await running.admin.disconnect().catch(() => undefined);
+    }
+    await this.global?.stop().catch(() => undefined);
+    this.removeSignalHandlers?.();
+    // A failure ends in ERROR, unless close() had begun (then NOT_RUNNING, as close() promised).
+    if (!(error && this.machine.transition('ERROR'))) this.machine.transition('NOT_RUNNING');
+    this.subject.complete();
+  }
+
+  private every(ms: number, action: () => void): void {
+    const timer = setInterval(action, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+}
+
+/** Waits for `promise`, at most `ms`; never rejects. */
+async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise.catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}

@@ -1,0 +1,153 @@
+import { randomBytes } from 'node:crypto';
+import { consoleLogger, StreamsError, type ErrorHandler, type Logger, type Serde } from '@tributary/core';
+import type { StreamsClient } from './client/StreamsClient';
+
+/** At-least-once is the default; exactly-once is not supported yet (see the README). */
+export type ProcessingGuarantee = 'at_least_once' | 'exactly_once';
+
+export interface KafkaStreamsOptions {
+  /** Names the consumer group and prefixes internal topics (`<applicationId>-<name>-changelog`). Required. */
+  applicationId: string;
+  /** Bootstrap servers: `'host:port'`, `'h1:9092,h2:9092'` or an array. Required. */
+  brokers: string | readonly string[];
+  /** Defaults to `'at_least_once'`. `'exactly_once'` throws: not supported yet. */
+  processingGuarantee?: ProcessingGuarantee;
+  /** How often the commit sequence runs. Defaults to `30000` (Kafka Streams' `commit.interval.ms`). */
+  commitIntervalMs?: number;
+  /** Client id on every connection. Defaults to `<applicationId>-<8 random hex digits>`. */
+  clientId?: string;
+  /** Defaults to warnings and errors on stderr (`consoleLogger()`). */
+  logger?: Logger;
+  /** For user topics whose key serde the topology does not declare. Defaults to `Serdes.string()`. */
+  defaultKeySerde?: Serde<unknown>;
+  /** For user topics whose value serde the topology does not declare. Defaults to `Serdes.json()`. */
+  defaultValueSerde?: Serde<unknown>;
+  /** Defaults to `ErrorHandlers.logAndFail()`. */
+  deserializationErrorHandler?: ErrorHandler;
+  /** Defaults to `ErrorHandlers.logAndFail()`. */
+  processingErrorHandler?: ErrorHandler;
+  /** Replication factor of the internal topics. Defaults to `-1`: the broker's `default.replication.factor`. */
+  replicationFactor?: number;
+  /** Where a partition without a committed offset starts. Defaults to `'earliest'`, as in Kafka Streams. */
+  autoOffsetReset?: 'earliest' | 'latest';
+  /** Defaults to `45000` (Kafka's `session.timeout.ms`). The broker bounds it (6000 to 1800000 by default). */
+  sessionTimeoutMs?: number;
+  /** Defaults to `3000`. */
+  heartbeatIntervalMs?: number;
+  /** How long the group waits for members to rejoin. Defaults to `60000`. */
+  rebalanceTimeoutMs?: number;
+  /** How long the broker holds a fetch that has no data yet. Defaults to `500` (`fetch.max.wait.ms`). */
+  maxWaitTimeMs?: number;
+  /** Defaults to `1048576` (`max.partition.fetch.bytes`). */
+  maxBytesPerPartition?: number;
+  /** Processed records whose outputs wait for acknowledgement, above which processing and fetching pause. Defaults to `20000`. */
+  maxInFlightRecords?: number;
+  /** Fetched and unprocessed records (all partitions), above which fetching pauses. Defaults to `20000`. */
+  maxBufferedRecords?: number;
+  /** Records one partition may buffer before it is paused. Defaults to `50000`. */
+  maxBufferedRecordsPerPartition?: number;
+  /** How long a task with several inputs waits for an empty one before processing the others. Defaults to `0` (`max.task.idle.ms`). */
+  maxTaskIdleMs?: number;
+  /** How often a `metrics` event is emitted (and log-end offsets refreshed). Defaults to `30000`; `0` turns it off. */
+  metricsIntervalMs?: number;
+  /** How long a write may retry before the task fails (a broker restart must fit). Defaults to `120000` (`delivery.timeout.ms`). */
+  deliveryTimeoutMs?: number;
+  /** How often consumed records are deleted from repartition topics. Defaults to `30000`; `0` never purges. */
+  repartitionPurgeIntervalMs?: number;
+  /** `start()` installs SIGTERM and SIGINT handlers that run `close()`; `close()` removes them. Defaults to `true`. */
+  handleSignals?: boolean;
+  /** The Kafka client. Defaults to KafkaJS (`createKafkaJsClient`). */
+  client?: StreamsClient;
+}
+
+export type ResolvedOptions = Required<Omit<KafkaStreamsOptions, 'brokers' | 'client' | 'defaultKeySerde' | 'defaultValueSerde' | 'deserializationErrorHandler' | 'processingErrorHandler'>> &
+  Pick<KafkaStreamsOptions, 'client' | 'defaultKeySerde' | 'defaultValueSerde' | 'deserializationErrorHandler' | 'processingErrorHandler'> & {
+    brokers: string[];
+  };
+
+const TOPIC_CHARS = /^[a-zA-Z0-9._-]+$/;
+
+/** Checks the options and fills in the defaults; every problem is a {@link StreamsError} naming the culprit. */
+export function resolveOptions(options: KafkaStreamsOptions): ResolvedOptions {
+  if (!options || typeof options !== 'object') throw new StreamsError('KafkaStreams needs an options object with applicationId and brokers');
+  const { applicationId } = options;
+  if (typeof applicationId !== 'string' || applicationId.length === 0) throw new StreamsError('applicationId is required (it names the consumer group and the internal topics)');
+  if (!TOPIC_CHARS.test(applicationId) || applicationId.length > 200) {
+    throw new StreamsError(`applicationId '${applicationId}' may only contain letters, digits, '.', '_' and '-' (at most 200): it prefixes topic names`);
+  }
+  const guarantee = options.processingGuarantee ?? 'at_least_once';
+  if (guarantee === 'exactly_once') {
+    throw new StreamsError("processingGuarantee 'exactly_once' is not supported yet by @tributary/kafka; use 'at_least_once' (see the package README)");
+  }
+  if (guarantee !== 'at_least_once') throw new StreamsError(`processingGuarantee must be 'at_least_once' or 'exactly_once', got '${String(guarantee)}'`);
+  const offsetReset = options.autoOffsetReset ?? 'earliest';
+  if (offsetReset !== 'earliest' && offsetReset !== 'latest') throw new StreamsError(`autoOffsetReset must be 'earliest' or 'latest', got '${String(offsetReset)}'`);
+  const replicationFactor = options.replicationFactor ?? -1;
+  if (!Number.isInteger(replicationFactor) || (replicationFactor < 1 && replicationFactor !== -1)) {
+    throw new StreamsError(`replicationFactor must be a positive integer or -1 (the broker's default), got ${replicationFactor}`);
+  }
+  const resolved: ResolvedOptions = {
+    applicationId,
+    brokers: parseBrokers(options.brokers),
+    processingGuarantee: guarantee,
+    commitIntervalMs: positive('commitIntervalMs', options.commitIntervalMs, 30_000),
+    clientId: options.clientId ?? `${applicationId}-${randomBytes(4).toString('hex')}`,
+    logger: options.logger ?? consoleLogger(),
+    defaultKeySerde: options.defaultKeySerde,
+    defaultValueSerde: options.defaultValueSerde,
+    deserializationErrorHandler: options.deserializationErrorHandler,
+    processingErrorHandler: options.processingErrorHandler,
+    replicationFactor,
+    autoOffsetReset: offsetReset,
+    sessionTimeoutMs: positive('sessionTimeoutMs', options.sessionTimeoutMs, 45_000),
+    heartbeatIntervalMs: positive('heartbeatIntervalMs', options.heartbeatIntervalMs, 3_000),
+    rebalanceTimeoutMs: positive('rebalanceTimeoutMs', options.rebalanceTimeoutMs, 60_000),
+    maxWaitTimeMs: positive('maxWaitTimeMs', options.maxWaitTimeMs, 500),
+    maxBytesPerPartition: positive('maxBytesPerPartition', options.maxBytesPerPartition, 1_048_576),
+    maxInFlightRecords: positive('maxInFlightRecords', options.maxInFlightRecords, 20_000),
+    maxBufferedRecords: positive('maxBufferedRecords', options.maxBufferedRecords, 20_000),
+    maxBufferedRecordsPerPartition: positive('maxBufferedRecordsPerPartition', options.maxBufferedRecordsPerPartition, 50_000),
+    maxTaskIdleMs: nonNegative('maxTaskIdleMs', options.maxTaskIdleMs, 0),
+    metricsIntervalMs: nonNegative('metricsIntervalMs', options.metricsIntervalMs, 30_000),
+    deliveryTimeoutMs: positive('deliveryTimeoutMs', options.deliveryTimeoutMs, 120_000),
+    repartitionPurgeIntervalMs: nonNegative('repartitionPurgeIntervalMs', options.repartitionPurgeIntervalMs, 30_000),
+    handleSignals: options.handleSignals ?? true,
+    client: options.client,
+  };
+  if (resolved.heartbeatIntervalMs >= resolved.sessionTimeoutMs) {
+    throw new StreamsError(`heartbeatIntervalMs (${resolved.heartbeatIntervalMs}) must be lower than sessionTimeoutMs (${resolved.sessionTimeoutMs})`);
+  }
+  return resolved;
+}
+
+/** `'h1:9092,h2:9092'` or `['h1:9092']` -> addresses; a malformed one is an error naming it. */
+export function parseBrokers(brokers: string | readonly string[] | undefined): string[] {
+  if (brokers === undefined || brokers === null) throw new StreamsError("brokers is required, e.g. '127.0.0.1:9092'");
+  const list = (typeof brokers === 'string' ? brokers.split(',') : [...brokers]).map((b) => (typeof b === 'string' ? b.trim() : b));
+  if (list.length === 0 || list.every((b) => b === '')) throw new StreamsError("brokers is empty; give at least one 'host:port'");
+  for (const broker of list) {
+    if (typeof broker !== 'string' || !isHostPort(broker)) {
+      throw new StreamsError(`invalid broker address '${String(broker)}': expected host:port, e.g. '127.0.0.1:9092'`);
+    }
+  }
+  return list;
+}
+
+function isHostPort(address: string): boolean {
+  const match = /^(\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?):(\d{1,5})$/.exec(address);
+  if (!match) return false;
+  const port = Number(match[3]);
+  return port >= 1 && port <= 65_535;
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new StreamsError(`${name} must be a positive number of ${name.endsWith('Ms') ? 'milliseconds' : 'units'}, got ${String(value)}`);
+  return value;
+}
+
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new StreamsError(`${name} must be a number >= 0, got ${String(value)}`);
+  return value;
+}

@@ -1,0 +1,189 @@
+import type { InputRecord, OutgoingRecord } from '@tributary/core/runtime';
+
+/**
+ * What the runtime needs from a Kafka client, and nothing more: an admin for topics and
+ * offsets, a producer that resolves on acknowledgement, a consumer-group member that
+ * hands over batches and tells about assignments, and a reader for changelog partitions.
+ * `createKafkaJsClient` implements it on KafkaJS; another client (`@platformatic/kafka`,
+ * `@confluentinc/kafka-javascript`) can implement it without touching the runtime.
+ */
+export interface StreamsClient {
+  admin(): StreamsAdmin;
+  producer(options: ProducerOptions): StreamsProducer;
+  groupConsumer(options: GroupConsumerOptions): GroupConsumer;
+  changelogReader(options: ChangelogReaderOptions): ChangelogReader;
+}
+
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+export interface TopicPartitionOffset extends TopicPartition {
+  readonly offset: number;
+}
+
+/** The offsets a partition holds: `low` is the first, `high` the log-end offset (the next to be written). */
+export interface PartitionOffsets extends TopicPartition {
+  readonly low: number;
+  readonly high: number;
+}
+
+export interface NewTopic {
+  readonly name: string;
+  readonly partitions: number;
+  /** -1: the broker's `default.replication.factor`. */
+  readonly replicationFactor: number;
+  readonly config: Readonly<Record<string, string>>;
+}
+
+export interface StreamsAdmin {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  /** Partition counts of those of `topics` that exist; missing topics are absent from the map. */
+  partitionCounts(topics: readonly string[]): Promise<Map<string, number>>;
+  /** Creates the topics and resolves once every partition has a leader that serves it. */
+  createTopics(topics: readonly NewTopic[]): Promise<void>;
+  /** Earliest and log-end offsets of every partition of `topics`. */
+  offsets(topics: readonly string[]): Promise<PartitionOffsets[]>;
+  /** The group's committed offsets for `topics`; partitions without one are absent. */
+  committedOffsets(groupId: string, topics: readonly string[]): Promise<TopicPartitionOffset[]>;
+  /** Deletes records before `offset` (purging consumed repartition data). */
+  deleteRecordsBefore(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+}
+
+export interface ProducerOptions {
+  readonly clientId: string;
+  /** Milliseconds a send may retry before it fails (a broker restart must fit in it). */
+  readonly deliveryTimeoutMs: number;
+}
+
+/** A record on its way to the broker, its partition chosen when the runtime knows it. */
+export type ProducedRecord = OutgoingRecord;
+
+export interface StreamsProducer {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  /** Writes the records (idempotent, acks=all) and resolves once the broker acknowledged all of them. */
+  send(records: readonly ProducedRecord[]): Promise<void>;
+}
+
+export interface GroupConsumerOptions {
+  readonly groupId: string;
+  readonly clientId: string;
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly rebalanceTimeoutMs: number;
+  /** How long the broker may hold a fetch when there is no data. */
+  readonly maxWaitTimeMs: number;
+  readonly maxBytesPerPartition: number;
+  readonly readCommitted: boolean;
+  /** Where to start a partition the group has no committed offset for. */
+  readonly autoOffsetReset: 'earliest' | 'latest';
+  readonly assignor: GroupAssignor;
+}
+
+/** One member's subscription, as the group leader sees it when it assigns. */
+export interface GroupMemberSubscription {
+  readonly memberId: string;
+  readonly topics: readonly string[];
+  readonly userData: Buffer;
+}
+
+export interface MemberAssignment {
+  readonly partitions: readonly TopicPartition[];
+  readonly userData: Buffer;
+}
+
+/** Decides which member reads which partitions (runs on the group leader). */
+export interface GroupAssignor {
+  readonly name: string;
+  readonly version: number;
+  /** This member's metadata, sent with every join. */
+  userData(): Buffer;
+  assign(members: readonly GroupMemberSubscription[]): Map<string, MemberAssignment>;
+}
+
+export interface ConsumedBatch {
+  readonly topic: string;
+  readonly partition: number;
+  /** The partition's log-end offset when the batch was fetched. */
+  readonly highWatermark: number;
+  readonly records: readonly InputRecord[];
+}
+
+export interface BatchContext {
+  /** Keeps the membership alive while the handler waits; rejects when the group is rebalancing. */
+  heartbeat(): Promise<void>;
+  /** False once the consumer is stopping or the batch's partition was re-positioned. */
+  isRunning(): boolean;
+}
+
+export interface GroupConsumerHandlers {
+  /** Records fetched from one partition, in offset order. The client fetches more once it resolves. */
+  onBatch(batch: ConsumedBatch, context: BatchContext): Promise<void>;
+  /** A new generation: the partitions this member owns now. Called before the generation's first fetch. */
+  onAssigned(partitions: readonly TopicPartition[]): void;
+  /**
+   * A rebalance started and this member will rejoin: the last moment to commit in the
+   * old generation. Best-effort: a client may not see every rebalance coming.
+   */
+  onRevoking(): Promise<void>;
+  /** The member is rejoining the group (its partitions will be reassigned). */
+  onRebalancing(): void;
+  /** The client failed; `restarting` tells whether it rejoins by itself. */
+  onCrash(error: Error, restarting: boolean): void;
+}
+
+export interface GroupConsumer {
+  connect(): Promise<void>;
+  /** Subscribes and joins; resolves after the first assignment. */
+  run(topics: readonly string[], handlers: GroupConsumerHandlers): Promise<void>;
+  pause(partitions: readonly TopicPartition[]): void;
+  resume(partitions: readonly TopicPartition[]): void;
+  /** The next fetch of the partition starts at `offset`. */
+  seek(position: TopicPartitionOffset): void;
+  /** Commits `offsets` (the next offset to read, Kafka's convention) for the current generation. */
+  commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /** Stops fetching, leaves the group and closes the connections. */
+  disconnect(): Promise<void>;
+}
+
+export interface ChangelogReaderOptions {
+  /** Groups used for reading are named `<groupIdPrefix>-<random>`. */
+  readonly groupIdPrefix: string;
+  readonly clientId: string;
+  readonly readCommitted: boolean;
+}
+
+/** A partition range to read: offsets `from` (inclusive) to `to` (exclusive). */
+export interface ChangelogRange extends TopicPartition {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * Reads partitions outside the application's consumer group: changelogs to restore stores,
+ * and the topics of global tables, which every instance reads in full.
+ */
+export interface ChangelogReader {
+  /**
+   * Reads every range and hands its records over in offset order per partition; resolves
+   * once each range has been read to its end. `signal` stops reading early.
+   */
+  read(ranges: readonly ChangelogRange[], onRecords: (range: ChangelogRange, records: readonly InputRecord[]) => void, signal?: AbortSignal): Promise<void>;
+  /**
+   * Reads the partitions from the given offsets on, without end, until `stop()`. Resolves
+   * once reading has begun. `onRecords` may throw: reading stops and `onError` is called.
+   */
+  follow(
+    starts: readonly TopicPartitionOffset[],
+    onRecords: (partition: TopicPartition, records: readonly InputRecord[]) => void,
+    onError: (error: Error) => void,
+  ): Promise<{ stop(): Promise<void> }>;
+}
+
+/** `topic\u0000partition`: a Map key for a topic partition. */
+export function partitionKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
+}

@@ -1,0 +1,101 @@
+import type { Admin, Kafka } from 'kafkajs';
+import type { NewTopic, PartitionOffsets, StreamsAdmin, TopicPartitionOffset } from '../StreamsClient';
+
+const TOPIC_READY_TIMEOUT_MS = 30_000;
+
+/** The admin operations the runtime needs, on a KafkaJS admin client. */
+export class KafkaJsAdmin implements StreamsAdmin {
+  private readonly admin: Admin;
+
+  constructor(kafka: Kafka) {
+    // Few retries: a broker that is not there should fail start() in seconds, and the
+    // runtime's own admin calls (offsets for metrics, purges) are best-effort.
+    this.admin = kafka.admin({ retry: { retries: 3, initialRetryTime: 200 } });
+  }
+
+  connect(): Promise<void> {
+    return this.admin.connect();
+  }
+
+  disconnect(): Promise<void> {
+    return this.admin.disconnect();
+  }
+
+  async partitionCounts(topics: readonly string[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    if (topics.length === 0) return counts;
+    const existing = new Set(await this.admin.listTopics());
+    const wanted = [...new Set(topics)].filter((topic) => existing.has(topic));
+    if (wanted.length === 0) return counts;
+    const { topics: metadata } = await this.admin.fetchTopicMetadata({ topics: wanted });
+    for (const { name, partitions } of metadata) counts.set(name, partitions.length);
+    return counts;
+  }
+
+  /**
+   * Not `createTopics({ waitForLeaders: true })`: on KRaft, KafkaJS then fails with "This
+   * server does not host this topic-partition" when the broker it asks has not applied
+   * the new topic yet (it only retries LEADER_NOT_AVAILABLE). It polls instead until every
+   * partition has a leader that answers ListOffsets.
+   */
+  async createTopics(topics: readonly NewTopic[]): Promise<void> {
+    if (topics.length === 0) return;
+    await this.admin.createTopics({
+      waitForLeaders: false,
+      topics: topics.map((t) => ({
+        topic: t.name,
+        numPartitions: t.partitions,
+        replicationFactor: t.replicationFactor,
+        configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
+      })),
+    });
+    const deadline = Date.now() + TOPIC_READY_TIMEOUT_MS;
+    for (const topic of topics) {
+      for (;;) {
+        if (await this.isReady(topic.name, topic.partitions)) break;
+        if (Date.now() > deadline) throw new Error(`topic '${topic.name}' has no leader for all ${topic.partitions} partitions after ${TOPIC_READY_TIMEOUT_MS} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  }
+
+  async offsets(topics: readonly string[]): Promise<PartitionOffsets[]> {
+    const result: PartitionOffsets[] = [];
+    for (const topic of new Set(topics)) {
+      for (const { partition, high, low } of await this.admin.fetchTopicOffsets(topic)) {
+        result.push({ topic, partition, low: Number(low), high: Number(high) });
+      }
+    }
+    return result;
+  }
+
+  async committedOffsets(groupId: string, topics: readonly string[]): Promise<TopicPartitionOffset[]> {
+    if (topics.length === 0) return [];
+    const response = await this.admin.fetchOffsets({ groupId, topics: [...new Set(topics)] });
+    return response.flatMap(({ topic, partitions }) =>
+      partitions.filter((p) => Number(p.offset) >= 0).map((p) => ({ topic, partition: p.partition, offset: Number(p.offset) })),
+    );
+  }
+
+  async deleteRecordsBefore(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    const byTopic = new Map<string, { partition: number; offset: string }[]>();
+    for (const { topic, partition, offset } of offsets) {
+      let partitions = byTopic.get(topic);
+      if (!partitions) byTopic.set(topic, (partitions = []));
+      partitions.push({ partition, offset: String(offset) });
+    }
+    for (const [topic, partitions] of byTopic) await this.admin.deleteTopicRecords({ topic, partitions });
+  }
+
+  private async isReady(name: string, partitions: number): Promise<boolean> {
+    try {
+      const { topics } = await this.admin.fetchTopicMetadata({ topics: [name] });
+      const found = topics[0]?.partitions ?? [];
+      if (found.length !== partitions || !found.every((p) => p.leader >= 0)) return false;
+      return (await this.admin.fetchTopicOffsets(name)).length === partitions;
+    } catch {
+      // Metadata still propagating (unknown topic, no leader yet): not ready.
+      return false;
+    }
+  }
+}

@@ -1,0 +1,29 @@
+// The public API of @tributary/kafka: run a topology on Apache Kafka.
+export { KafkaStreams } from './KafkaStreams';
+export type { KafkaStreamsOptions, ProcessingGuarantee } from './KafkaStreamsOptions';
+export type { KafkaStreamsMetrics, TaskMetricsSnapshot } from './metrics/StreamsMetricsRecorder';
+
+// The client seam: implement StreamsClient to run on another Kafka client than KafkaJS.
+export { createKafkaJsClient, type KafkaJsClientOptions } from './client/kafkajs/createKafkaJsClient';
+export type {
+  StreamsClient,
+  StreamsAdmin,
+  StreamsProducer,
+  GroupConsumer,
+  GroupConsumerHandlers,
+  GroupConsumerOptions,
+  GroupAssignor,
+  GroupMemberSubscription,
+  MemberAssignment,
+  ChangelogReader,
+  ChangelogReaderOptions,
+  ChangelogRange,
+  ConsumedBatch,
+  BatchContext,
+  NewTopic,
+  PartitionOffsets,
+  ProducedRecord,
+  ProducerOptions,
+  TopicPartition,
+  TopicPartitionOffset,
+} from './client/StreamsClient';

@@ -1,0 +1,231 @@
+import { defaultPartition, type InputRecord } from '@tributary/core/runtime';
+import type {
+  ChangelogRange,
+  GroupConsumer,
+  GroupConsumerHandlers,
+  NewTopic,
+  ProducedRecord,
+  StreamsClient,
+  TopicPartition,
+  TopicPartitionOffset,
+} from '../../src/client/StreamsClient';
+
+/**
+ * An in-memory Kafka behind the {@link StreamsClient} seam, for unit tests of KafkaStreams
+ * without a broker: topics with partitions, a group of one member whose assignment the test
+ * changes, producer acknowledgements the test can hold back.
+ */
+export class FakeKafka implements StreamsClient {
+  readonly logs = new Map<string, InputRecord[][]>();
+  readonly configs = new Map<string, Readonly<Record<string, string>>>();
+  /** The group's committed offsets, `topic-partition` -> offset. */
+  readonly committed = new Map<string, number>();
+  readonly commitLog: TopicPartitionOffset[][] = [];
+  /** Sends waiting for `releaseAcks()` while `holdAcks` is set. */
+  holdAcks = false;
+  private heldAcks: (() => void)[] = [];
+  failSends: Error | undefined;
+  consumer: FakeGroupConsumer | undefined;
+
+  createTopic(name: string, partitions: number, config: Record<string, string> = {}): void {
+    this.logs.set(
+      name,
+      Array.from({ length: partitions }, () => []),
+    );
+    this.configs.set(name, config);
+  }
+
+  /** Appends a record as a producer would (murmur2 of the key, or partition 0). */
+  append(topic: string, key: string | null, value: unknown, options: { partition?: number; timestamp?: number; raw?: Buffer } = {}): InputRecord {
+    const log = this.logs.get(topic);
+    if (!log) throw new Error(`no topic ${topic}`);
+    const keyBytes = key === null ? null : Buffer.from(key);
+    const partition = options.partition ?? (keyBytes ? defaultPartition(keyBytes, log.length) : 0);
+    const records = log[partition]!;
+    const record: InputRecord = {
+      topic,
+      partition,
+      offset: records.length,
+      key: keyBytes,
+      value: options.raw ?? (value === null ? null : Buffer.from(JSON.stringify(value))),
+      timestamp: options.timestamp ?? Date.now(),
+      headers: {},
+    };
+    records.push(record);
+    return record;
+  }
+
+  /** Every record of a topic, across partitions, key and value decoded as strings / JSON. */
+  read(topic: string): { key: string | null; value: unknown; partition: number; offset: number }[] {
+    return (this.logs.get(topic) ?? []).flatMap((records) =>
+      records.map((r) => ({ key: r.key?.toString() ?? null, value: r.value === null ? null : JSON.parse(r.value.toString()), partition: r.partition, offset: r.offset })),
+    );
+  }
+
+  releaseAcks(): void {
+    for (const ack of this.heldAcks.splice(0)) ack();
+  }
+
+  admin() {
+    return {
+      connect: async () => undefined,
+      disconnect: async () => undefined,
+      partitionCounts: async (topics: readonly string[]) => new Map(topics.filter((t) => this.logs.has(t)).map((t) => [t, this.logs.get(t)!.length])),
+      createTopics: async (topics: readonly NewTopic[]) => {
+        for (const t of topics) this.createTopic(t.name, t.partitions, { ...t.config });
+      },
+      offsets: async (topics: readonly string[]) =>
+        topics.flatMap((topic) => (this.logs.get(topic) ?? []).map((records, partition) => ({ topic, partition, low: 0, high: records.length }))),
+      committedOffsets: async (_groupId: string, topics: readonly string[]) =>
+        topics.flatMap((topic) =>
+          (this.logs.get(topic) ?? []).flatMap((_, partition) => {
+            const offset = this.committed.get(`${topic}-${partition}`);
+            return offset === undefined ? [] : [{ topic, partition, offset }];
+          }),
+        ),
+      deleteRecordsBefore: async () => undefined,
+    };
+  }
+
+  producer() {
+    return {
+      connect: async () => undefined,
+      disconnect: async () => undefined,
+      send: (records: readonly ProducedRecord[]) =>
+        new Promise<void>((resolve, reject) => {
+          const write = () => {
+            if (this.failSends) return reject(this.failSends);
+            for (const r of records) {
+              const log = this.logs.get(r.topic);
+              if (!log) return reject(new Error(`UNKNOWN_TOPIC_OR_PARTITION ${r.topic}`));
+              const partition = r.partition ?? (r.key ? defaultPartition(r.key, log.length) : 0);
+              log[partition]!.push({ ...r, partition, offset: log[partition]!.length });
+            }
+            resolve();
+          };
+          if (this.holdAcks) this.heldAcks.push(write);
+          else setImmediate(write);
+        }),
+    };
+  }
+
+  groupConsumer(): GroupConsumer {
+    this.consumer = new FakeGroupConsumer(this);
+    return this.consumer;
+  }
+
+  changelogReader() {
+    return {
+      read: async (ranges: readonly ChangelogRange[], onRecords: (range: ChangelogRange, records: readonly InputRecord[]) => void) => {
+        for (const range of ranges) {
+          const records = (this.logs.get(range.topic)?.[range.partition] ?? []).filter((r) => r.offset >= range.from && r.offset < range.to);
+          for (let i = 0; i < records.length; i += 3) onRecords(range, records.slice(i, i + 3));
+        }
+      },
+      follow: async (
+        starts: readonly TopicPartitionOffset[],
+        onRecords: (partition: TopicPartition, records: readonly InputRecord[]) => void,
+        onError: (error: Error) => void,
+      ) => {
+        const positions = starts.map((s) => ({ ...s }));
+        const timer = setInterval(() => {
+          for (const p of positions) {
+            const records = (this.logs.get(p.topic)?.[p.partition] ?? []).slice(p.offset);
+            if (records.length === 0) continue;
+            p.offset += records.length;
+            try {
+              onRecords(p, records);
+            } catch (error) {
+              clearInterval(timer);
+              onError(error as Error);
+            }
+          }
+        }, 2);
+        return { stop: async () => clearInterval(timer) };
+      },
+    };
+  }
+}
+
+/** A group of one: gets every partition of its topics unless the test reassigns; fetches from the fake logs. */
+export class FakeGroupConsumer implements GroupConsumer {
+  handlers: GroupConsumerHandlers | undefined;
+  readonly positions = new Map<string, number>();
+  readonly paused = new Set<string>();
+  readonly seeks: TopicPartitionOffset[] = [];
+  assignment: TopicPartition[] = [];
+  batches = 0;
+  private topics: readonly string[] = [];
+  private running = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly kafka: FakeKafka) {}
+
+  async connect(): Promise<void> {}
+
+  async run(topics: readonly string[], handlers: GroupConsumerHandlers): Promise<void> {
+    this.topics = topics;
+    this.handlers = handlers;
+    this.running = true;
+    this.assign(topics.flatMap((topic) => (this.kafka.logs.get(topic) ?? []).map((_, partition) => ({ topic, partition }))));
+    this.loop = this.fetchLoop();
+  }
+
+  /** A new generation with `partitions` (after the runtime had its chance to commit). */
+  async rebalance(partitions: readonly TopicPartition[]): Promise<void> {
+    await this.handlers!.onRevoking();
+    this.handlers!.onRebalancing();
+    this.assign(partitions);
+  }
+
+  pause(partitions: readonly TopicPartition[]): void {
+    for (const p of partitions) this.paused.add(`${p.topic}-${p.partition}`);
+  }
+
+  resume(partitions: readonly TopicPartition[]): void {
+    for (const p of partitions) this.paused.delete(`${p.topic}-${p.partition}`);
+  }
+
+  seek(position: TopicPartitionOffset): void {
+    this.seeks.push(position);
+    this.positions.set(`${position.topic}-${position.partition}`, position.offset);
+  }
+
+  async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    this.kafka.commitLog.push([...offsets]);
+    for (const o of offsets) this.kafka.committed.set(`${o.topic}-${o.partition}`, o.offset);
+  }
+
+  async disconnect(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  private assign(partitions: readonly TopicPartition[]): void {
+    this.assignment = [...partitions];
+    // Like KafkaJS after a join: every partition starts again from the committed offset.
+    this.positions.clear();
+    for (const p of partitions) this.positions.set(`${p.topic}-${p.partition}`, this.kafka.committed.get(`${p.topic}-${p.partition}`) ?? 0);
+    this.handlers!.onAssigned(partitions);
+  }
+
+  private async fetchLoop(): Promise<void> {
+    while (this.running) {
+      let delivered = false;
+      for (const { topic, partition } of this.assignment) {
+        if (!this.running) break;
+        const key = `${topic}-${partition}`;
+        if (this.paused.has(key) || !this.topics.includes(topic)) continue;
+        const log = this.kafka.logs.get(topic)?.[partition] ?? [];
+        const position = this.positions.get(key) ?? 0;
+        if (position >= log.length) continue;
+        const records = log.slice(position, position + 50);
+        this.positions.set(key, position + records.length);
+        delivered = true;
+        this.batches++;
+        await this.handlers!.onBatch({ topic, partition, highWatermark: log.length, records }, { heartbeat: async () => undefined, isRunning: () => this.running });
+      }
+      if (!delivered) await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+}
