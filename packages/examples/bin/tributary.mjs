@@ -22,8 +22,12 @@ try {
   tsx = undefined;
 }
 
+// A larger young generation: the pipelines allocate many short-lived records, and with the
+// default 16 MB semi-spaces the demo spends about twice as long in scavenges.
+const nodeFlags = ['--max-semi-space-size=128'];
+
 if (tsx && existsSync(source)) {
-  const child = spawn(process.execPath, ['--conditions=tributary-source', '--import', tsx, source, ...args], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [...nodeFlags, '--conditions=tributary-source', '--import', tsx, source, ...args], { stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => {
     if (signal) process.kill(process.pid, signal);

@@ -1,6 +1,6 @@
 import { TopologyError } from '../errors';
 import { suppressRecords } from '../operators/suppress';
-import { suppressionBufferSpec } from '../state/InMemoryTimeOrderedKeyValueBuffer';
+import { suppressionBufferSpec } from '../state/suppressionBufferSpec';
 import { Suppressed } from '../windows/Suppressed';
 import { findWindowGrace } from '../windows/windowGrace';
 import { KTable } from './KTable';

@@ -1,16 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
   EmitStrategy,
+  Serdes,
   SessionWindows,
   StreamsBuilder,
   Suppressed,
   TaskFailedError,
   TimeWindows,
   TopologyError,
+  WindowedSerdes,
   type KGroupedStream,
   type KTable,
   type Windowed,
 } from '@tributary/core';
+import { Task, type OutgoingRecord } from '@tributary/core/runtime';
+import { TopologyTestDriver } from '@tributary/core/testing';
 import { rows, windowedTopology } from './windowTestKit';
 
 const unbounded = () => Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded());
@@ -147,6 +151,31 @@ describe('KTable.suppress', () => {
     pipe(['a', 'x', 0], ['a', 'x', 10]);
     const changelog = driver.topics.written('test-app-final-store-changelog');
     expect(changelog.map((r) => r.value === null)).toEqual([false, false, true]);
+  });
+
+  it('restores its buffer from the changelog and forwards what it held', () => {
+    const build = () => {
+      const builder = new StreamsBuilder();
+      builder
+        .stream<string, string>('input', { valueSerde: Serdes.string() })
+        .groupByKey()
+        .windowedBy(TimeWindows.ofSizeWithNoGrace(10))
+        .count({ name: 'counts' })
+        .suppress(unbounded().withName('final'))
+        .toStream()
+        .to('output');
+      return builder.build();
+    };
+    const first = new TopologyTestDriver(build(), { initialWallClockTime: 0 });
+    first.createInputTopic<string, string>('input', { valueSerde: Serdes.string() }).pipeInput('a', 'x', 3, { trace: 't' });
+    const topology = build();
+    const sent: OutgoingRecord[] = [];
+    const task = new Task(topology.subTopologies[0]!, 0, { applicationId: 'test-app', collector: { send: (r) => void sent.push(r), partitionsFor: () => 1 } });
+    for (const r of first.topics.written('test-app-final-store-changelog')) task.restore('final-store', r.key, r.value, r.timestamp);
+    task.process({ topic: 'input', partition: 0, offset: 0, key: Buffer.from('b'), value: Buffer.from('x'), timestamp: 10, headers: {} });
+    const keySerde = WindowedSerdes.timeWindowed(Serdes.string(), 10);
+    const outputs = sent.filter((r) => r.topic === 'output').map((r) => [keySerde.deserialize('output', r.key), JSON.parse(r.value!.toString()), r.timestamp, r.headers]);
+    expect(outputs).toEqual([[{ key: 'a', window: { start: 0, end: 10 } }, 1, 3, { trace: 't' }]]);
   });
 
   it('finds the grace of the windowed aggregation through table operations', () => {

@@ -11,7 +11,8 @@ export function rows(topic: TestOutputTopic<Windowed<string>, unknown>): Row[] {
 
 /**
  * A topology reading string keys and values from `input`, shaped by `build`, and a driver
- * over it. Records are piped as `[key, value, timestamp]`.
+ * over it. Records are piped as `[key, value, timestamp]`. Each `output()` call makes a new
+ * reader starting at the topic's first record: keep one per test.
  */
 export function windowedTopology(build: (stream: KStream<string, string>) => void, options: { partitions?: number } = {}) {
   const builder = new StreamsBuilder();

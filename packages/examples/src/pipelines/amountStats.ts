@@ -29,13 +29,19 @@ export interface AmountVerdict {
 export interface AmountAnomalyRules {
   /** At least this many earlier amounts before judging. Defaults to `5`. */
   minHistory: number;
-  /** z-score at or above which an amount is anomalous. Defaults to `4`. */
+  /** z-score at or above which an amount is anomalous. Defaults to `6`. */
   minZScore: number;
-  /** ...and the amount must also be at least this multiple of the mean. Defaults to `5`. */
+  /** ...and the amount must also be at least this multiple of the mean. Defaults to `10`. */
   minTimesMean: number;
 }
 
-export const DEFAULT_AMOUNT_ANOMALY_RULES: Readonly<AmountAnomalyRules> = { minHistory: 5, minZScore: 4, minTimesMean: 5 };
+/**
+ * The defaults: on the synthetic data (anomalies at 15 to 43 times the typical amount,
+ * normal lines within 0.5 to 2 times it) they find every anomaly with no false alarm;
+ * on the Online Retail data they flag about 540 lines of about 380 customers in a year,
+ * where z >= 4 and 5 times the mean flagged 2,400 (wholesalers' orders vary a lot).
+ */
+export const DEFAULT_AMOUNT_ANOMALY_RULES: Readonly<AmountAnomalyRules> = { minHistory: 5, minZScore: 6, minTimesMean: 10 };
 
 export function emptyAmountStats(): AmountStats {
   return { n: 0, mean: 0, m2: 0, latest: null };

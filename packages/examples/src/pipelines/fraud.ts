@@ -64,7 +64,7 @@ const DEFAULT_CANCELLATIONS: WindowRule = { size: '15m', advance: '1m', grace: '
  * - `velocity`: distinct purchase invoices per customer in hopping windows
  *   (`TimeWindows.ofSizeAndGrace('10m', '1m').advanceBy('1m')`); 5 or more in a window.
  * - `amount-anomaly`: Welford's running mean and variance of the customer's purchase
- *   line amounts (`amount-stats`); a line with z-score >= 4 that is also at least 5
+ *   line amounts (`amount-stats`); a line with z-score >= 6 that is also at least 10
  *   times the mean, after at least 5 earlier lines.
  * - `country-change`: the customer's last purchase country (`last-purchase-location`);
  *   a purchase from another country less than an hour after the previous one.
