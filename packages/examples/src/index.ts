@@ -35,7 +35,7 @@ export {
   type RecommendationOptions,
   type PurchasedProducts,
 } from './pipelines/recommendations';
-export { addBasket, emptyCoPurchaseRow, rankedCandidates, type CoPurchaseRow, type CoPurchaseCandidate, type BasketForProduct } from './pipelines/coPurchases';
+export { addBasket, coPurchaseRowSerde, CoPurchaseRow, emptyCoPurchaseRow, rankedCandidates, type CoPurchaseCandidate, type BasketForProduct } from './pipelines/coPurchases';
 export { InvoiceAssembler, type OpenInvoice, type ClosedInvoice } from './pipelines/invoiceAssembler';
 export {
   buildFraudTopology,

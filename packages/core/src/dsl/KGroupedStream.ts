@@ -3,6 +3,7 @@ import { aggregateStream } from '../operators/aggregate';
 import { keyValueStoreSpec } from '../state/Stores';
 import type { HandleState } from './HandleState';
 import { KTable } from './KTable';
+import { drawCountStoreName } from './countNaming';
 import type { GroupedOptions, MaterializedOptions } from './options';
 import { addRepartition } from './repartitionInternals';
 import { checkFunction } from './validate';
@@ -28,6 +29,7 @@ export class KGroupedStream<K, V> {
 
   /** Counts the records per key. Stateful: a key-value store of counts. */
   count(options: MaterializedOptions<K, number> = {}): KTable<K, number> {
+    drawCountStoreName(this.state.builder, options);
     return this.doAggregate('KSTREAM-AGGREGATE-', () => 0, (_key, _value, count) => (count as number) + 1, options);
   }
 

@@ -63,7 +63,8 @@ export class KGroupedTable<K, V> {
     options: MaterializedOptions<K, A>,
   ): KTable<K, A> {
     const { builder } = this.state;
-    const storeName = options.name ?? builder.newStoreName(prefix);
+    // Kafka Streams names a grouped table's store KTABLE-AGGREGATE-STATE-STORE-<n> for reduce too (only the processor is KTABLE-REDUCE-).
+    const storeName = options.name ?? builder.newStoreName('KTABLE-AGGREGATE-');
     const keySerde = (options.keySerde ?? this.state.keySerde) as Serde<unknown> | undefined;
     const valueSerde = options.valueSerde as Serde<unknown> | undefined;
     const topic = `${this.repartitionName ?? storeName}-repartition`;

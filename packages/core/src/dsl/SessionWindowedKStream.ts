@@ -11,6 +11,7 @@ import type { Windowed } from '../windows/Windowed';
 import { WindowedSerdes } from '../windows/WindowedSerdes';
 import type { KGroupedStream } from './KGroupedStream';
 import { KTable } from './KTable';
+import { drawCountStoreName } from './countNaming';
 import { checkFunction } from './validate';
 import type { WindowedMaterializedOptions } from './windowedOptions';
 
@@ -58,6 +59,7 @@ export class SessionWindowedKStream<K, V> {
 
   /** Counts the records per session; merged sessions add their counts. */
   count(options: WindowedMaterializedOptions<K, number> = {}): KTable<Windowed<K>, number> {
+    drawCountStoreName(this.grouped.state.builder, options);
     return this.doAggregate(
       'KSTREAM-AGGREGATE-',
       () => 0,

@@ -13,6 +13,7 @@ import type { Windowed } from '../windows/Windowed';
 import { WindowedSerdes } from '../windows/WindowedSerdes';
 import type { KGroupedStream } from './KGroupedStream';
 import { KTable } from './KTable';
+import { drawCountStoreName } from './countNaming';
 import { checkFunction } from './validate';
 import type { WindowedMaterializedOptions } from './windowedOptions';
 
@@ -58,6 +59,7 @@ export class TimeWindowedKStream<K, V> {
 
   /** Counts the records per key and window. Stateful: a window store of counts. */
   count(options: WindowedMaterializedOptions<K, number> = {}): KTable<Windowed<K>, number> {
+    if (!(this.windows instanceof SlidingWindows)) drawCountStoreName(this.grouped.state.builder, options);
     return this.doAggregate('KSTREAM-AGGREGATE-', () => 0, (_key, _value, count) => (count as number) + 1, options);
   }
 

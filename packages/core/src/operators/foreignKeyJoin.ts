@@ -75,8 +75,9 @@ export function subscriptionSend(
       if (leftJoin) {
         if (!isNull(oldValue)) {
           const oldForeignKey = foreignKeyOf(oldValue, record.key);
+          // Leave the old foreign key quietly: the answer from the new one replaces the result.
           if (!isNull(oldForeignKey) && storeKey(newForeignKey) !== storeKey(oldForeignKey)) {
-            send(record, oldForeignKey, 'delete-and-propagate');
+            send(record, oldForeignKey, 'delete-no-propagate');
           }
           send(record, newForeignKey, 'propagate-null-if-absent');
         } else if (!isNull(newValue)) {
@@ -84,14 +85,21 @@ export function subscriptionSend(
         }
         return;
       }
+      // Kafka Streams' SubscriptionSendProcessorSupplier.defaultJoinInstructions.
       if (!isNull(oldValue)) {
         const oldForeignKey = foreignKeyOf(oldValue, record.key);
-        if (isNull(oldForeignKey)) return skip(record);
-        if (isNull(newValue)) return send(record, oldForeignKey, 'delete-and-propagate');
-        if (isNull(newForeignKey)) return skip(record);
-        // A new foreign key: leave the old one quietly, and make sure the result is reset if the new one has no match.
-        if (storeKey(newForeignKey) !== storeKey(oldForeignKey)) send(record, oldForeignKey, 'delete-no-propagate');
-        send(record, newForeignKey, 'propagate-null-if-absent');
+        if (isNull(oldForeignKey) && isNull(newForeignKey)) return skip(record);
+        // From a null foreign key (no result yet) to one: a result only if it has a match.
+        if (isNull(oldForeignKey)) return send(record, newForeignKey, 'propagate-only-if-present');
+        // Deleted, or its foreign key became null: unsubscribe and retract the result.
+        if (isNull(newForeignKey)) return send(record, oldForeignKey, 'delete-and-propagate');
+        if (storeKey(newForeignKey) !== storeKey(oldForeignKey)) {
+          // A new foreign key: leave the old one quietly, and make sure the result is reset if the new one has no match.
+          send(record, oldForeignKey, 'delete-no-propagate');
+          send(record, newForeignKey, 'propagate-null-if-absent');
+        } else {
+          send(record, newForeignKey, 'propagate-only-if-present');
+        }
       } else if (!isNull(newValue)) {
         if (isNull(newForeignKey)) return skip(record);
         send(record, newForeignKey, 'propagate-only-if-present');

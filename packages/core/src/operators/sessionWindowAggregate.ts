@@ -17,7 +17,7 @@ import { noHeaders, windowedRecord, type WindowAggregation } from './windowAggre
  * forwarded (timestamp: its end). Records with a `null` key are dropped.
  *
  * With `onWindowClose`, nothing is forwarded on update; each session is forwarded once
- * when `end < streamTime - gap - grace`, by end, then key, then start.
+ * when `end < streamTime - gap - grace`, by end, then start, then key.
  */
 export function aggregateSessionWindows(
   windows: SessionWindows,

@@ -19,7 +19,10 @@ const endOf = (e: SessionEntry<unknown, unknown>) => e.sessionKey.window.end;
  * measured from the latest session end written: a session is visible while
  * `end > latestEnd - retention` and a write to an older session is ignored. A session
  * stays in memory one millisecond longer than it is visible, so an emit-on-close scan
- * still finds the session that just closed.
+ * still finds the session that just closed; for the same reason a write exactly at that
+ * boundary (`end === latestEnd - retention`: a session the aggregation still accepts,
+ * ending at the close time) is kept, as Kafka Streams' default (RocksDB) session stores
+ * keep it, so `onWindowClose` emits its final result.
  */
 export class InMemorySessionStore<K, V> implements SessionStore<K, V>, RestorableStore {
   private readonly byKey = new Map<unknown, SessionEntry<K, V>[]>();
@@ -91,14 +94,15 @@ export class InMemorySessionStore<K, V> implements SessionStore<K, V>, Restorabl
 
   /**
    * @internal every session with `from <= end <= to` still in memory (including the one
-   * that just left retention), by end, then key, then start: what an emit-on-close scan reads.
+   * that just left retention), by end, then start, then key: what an emit-on-close scan reads
+   * (the order of Kafka Streams' time-ordered session store: end and start bytes, then key bytes).
    */
   entriesEndingBetween(from: number, to: number): SessionEntry<K, V>[] {
     const found: SessionEntry<K, V>[] = [];
     for (let i = this.firstEndIndex(from); i < this.ends.length && this.ends[i]! <= to; i++) {
       const sessions = this.byEnd.get(this.ends[i]!);
       if (!sessions || sessions.length === 0) continue;
-      const ordered = sessions.length > 1 ? [...sessions].sort((a, b) => compareKeys(a.sessionKey.key, b.sessionKey.key) || startOf(a) - startOf(b)) : sessions;
+      const ordered = sessions.length > 1 ? [...sessions].sort((a, b) => startOf(a) - startOf(b) || compareKeys(a.sessionKey.key, b.sessionKey.key)) : sessions;
       for (const entry of ordered) found.push(entry);
     }
     return found;
@@ -116,7 +120,7 @@ export class InMemorySessionStore<K, V> implements SessionStore<K, V>, Restorabl
       this.latestEnd = end;
       this.expire(end - this.retentionMs);
     }
-    return end > this.latestEnd - this.retentionMs;
+    return end >= this.latestEnd - this.retentionMs;
   }
 
   private write(sessionKey: Windowed<K>, value: V): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Serdes, SessionWindows, StreamsBuilder, TopologyError, WindowedSerdes, type KeyValue, type SessionStore, type Windowed } from '@tributary/core';
+import { EmitStrategy, Serdes, SessionWindows, StreamsBuilder, TopologyError, WindowedSerdes, type KeyValue, type SessionStore, type Windowed } from '@tributary/core';
 import { Task } from '@tributary/core/runtime';
 import { TopologyTestDriver } from '@tributary/core/testing';
 import { rows, windowedTopology } from './windowTestKit';
@@ -75,7 +75,9 @@ describe('SessionWindows', () => {
     expect(driver.metrics().droppedRecords).toBe(1);
   });
 
-  it('forwards but does not store a session ending exactly at the close time, as Kafka Streams does', () => {
+  it('forwards a session ending exactly at the close time, keeps it out of lookups, and emits its final result', () => {
+    // Kafka Streams' default (RocksDB) session stores keep the write, invisible to lookups
+    // (retention is measured from the latest end written), and its onWindowClose emits it.
     const { pipe, output, driver } = countSessions(SessionWindows.ofInactivityGapAndGrace(10, 5));
     const out = output();
     pipe(['a', 'x', 100], ['b', 'x', 85]);
@@ -84,7 +86,22 @@ describe('SessionWindows', () => {
       ['b', 85, 85, 1, 85],
     ]);
     expect(driver.getSessionStore('sessions').fetch('b')).toEqual([]);
-    expect(driver.metrics().droppedByReason).toEqual({ 'expired-window': 1 });
+    expect(driver.metrics().droppedByReason).toEqual({});
+  });
+
+  it('emits the final result of a session that ended exactly at the close time (onWindowClose, as Kafka Streams)', () => {
+    const { pipe, output } = windowedTopology((stream) =>
+      stream
+        .groupByKey()
+        .windowedBy(SessionWindows.ofInactivityGapAndGrace(10, 5))
+        .emitStrategy(EmitStrategy.onWindowClose())
+        .count({ name: 'sessions' })
+        .toStream()
+        .to('output'),
+    );
+    const out = output();
+    pipe(['a', 'x', 100], ['b', 'x', 85], ['a', 'x', 101]); // close time 85, then 86
+    expect(rows(out)).toEqual([['b', 85, 85, 1, 85]]);
   });
 
   it('forwards session updates without headers', () => {

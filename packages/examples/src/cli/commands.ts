@@ -1,5 +1,6 @@
 import { exampleNamed } from '../pipelines/examples';
 import { CliError, exampleArgument, examplesHelp, parseBrokers, parseCommand, parsePositiveInteger } from './args';
+import { ProgressDisplay } from './progress';
 import { runExample } from './run';
 import { formatSummary } from './summary';
 
@@ -66,28 +67,28 @@ const RUN_OPTIONS = {
 } as const;
 
 /** `tributary run <example>`. */
-export async function runCommand(args: readonly string[], out: NodeJS.WritableStream): Promise<number> {
+export async function runCommand(args: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const { values, positionals } = parseCommand(args, RUN_OPTIONS, RUN_USAGE);
   if (values.help) {
     out.write(`${RUN_USAGE}\n`);
     return 0;
   }
   const example = exampleArgument(positionals, RUN_USAGE);
-  return run(example.name, values, out);
+  return run(example.name, values, out, err);
 }
 
 /** `tributary demo`: `run crm`. */
-export async function demoCommand(args: readonly string[], out: NodeJS.WritableStream): Promise<number> {
+export async function demoCommand(args: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const { values, positionals } = parseCommand(args, RUN_OPTIONS, DEMO_USAGE);
   if (values.help) {
     out.write(`${DEMO_USAGE}\n`);
     return 0;
   }
   if (positionals.length > 0) throw new CliError(`unexpected argument '${positionals[0]}'\n\n${DEMO_USAGE}`, 2);
-  return run('crm', values, out);
+  return run('crm', values, out, err);
 }
 
-async function run(name: string, values: { brokers?: string[]; limit?: string; partitions?: string }, out: NodeJS.WritableStream): Promise<number> {
+async function run(name: string, values: { brokers?: string[]; limit?: string; partitions?: string }, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const brokers = parseBrokers(values.brokers);
   const limit = parsePositiveInteger(values.limit, '--limit');
   const partitions = parsePositiveInteger(values.partitions, '--partitions');
@@ -95,6 +96,8 @@ async function run(name: string, values: { brokers?: string[]; limit?: string; p
     ...(brokers ? { brokers } : {}),
     ...(limit ? { limit } : {}),
     ...(partitions ? { partitions } : {}),
+    // Progress goes to stderr (a bar on a terminal), the summary to stdout.
+    progress: new ProgressDisplay(err as NodeJS.WriteStream),
   });
   out.write(`${formatSummary(report)}\n`);
   return 0;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners, type Admin } from 'kafkajs';
-import type { StreamsApplication, Topology } from '@tributary/core';
+import { ErrorHandlers, type StreamsApplication, type Topology } from '@tributary/core';
+import { planPartitions } from '@tributary/core/runtime';
 import type { CustomerInteraction } from '../data';
 import { CRM_APPLICATION_ID } from '../pipelines/topics';
 import { CliError } from './args';
@@ -48,24 +49,20 @@ function reason(error: unknown): string {
   return cause && !message.includes(cause) ? `${message} (${cause})` : message;
 }
 
-type KafkaStreamsConstructor = new (topology: Topology, config: { applicationId: string; brokers: string[] }) => StreamsApplication;
-
-// A variable, not a literal: the examples build and type-check without @tributary/kafka's sources.
-const KAFKA_PACKAGE: string = '@tributary/kafka';
-
 /**
- * `new KafkaStreams(topology, { applicationId, brokers })` from `@tributary/kafka`, loaded
- * only when a run goes through Kafka (so the embedded engine never loads KafkaJS).
+ * `new KafkaStreams(topology, { applicationId, brokers, ... })` from `@tributary/kafka`,
+ * loaded only when a run goes through Kafka (the embedded engine never loads KafkaJS).
+ * Commits and metrics every second, rather than Kafka Streams' 30 seconds, so that the
+ * progress display shows live lag and the run knows promptly when it has caught up.
  */
 export async function createKafkaApplication(topology: Topology, config: { applicationId: string; brokers: string[] }): Promise<StreamsApplication> {
-  let module: { KafkaStreams?: KafkaStreamsConstructor };
-  try {
-    module = (await import(KAFKA_PACKAGE)) as { KafkaStreams?: KafkaStreamsConstructor };
-  } catch (error) {
-    throw new CliError(`cannot load @tributary/kafka: ${reason(error)}`);
-  }
-  if (typeof module.KafkaStreams !== 'function') throw new CliError('@tributary/kafka does not export KafkaStreams yet');
-  return new module.KafkaStreams(topology, config);
+  const { KafkaStreams } = await import('@tributary/kafka');
+  return new KafkaStreams(topology, {
+    ...config,
+    commitIntervalMs: 1000,
+    metricsIntervalMs: 1000,
+    deserializationErrorHandler: ErrorHandlers.logAndContinue(),
+  });
 }
 
 /** The Kafka side of a CLI run: topics, producing the data, reading the outputs back. */
@@ -84,9 +81,10 @@ export class KafkaRunner {
   /**
    * Starts the run from scratch: deletes the input and output topics, the application's
    * internal topics (`crm_consumer_group-*`) and its committed offsets, left by an earlier
-   * run, then creates the input topic with `partitions` partitions and the output topics.
+   * run, then creates the input topic with `partitions` partitions, the output topics, and
+   * the topology's repartition topics, all without time-based retention.
    */
-  async prepareTopics(input: string, partitions: number, outputs: readonly string[]): Promise<void> {
+  async prepareTopics(input: string, partitions: number, outputs: readonly string[], topology: Topology): Promise<void> {
     const existing = await this.admin.listTopics();
     const stale = existing.filter((t) => t === input || outputs.includes(t) || t.startsWith(`${CRM_APPLICATION_ID}-`));
     await this.admin.deleteGroups([CRM_APPLICATION_ID]).catch(() => {});
@@ -97,7 +95,17 @@ export class KafkaRunner {
         return stale.every((t) => !left.includes(t));
       }, 'the old topics to be deleted');
     }
-    const topics = [{ topic: input, numPartitions: partitions }, ...outputs.map((topic) => ({ topic, numPartitions: partitions }))];
+    // No time-based retention: the records carry their 2010-2011 event times, and with the
+    // broker's default (7 days) it deletes them while the run is going on. That holds for
+    // the repartition topics too, which KafkaStreams would create with the default: created
+    // here first, with the partition counts it plans (it accepts existing ones that match).
+    const configEntries = [{ name: 'retention.ms', value: '-1' }];
+    const plan = planPartitions(topology, (topic) => (topic === input ? partitions : undefined));
+    const repartition = topology
+      .internalTopics()
+      .filter((t) => t.kind === 'repartition')
+      .map((t) => ({ topic: `${CRM_APPLICATION_ID}-${t.name}`, numPartitions: plan.internalTopics.get(t.name)!, configEntries: [...configEntries, { name: 'cleanup.policy', value: 'delete' }] }));
+    const topics = [...[input, ...outputs].map((topic) => ({ topic, numPartitions: partitions, configEntries })), ...repartition];
     await this.until(async () => {
       try {
         await this.admin.createTopics({ topics, waitForLeaders: true });

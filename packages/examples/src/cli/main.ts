@@ -19,7 +19,7 @@ ${examplesHelp()}
 
 Run 'tributary <command> --help' for a command's options.`;
 
-const COMMANDS: Record<string, (args: readonly string[], out: NodeJS.WritableStream) => number | Promise<number>> = {
+const COMMANDS: Record<string, (args: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream) => number | Promise<number>> = {
   describe: describeCommand,
   run: runCommand,
   demo: demoCommand,
@@ -39,7 +39,7 @@ export async function main(argv: readonly string[], out: NodeJS.WritableStream =
     return 2;
   }
   try {
-    return await handler(rest, out);
+    return await handler(rest, out, err);
   } catch (error) {
     if (error instanceof CliError) {
       err.write(`tributary ${command}: ${error.message}\n`);

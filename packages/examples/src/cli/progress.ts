@@ -77,19 +77,20 @@ function barWidth(stream: NodeJS.WriteStream): number {
 
 /**
  * Turns successive metrics of an application into progress snapshots: the input topic's
- * consumed records and lag, and the consumption rate over the interval since the last call
- * (the seed's formula, records consumed / elapsed time, on a sliding interval).
+ * consumed records and lag, and the consumption rate (the seed's formula, records
+ * consumed / elapsed time) over the last `windowMs`, so it follows the run as it goes.
  */
 export class ProgressTracker {
-  private previous: { at: number; consumed: number } | undefined;
-  private rate = 0;
+  private readonly samples: { at: number; consumed: number }[] = [];
 
   constructor(
     private readonly inputTopic: string,
     private readonly total: () => number,
+    private readonly windowMs = 2000,
   ) {}
 
-  snapshot(metrics: StreamsMetrics): ProgressSnapshot {
+  /** `final`: the rate over the whole run rather than the last window. */
+  snapshot(metrics: StreamsMetrics, final = false): ProgressSnapshot {
     let consumed = 0;
     let inputLag = 0;
     for (const p of metrics.partitions) {
@@ -98,13 +99,12 @@ export class ProgressTracker {
       inputLag += p.lag;
     }
     const at = metrics.elapsedMs;
-    if (this.previous === undefined) {
-      this.rate = at > 0 ? (consumed / at) * 1000 : 0;
-      this.previous = { at, consumed };
-    } else if (at - this.previous.at >= 500) {
-      this.rate = ((consumed - this.previous.consumed) / (at - this.previous.at)) * 1000;
-      this.previous = { at, consumed };
-    }
-    return { consumed, total: this.total(), inputLag, totalLag: metrics.lag, rate: this.rate, elapsedMs: at };
+    const samples = this.samples;
+    samples.push({ at, consumed });
+    while (samples.length > 2 && at - samples[1]!.at >= this.windowMs) samples.shift();
+    const first = final || samples.length === 1 ? { at: 0, consumed: 0 } : samples[0]!;
+    const span = at - first.at;
+    const rate = span > 0 ? ((consumed - first.consumed) / span) * 1000 : 0;
+    return { consumed, total: this.total(), inputLag, totalLag: metrics.lag, rate, elapsedMs: at };
   }
 }

@@ -47,7 +47,7 @@ export async function runExample(example: Example, options: RunOptions = {}): Pr
     let produce: (batch: InteractionRecord[]) => Promise<void>;
     let readOutputs: () => Promise<Map<string, unknown[]>>;
     if (kafka) {
-      await kafka.prepareTopics(topic, partitions, example.outputTopics);
+      await kafka.prepareTopics(topic, partitions, example.outputTopics, topology);
       // Kafka: the data goes to the topic first, then the application consumes it.
       progress.log(`Producing ${formatCount(interactions.length)} records to '${topic}' on ${kafka.brokers.join(',')}...`);
       const producedAt = performance.now();
@@ -83,7 +83,7 @@ export async function runExample(example: Example, options: RunOptions = {}): Pr
       clearInterval(timer);
     }
     const processingMs = performance.now() - processingStarted;
-    progress.finish(tracker.snapshot(metrics));
+    progress.finish(tracker.snapshot(metrics, true));
     const outputs = await readOutputs();
     await app.close();
     return {

@@ -121,16 +121,16 @@ function segmentSummary(changes: readonly SegmentChange[]): string[] {
 function recommendationSummary(recommendations: readonly Recommendation[], descriptions: ReadonlyMap<string, string>): string[] {
   const name = (code: string) => `${descriptions.get(code) ?? code} (${code})`;
   const lines = [`Recommendations (${RECOMMENDATIONS_TOPIC}: ${formatCount(recommendations.length)} records, one per purchase with something to recommend)`];
-  // Samples: the last recommendation of the three customers who received the most.
-  const perCustomer = new Map<string, { count: number; last: Recommendation }>();
-  for (const r of recommendations) {
-    const entry = perCustomer.get(r.customerId);
-    if (entry) {
-      entry.count++;
-      entry.last = r;
-    } else perCustomer.set(r.customerId, { count: 1, last: r });
+  // Samples: the latest recommendations with at least three products, of three customers.
+  const samples: { last: Recommendation }[] = [];
+  const seen = new Set<string>();
+  const latestFirst = [...recommendations].sort((a, b) => b.timestamp - a.timestamp);
+  for (const r of latestFirst) {
+    if (samples.length === 3) break;
+    if (r.recommendations.length < 3 || seen.has(r.customerId)) continue;
+    seen.add(r.customerId);
+    samples.push({ last: r });
   }
-  const samples = [...perCustomer.values()].sort((a, b) => b.count - a.count || (a.last.customerId < b.last.customerId ? -1 : 1)).slice(0, 3);
   for (const { last } of samples) {
     lines.push(`  customer ${last.customerId} bought ${name(last.stockCode)} on ${formatTime(last.timestamp)}; also bought with it:`);
     for (const rec of last.recommendations) lines.push(`    - ${name(rec.stockCode)}: ${formatCount(rec.coPurchases)} invoices`);

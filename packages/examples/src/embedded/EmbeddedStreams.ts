@@ -6,7 +6,6 @@ import {
   type ErrorHandler,
   type Headers,
   type Logger,
-  type PartitionMetrics,
   type ReadOnlyKeyValueStore,
   type Serde,
   type StreamsApplication,
@@ -16,6 +15,7 @@ import {
   type Topology,
 } from '@tributary/core';
 import { CommitTracker, InMemoryTopics, planPartitions, Task, type RecordCollector, type StoredRecord } from '@tributary/core/runtime';
+import { EngineMetrics } from './EngineMetrics';
 import { mergedKeyValueStore } from './mergedKeyValueStore';
 import { PartitionReader } from './PartitionReader';
 
@@ -129,16 +129,9 @@ export class EmbeddedStreams implements StreamsApplication {
   /** Readers grouped by task, tasks in sub-topology order so upstream runs first. */
   private readersByTask: PartitionReader[][] = [];
   private readers: PartitionReader[] = [];
-  private startedAt = 0;
-  private commits = 0;
-  private commitTimeMs = 0;
+  private readonly counters = new EngineMetrics();
   private lastCommitAt = 0;
   private lastMetricsAt = 0;
-  private processTimeMs = 0;
-  private maxBatchLatencyMs = 0;
-  private latencySum = 0;
-  private latencyCount = 0;
-  private latencyMax = 0;
   private scheduled = false;
   private inTurn = false;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -178,9 +171,10 @@ export class EmbeddedStreams implements StreamsApplication {
       this.fail(asError(error));
       throw error;
     }
-    this.startedAt = performance.now();
-    this.lastCommitAt = this.startedAt;
-    this.lastMetricsAt = this.startedAt;
+    const now = performance.now();
+    this.counters.started(now);
+    this.lastCommitAt = now;
+    this.lastMetricsAt = now;
     this.unsubscribeAppend = this.topics.onAppend(() => this.wake());
     this.transition('RUNNING');
     this.schedule();
@@ -262,46 +256,7 @@ export class EmbeddedStreams implements StreamsApplication {
   }
 
   metrics(): StreamsMetrics {
-    const now = performance.now();
-    const elapsedMs = this.startedAt === 0 ? 0 : now - this.startedAt;
-    const seconds = elapsedMs / 1000;
-    let consumed = 0;
-    let processed = 0;
-    let droppedRecords = 0;
-    const droppedByReason: Record<string, number> = {};
-    for (const task of this.tasks) {
-      consumed += task.metrics.consumed;
-      processed += task.metrics.processed;
-      droppedRecords += task.metrics.droppedRecords;
-      for (const [reason, n] of task.metrics.droppedByReason) droppedByReason[reason] = (droppedByReason[reason] ?? 0) + n;
-    }
-    const partitions: PartitionMetrics[] = this.readers.map((r) => {
-      const logEndOffset = r.logEndOffset();
-      return {
-        topic: r.topic,
-        partition: r.partition,
-        committedOffset: r.committed,
-        logEndOffset,
-        lag: logEndOffset - (r.committed ?? 0),
-        consumed: r.consumed,
-      };
-    });
-    return {
-      elapsedMs,
-      consumed,
-      consumptionRate: seconds > 0 ? consumed / seconds : 0,
-      processed,
-      processRate: seconds > 0 ? processed / seconds : 0,
-      lag: partitions.reduce((sum, p) => sum + p.lag, 0),
-      partitions,
-      droppedRecords,
-      droppedByReason,
-      commits: this.commits,
-      endToEndLatencyMs: { avg: this.latencyCount > 0 ? this.latencySum / this.latencyCount : 0, max: this.latencyMax },
-      processLatencyMs: { avg: processed > 0 ? this.processTimeMs / processed : 0, max: this.maxBatchLatencyMs },
-      commitLatencyMs: this.commits > 0 ? this.commitTimeMs / this.commits : 0,
-      restore: [],
-    };
+    return this.counters.snapshot(this.tasks, this.readers, performance.now());
   }
 
   private createTasks(): void {
@@ -407,7 +362,7 @@ export class EmbeddedStreams implements StreamsApplication {
         for (; count < batch; count++) {
           const record = reader.next();
           if (record === undefined) break;
-          this.observeLatency(wall, record.timestamp);
+          this.counters.record(wall, record.timestamp);
           reader.task.process(record);
         }
       } else {
@@ -425,25 +380,16 @@ export class EmbeddedStreams implements StreamsApplication {
           }
           if (!chosen) break;
           const record = chosen.next()!;
-          this.observeLatency(wall, record.timestamp);
+          this.counters.record(wall, record.timestamp);
           chosen.task.process(record);
         }
       }
       if (count > 0) {
         progressed = true;
-        const took = performance.now() - started;
-        this.processTimeMs += took;
-        if (took / count > this.maxBatchLatencyMs) this.maxBatchLatencyMs = took / count;
+        this.counters.batch(count, performance.now() - started);
       }
     }
     return progressed;
-  }
-
-  private observeLatency(now: number, timestamp: number): void {
-    const latency = now - timestamp;
-    this.latencySum += latency;
-    this.latencyCount++;
-    if (latency > this.latencyMax) this.latencyMax = latency;
   }
 
   /** Records the offsets that are complete as committed (flush, then commit: in memory both are immediate). */
@@ -458,8 +404,7 @@ export class EmbeddedStreams implements StreamsApplication {
     }
     this.lastCommitAt = performance.now();
     if (offsets.length === 0) return;
-    this.commits++;
-    this.commitTimeMs += this.lastCommitAt - started;
+    this.counters.commit(this.lastCommitAt - started);
     this.emit({ type: 'commit', offsets });
   }
 

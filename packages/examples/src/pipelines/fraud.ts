@@ -74,6 +74,23 @@ const DEFAULT_CANCELLATIONS: WindowRule = { size: '15m', advance: '1m', grace: '
  * The alerts of the four are merged and pass {@link AlertCooldown}: one alert per
  * customer and reason per 30 minutes of event time.
  *
+ * CAUTION: the windowed detectors drop records later than their grace (1 minute of stream
+ * time by default), counted in the `dropped-records` metric; replay out-of-order data with
+ * a larger `grace`.
+ *
+ * ## Example
+ * ```ts
+ * import { buildFraudTopology, generateSyntheticInteractions, precisionRecall } from '@tributary/examples';
+ * import { TopologyTestDriver } from '@tributary/core/testing';
+ *
+ * const { events, incidents } = generateSyntheticInteractions();
+ * using driver = new TopologyTestDriver(buildFraudTopology({ velocity: { threshold: 6 } }));
+ * const input = driver.createInputTopic('customer_interactions');
+ * for (const e of events) input.pipeInput(e.customerId, e, e.timestamp);
+ * const alerts = driver.createOutputTopic<string, FraudAlert>('fraud_alerts').readValuesToList();
+ * precisionRecall(alerts, incidents).overall; // { precision, recall, ... }
+ * ```
+ *
  * @param options See {@link FraudOptions}.
  * @return The topology.
  */

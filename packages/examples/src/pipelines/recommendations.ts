@@ -78,6 +78,19 @@ export interface RecommendationOptions extends PipelineOptions {
  * Counts include complete invoices only, so a purchase is never recommended the
  * products of its own basket on the strength of that basket alone.
  *
+ * ## Example
+ * ```ts
+ * import { buildRecommendationsTopology, EmbeddedStreams } from '@tributary/examples';
+ *
+ * const app = new EmbeddedStreams(buildRecommendationsTopology({ topN: 3 }), { applicationId: 'crm_consumer_group' });
+ * await app.start();
+ * // ...produce customer_interactions, then:
+ * app.store<string, CoPurchaseRow>('co-purchase-counts').get('85123A')?.top; // the 20 products most bought with it
+ * app.read<string, Recommendation>('recommendations');
+ * ```
+ *
+ * @see InvoiceAssembler
+ * @see CoPurchaseRow
  * @param options See {@link RecommendationOptions}.
  * @return The topology.
  */
@@ -108,9 +121,11 @@ export function addRecommendations(
       name: 'invoice-assembler',
       stores: [Stores.keyValueStore(OPEN_INVOICES_STORE, { keySerde: Serdes.string(), valueSerde: Serdes.json() })],
     })
-    .flatMap<string, BasketForProduct>((_invoiceNo, invoice) => invoice.products.map((product) => [product, { invoiceNo: invoice.invoiceNo, products: invoice.products }] as const), {
-      name: 'basket-per-product',
-    })
+    // A basket of one product has no pair to count.
+    .flatMap<string, BasketForProduct>(
+      (_invoiceNo, invoice) => (invoice.products.length < 2 ? [] : invoice.products.map((product) => [product, { invoiceNo: invoice.invoiceNo, products: invoice.products }] as const)),
+      { name: 'basket-per-product' },
+    )
     .groupByKey({ name: 'baskets-by-product', keySerde: Serdes.string(), valueSerde: basketSerde })
     .aggregate(emptyCoPurchaseRow, (product, basket, row) => addBasket(product, basket, row, candidates), {
       name: CO_PURCHASE_COUNTS_STORE,

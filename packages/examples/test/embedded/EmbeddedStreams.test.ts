@@ -1,0 +1,174 @@
+import { ErrorHandlers, Serdes, silentLogger, StreamsBuilder, type StreamsEvent, type Topology } from '@tributary/core';
+import { TopologyTestDriver } from '@tributary/core/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildCrmTopology,
+  CO_PURCHASE_COUNTS_STORE,
+  CRM_APPLICATION_ID,
+  EmbeddedStreams,
+  loadOnlineRetail,
+  RFM_PROFILES_STORE,
+  type CoPurchaseRow,
+  type CustomerInteraction,
+  type EmbeddedStreamsConfig,
+  type RfmProfile,
+} from '../../src';
+
+const ROWS = 5000;
+let rows: CustomerInteraction[];
+beforeAll(async () => {
+  rows = (await loadOnlineRetail(undefined, { limit: ROWS })).interactions;
+});
+
+function records(interactions: readonly CustomerInteraction[]) {
+  return interactions.map((i) => ({ key: i.customerId, value: i, timestamp: i.timestamp }));
+}
+
+/** An application closed at the end of the test's scope. */
+function app(topology: Topology, config: Partial<EmbeddedStreamsConfig> = {}) {
+  const streams = new EmbeddedStreams(topology, { applicationId: CRM_APPLICATION_ID, logger: silentLogger, ...config });
+  return Object.assign(streams, { [Symbol.asyncDispose]: () => streams.close() });
+}
+
+/** Counts per key: a topology small enough to check by hand. */
+function countsTopology(): Topology {
+  const builder = new StreamsBuilder();
+  builder.stream<string, { n: number }>('input').groupByKey().count({ name: 'counts' }).toStream().to('output', { valueSerde: Serdes.json() });
+  return builder.build();
+}
+
+describe('EmbeddedStreams', () => {
+  it('runs the CRM topology on 4 partitions to the same stores as the test driver', async () => {
+    await using streams = app(buildCrmTopology(), { partitions: 4 });
+    await streams.start();
+    streams.produce('customer_interactions', records(rows));
+    await streams.whenCaughtUp();
+
+    using driver = new TopologyTestDriver(buildCrmTopology(), { defaultPartitions: 4, logger: silentLogger });
+    const input = driver.createInputTopic<string, CustomerInteraction>('customer_interactions');
+    for (const i of rows) input.pipeInput(i.customerId, i, i.timestamp);
+
+    const expected = driver.getKeyValueStore<string, RfmProfile>(RFM_PROFILES_STORE).all();
+    expect(streams.store<string, RfmProfile>(RFM_PROFILES_STORE).all()).toEqual(expected);
+    expect(expected.length).toBeGreaterThan(100);
+    const rowsOf = (entries: readonly (readonly [string, CoPurchaseRow])[]) => entries.map(([product, row]) => [product, row.entries()]);
+    expect(rowsOf(streams.store<string, CoPurchaseRow>(CO_PURCHASE_COUNTS_STORE).all())).toEqual(rowsOf(driver.getKeyValueStore<string, CoPurchaseRow>(CO_PURCHASE_COUNTS_STORE).all()));
+    expect(streams.read('customer_segments').length).toBe(driver.createOutputTopic('customer_segments').getQueueSize());
+    // Partitions interleave differently in the two runtimes: compare the alerts as sets.
+    const sorted = (alerts: unknown[]) => alerts.map((a) => JSON.stringify(a)).sort();
+    const alerts = sorted(streams.read('fraud_alerts').map((r) => r.value));
+    expect(alerts).toEqual(sorted(driver.createOutputTopic('fraud_alerts').readValuesToList()));
+    expect(alerts.length).toBeGreaterThan(3);
+  });
+
+  it('reports lag per partition as log-end offset - committed offset, and consumption rate', async () => {
+    await using streams = app(countsTopology(), { partitions: 3, commitIntervalMs: 10 });
+    await streams.start();
+    const n = streams.produce('input', Array.from({ length: 3000 }, (_, i) => ({ key: `k${i % 50}`, value: { n: i }, timestamp: i })));
+    expect(n).toBe(3000);
+    // Nothing processed or committed yet: the whole log is lag.
+    const before = streams.metrics();
+    expect(before.lag).toBe(3000);
+    expect(before.partitions.map((p) => [p.topic, p.partition, p.committedOffset])).toEqual([
+      ['input', 0, null],
+      ['input', 1, null],
+      ['input', 2, null],
+    ]);
+    await streams.whenCaughtUp();
+    const after = streams.metrics();
+    expect(after.lag).toBe(0);
+    for (const p of after.partitions) {
+      expect(p.committedOffset).toBe(p.logEndOffset);
+      expect(p.lag).toBe(0);
+      expect(p.consumed).toBe(p.logEndOffset);
+    }
+    expect(after.partitions.reduce((sum, p) => sum + p.logEndOffset, 0)).toBe(3000);
+    expect(after.consumed).toBe(3000);
+    expect(after.consumptionRate).toBeCloseTo(3000 / (after.elapsedMs / 1000), 0);
+    expect(after.commits).toBeGreaterThan(0);
+    expect(streams.store<string, number>('counts').get('k7')).toBe(60);
+    expect(streams.read<string, number>('output').filter((r) => r.key === 'k7').map((r) => r.value).at(-1)).toBe(60);
+  });
+
+  it('processes in batches, yielding to the event loop so timers and metrics events run', async () => {
+    await using streams = app(countsTopology(), { batchSize: 100, sliceMs: 1, metricsIntervalMs: 1 });
+    const consumedSeen: number[] = [];
+    streams.events.subscribe((e) => {
+      if (e.type === 'metrics') consumedSeen.push(e.metrics.consumed);
+    });
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    await streams.start();
+    streams.produce('input', Array.from({ length: 50_000 }, (_, i) => ({ key: `k${i % 500}`, value: { n: i }, timestamp: i })));
+    await streams.whenCaughtUp();
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(1);
+    expect(consumedSeen.length).toBeGreaterThan(1);
+    expect(consumedSeen.some((c) => c > 0 && c < 50_000)).toBe(true);
+  });
+
+  it('goes through the application states and reports commits', async () => {
+    const streams = app(countsTopology());
+    const events: StreamsEvent[] = [];
+    streams.events.subscribe((e) => events.push(e));
+    expect(streams.state).toBe('CREATED');
+    await streams.start();
+    expect(streams.state).toBe('RUNNING');
+    streams.produce('input', [{ key: 'a', value: { n: 1 }, timestamp: 1 }]);
+    await streams.whenCaughtUp();
+    await streams.close();
+    await streams.close(); // idempotent
+    expect(streams.state).toBe('NOT_RUNNING');
+    expect(events.filter((e) => e.type === 'state').map((e) => (e.type === 'state' ? `${e.from}->${e.to}` : ''))).toEqual([
+      'CREATED->REBALANCING',
+      'REBALANCING->RUNNING',
+      'RUNNING->PENDING_SHUTDOWN',
+      'PENDING_SHUTDOWN->NOT_RUNNING',
+    ]);
+    const commits = events.filter((e) => e.type === 'commit');
+    expect(commits.length).toBeGreaterThan(0);
+    expect(commits.at(-1)).toEqual({ type: 'commit', offsets: [{ topic: 'input', partition: expect.any(Number), offset: 1 }] });
+  });
+
+  it('fails on a record it cannot read, unless the handler says to continue', async () => {
+    const failing = app(countsTopology(), { partitions: 1 });
+    await failing.start();
+    failing.topics.append('input', { key: Buffer.from('a'), value: Buffer.from('{not json'), timestamp: 1 });
+    await expect(failing.whenCaughtUp()).rejects.toThrow(/task 0_0 failed/);
+    expect(failing.state).toBe('ERROR');
+    // The failed record's offset is never committed.
+    expect(failing.metrics().partitions[0]!.committedOffset).toBeNull();
+    await failing.close();
+
+    await using tolerant = app(countsTopology(), { partitions: 1, deserializationErrorHandler: ErrorHandlers.logAndContinue() });
+    await tolerant.start();
+    tolerant.topics.append('input', { key: Buffer.from('a'), value: Buffer.from('{not json'), timestamp: 1 });
+    tolerant.produce('input', [{ key: 'a', value: { n: 1 }, timestamp: 2 }]);
+    await tolerant.whenCaughtUp();
+    expect(tolerant.metrics().droppedByReason).toEqual({ 'deserialization-error': 1 });
+    expect(tolerant.store('counts').get('a')).toBe(1);
+    expect(tolerant.metrics().lag).toBe(0);
+  });
+
+  it('answers store queries only for stores of the topology, while it has tasks', async () => {
+    await using streams = app(countsTopology());
+    expect(() => streams.store('counts')).toThrow(/not available/);
+    await streams.start();
+    expect(() => streams.store('nope')).toThrow(/no store named 'nope' \(stores: counts\)/);
+    expect(streams.store('counts').approximateNumEntries()).toBe(0);
+  });
+
+  it('writes changelogs only when asked to', async () => {
+    await using quiet = app(countsTopology(), { partitions: 1 });
+    await quiet.start();
+    quiet.produce('input', [{ key: 'a', value: { n: 1 }, timestamp: 1 }]);
+    await quiet.whenCaughtUp();
+    expect(quiet.topics.topicNames()).not.toContain(`${CRM_APPLICATION_ID}-counts-changelog`);
+
+    await using logged = app(countsTopology(), { partitions: 1, changelogs: true });
+    await logged.start();
+    logged.produce('input', [{ key: 'a', value: { n: 1 }, timestamp: 1 }]);
+    await logged.whenCaughtUp();
+    expect(logged.topics.written(`${CRM_APPLICATION_ID}-counts-changelog`)).toHaveLength(1);
+  });
+});
