@@ -1,4 +1,4 @@
-import type { StreamsMetrics } from '@tributary/core';
+import type { PartitionMetrics, StreamsMetrics } from '@tributary/core';
 import { FRAUD_REASONS, REJECTION_REASONS, type CustomerInteraction, type FraudAlert, type FraudReason, type RejectionReason } from '../data';
 import type { Example } from '../pipelines/examples';
 import type { Recommendation } from '../pipelines/recommendations';
@@ -79,7 +79,7 @@ export function formatSummary(report: RunReport): string {
   lines.push('  lag per partition (log-end offset - committed offset):');
   lines.push(
     table(
-      [['topic', 'partition', 'committed', 'log-end', 'lag'], ...metrics.partitions.map((p) => [p.topic, String(p.partition), p.committedOffset === null ? '-' : formatCount(p.committedOffset), formatCount(p.logEndOffset), formatCount(p.lag)])],
+      [['topic', 'partition', 'committed', 'log-end', 'lag'], ...byTopic(metrics.partitions, report.inputTopic).map((p) => [p.topic, String(p.partition), p.committedOffset === null ? '-' : formatCount(p.committedOffset), formatCount(p.logEndOffset), formatCount(p.lag)])],
       '    ',
     ),
   );
@@ -93,6 +93,12 @@ export function formatSummary(report: RunReport): string {
 
   lines.push('', `Done in ${formatDuration(report.totalMs)} (processing ${formatDuration(report.processingMs)}).`);
   return lines.join('\n');
+}
+
+/** The input topic's partitions first, then each other topic's, in partition order. */
+function byTopic(partitions: readonly PartitionMetrics[], inputTopic: string): PartitionMetrics[] {
+  const rank = (p: PartitionMetrics) => (p.topic === inputTopic ? '' : p.topic);
+  return [...partitions].sort((a, b) => (rank(a) === rank(b) ? a.partition - b.partition : rank(a) < rank(b) ? -1 : 1));
 }
 
 function segmentSummary(changes: readonly SegmentChange[]): string[] {
