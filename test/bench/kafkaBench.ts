@@ -22,7 +22,8 @@ const ONLY = (process.env.BENCH_ONLY ?? 'plain,stateless,windowed').split(',');
 const PARTITIONS = 8;
 const COMMIT_INTERVAL_MS = 1_000;
 const CUSTOMERS = 10_000;
-const BASE_TIME = Date.UTC(2025, 0, 1);
+/** The last hour: the broker's time-based retention would delete records from long ago. */
+const BASE_TIME = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000;
 /** Records span an hour of event time: sixty one-minute windows. */
 const TIME_STEP_MS = 3_600_000 / RECORDS;
 
@@ -169,7 +170,7 @@ async function plainLoop(input: string, expected: number): Promise<Run> {
   await consumer.subscribe({ topics: [input], fromBeginning: true });
   const start = performance.now();
   let lastCommit = Date.now();
-  const pending = new Map<number, string>();
+  const pending = new Map<number, number>();
   const done = waitForOutput(output, expected);
   await consumer.run({
     autoCommit: false,
@@ -227,8 +228,15 @@ async function tributary(variant: string, input: string, expected: number, build
   });
   const start = performance.now();
   const done = waitForOutput(output, expected);
+  const progress = process.env.BENCH_VERBOSE
+    ? setInterval(() => {
+        const m = app.metrics();
+        console.log(`    ${app.state} consumed ${m.consumed} processed ${m.processed} lag ${m.lag} commits ${m.commits}`);
+      }, 2_000)
+    : undefined;
   await app.start();
   const end = await done;
+  clearInterval(progress);
   const { droppedRecords } = app.metrics();
   await app.close();
   if (droppedRecords > 0) throw new Error(`${variant}: ${droppedRecords} records dropped; the counts are incomplete`);

@@ -7,11 +7,11 @@
  *   pnpm bench -- --quick         smaller sizes, fewer runs (a smoke run)
  *   pnpm bench -- --only=a,b,c    a subset
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { benchGroupByKeyCount } from './groupByKeyCount';
 import { benchKeyValueStoreHeap } from './keyValueStoreHeap';
 import { benchStatelessPipeline } from './statelessPipeline';
+import { benchStreamTableJoin } from './streamTableJoin';
+import { benchWindowedCount } from './windowedCount';
 import { hasGc, machineNote, median, table, type BenchResult } from './harness';
 
 const args = process.argv.slice(2);
@@ -20,12 +20,6 @@ const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).
 const wanted = (id: string) => !only || only.includes(id);
 const runs = quick ? 3 : 5;
 const warmups = quick ? 1 : 2;
-
-/** Benchmarks other parts of core contribute, loaded only if their file exists. */
-const optional = [
-  { id: 'windowed', file: './windowedCount.ts', name: 'benchWindowedCount' },
-  { id: 'join', file: './streamTableJoin.ts', name: 'benchStreamTableJoin' },
-] as const;
 
 async function main(): Promise<void> {
   console.log(`Tributary core benchmarks — ${machineNote()}`);
@@ -42,30 +36,18 @@ async function main(): Promise<void> {
   await run('a', '(a) filter -> mapValues -> to', () => benchStatelessPipeline({ records: quick ? 200_000 : 1_000_000, runs, warmups }));
   await run('b', '(b) groupByKey -> count', () => benchGroupByKeyCount({ records: quick ? 300_000 : 1_000_000, runs, warmups }));
   await run('c', '(c) key-value store heap', () => benchKeyValueStoreHeap({ keys: quick ? 200_000 : 1_000_000, runs: quick ? 1 : 3 }));
-  for (const extra of optional) {
-    if (!wanted(extra.id)) continue;
-    const path = fileURLToPath(new URL(extra.file, import.meta.url));
-    if (!existsSync(path)) {
-      console.log(`skipped ${extra.name}: ${extra.file} does not exist yet`);
-      continue;
-    }
-    const module = (await import(extra.file)) as Record<string, unknown>;
-    const bench = module[extra.name];
-    if (typeof bench !== 'function') {
-      console.log(`skipped ${extra.name}: ${extra.file} does not export it`);
-      continue;
-    }
-    await run(extra.id, extra.name, () => contributed(extra.name, bench as ContributedBench));
-  }
+  await run('windowed', 'benchWindowedCount', () => contributed('benchWindowedCount', benchWindowedCount));
+  await run('join', 'benchStreamTableJoin', () => contributed('benchStreamTableJoin', benchStreamTableJoin));
   console.log(`\n${table(results)}`);
 }
 
 type ContributedBench = (options: { serde: 'none' | 'json'; quick: boolean; records?: number; runs: number; warmups: number }) => unknown;
 
 /**
- * Runs a benchmark another part of core contributes, for both serde variants. It may return
- * BenchResult(s) with their own runs, or one run's `{ recordsPerSecond, wallRecordsPerSecond }`
- * (or a bare number), in which case it is called `runs` times and the median taken here.
+ * Runs the windows and joins benchmarks, which measure in their own way, for both serde
+ * variants. One may return BenchResult(s) with their own runs, or one run's
+ * `{ recordsPerSecond, wallRecordsPerSecond }` (or a bare number), in which case it is called
+ * `runs` times and the median taken here.
  */
 async function contributed(name: string, bench: ContributedBench): Promise<BenchResult[]> {
   const results: BenchResult[] = [];

@@ -11,6 +11,7 @@
 import { pathToFileURL } from 'node:url';
 import { Serdes, StreamsBuilder, TimeWindows, WindowedSerdes, silentLogger, type Topology } from '@tributary/core';
 import { TopologyTestDriver } from '@tributary/core/testing';
+import { collectGarbage, median } from './harness';
 
 export interface WindowedCountOptions {
   /** Records piped in the measured run. Defaults to `1_000_000`. */
@@ -75,8 +76,7 @@ export async function benchWindowedCount(options: WindowedCountOptions = {}): Pr
   const built = topology(serde);
   const data = inputs(serde, records, keys);
   run(built, data, Math.min(records, 100_000));
-  const gc = (globalThis as { gc?: () => void }).gc;
-  gc?.();
+  collectGarbage();
   const startCpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   run(built, data, records);
@@ -91,7 +91,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   for (const serde of ['none', 'json'] as const) {
     const figures: number[] = [];
     for (let i = 0; i < 3; i++) figures.push((await benchWindowedCount({ records, keys, serde })).recordsPerSecond);
-    const median = [...figures].sort((a, b) => a - b)[1]!;
-    console.log(`windowed count, ${serde}: median ${Math.round(median).toLocaleString('en-US')} records/s (runs: ${figures.map((f) => Math.round(f)).join(', ')})`);
+    console.log(`windowed count, ${serde}: median ${Math.round(median(figures)).toLocaleString('en-US')} records/s (runs: ${figures.map((f) => Math.round(f)).join(', ')})`);
   }
 }

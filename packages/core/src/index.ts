@@ -1,44 +1,50 @@
-// The public API of @tributary/core: the DSL, the topology, serdes, stores and errors.
+// The public API of @tributary/core: the DSL, windows, the topology, serdes, stores, errors and
+// the application interface. Runtimes use '@tributary/core/runtime'; tests '@tributary/core/testing'.
+
+// DSL handles and their options.
 export { StreamsBuilder } from './dsl/StreamsBuilder';
 export { KStream } from './dsl/KStream';
 export { KTable } from './dsl/KTable';
+export { GlobalKTable } from './dsl/GlobalKTable';
 export { KGroupedStream } from './dsl/KGroupedStream';
 export { KGroupedTable } from './dsl/KGroupedTable';
 export { BranchedKStream, type BranchOptions } from './dsl/BranchedKStream';
-export { GlobalKTable } from './dsl/GlobalKTable';
-export type { ConsumedOptions, GroupedOptions, MaterializedOptions, NamedOptions, ProducedOptions } from './dsl/options';
-export type { JoinedOptions, RepartitionedOptions, StreamJoinedOptions } from './dsl/options';
-export { JoinWindows } from './windows/JoinWindows';
-export type { Processor, ProcessorContext, ProcessorSupplier } from './operators/process';
 export { TimeWindowedKStream } from './dsl/TimeWindowedKStream';
 export { SessionWindowedKStream } from './dsl/SessionWindowedKStream';
+export type { ConsumedOptions, GroupedOptions, MaterializedOptions, NamedOptions, ProducedOptions } from './dsl/options';
+export type { JoinedOptions, RepartitionedOptions, StreamJoinedOptions } from './dsl/options';
 export type { WindowedMaterializedOptions } from './dsl/windowedOptions';
+export type { Processor, ProcessorContext, ProcessorSupplier } from './operators/process';
+export type { Cancellable, PunctuationType } from './runtime/ProcessorNodeContext';
+
+// Windows.
 export { TimeWindows } from './windows/TimeWindows';
 export { SlidingWindows } from './windows/SlidingWindows';
 export { SessionWindows } from './windows/SessionWindows';
+export { JoinWindows } from './windows/JoinWindows';
 export { EmitStrategy } from './windows/EmitStrategy';
 export { Suppressed, BufferConfig } from './windows/Suppressed';
 export { WindowedSerdes } from './windows/WindowedSerdes';
 export type { Windowed, Window } from './windows/Windowed';
 
+// The topology.
 export { Topology, type SubTopology, type InternalTopic, type TopologyDescription } from './graph/Topology';
 export type { Change } from './graph/Change';
 
+// Records, serdes and durations.
+export type { KeyValue, Headers, StreamRecord, RecordContext } from './KeyValue';
 export { Serdes } from './serdes/Serdes';
 export type { Serde, SerdeType } from './serdes/Serde';
+export { toMillis, type Duration } from './duration';
 
+// State stores.
 export { Stores, type KeyValueStoreOptions, type WindowStoreFactoryOptions, type SessionStoreFactoryOptions } from './state/Stores';
+export type { KeyValueStore, ReadOnlyKeyValueStore, ValueAndTimestamp } from './state/KeyValueStore';
 export type { WindowStore, ReadOnlyWindowStore } from './state/WindowStore';
 export type { SessionStore, ReadOnlySessionStore } from './state/SessionStore';
-export type { KeyValueStore, ReadOnlyKeyValueStore, ValueAndTimestamp } from './state/KeyValueStore';
 export type { StateStore, StoreOptions, StoreSpec, StoreKind, StoreChangeLogger, RestorableStore } from './state/StateStore';
 
-export { ErrorHandlers, DeadLetterHeaders, type ErrorHandler, type ErrorResponse, type ErrorContext } from './runtime/ErrorHandler';
-export { consoleLogger, silentLogger, type Logger } from './runtime/Logger';
-export type { Cancellable, PunctuationType } from './runtime/ProcessorNodeContext';
-
-export type { KeyValue, Headers, StreamRecord, RecordContext } from './KeyValue';
-export { toMillis, type Duration } from './duration';
+// Errors, error handlers and logging.
 export {
   StreamsError,
   TopologyError,
@@ -48,4 +54,8 @@ export {
   TaskFailedError,
   type RecordOrigin,
 } from './errors';
+export { ErrorHandlers, DeadLetterHeaders, type ErrorHandler, type ErrorResponse, type ErrorContext } from './runtime/ErrorHandler';
+export { consoleLogger, silentLogger, type Logger } from './runtime/Logger';
+
+// A running application (KafkaStreams, the embedded engine).
 export type { StreamsApplication, StreamsState, StreamsMetrics, StreamsEvent, PartitionMetrics } from './runtime/StreamsApplication';

@@ -1,4 +1,5 @@
 // The public API of @tributary/examples: the data layer, the three CRM pipelines and the embedded engine.
+// The data layer's exports are listed by name in ./data/index.ts (the tests import it too).
 export * from './data';
 
 export {

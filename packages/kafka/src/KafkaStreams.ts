@@ -290,6 +290,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
           else this.fail(new StreamsError(`the Kafka consumer failed: ${error.message}`, { cause: error }));
         },
       });
+      if (this.stopped) return; // failed or closed while joining
       this.every(this.options.commitIntervalMs, () => void this.commit('interval'));
       if (this.options.metricsIntervalMs > 0) this.every(this.options.metricsIntervalMs, () => void this.emitMetrics());
       if (this.options.repartitionPurgeIntervalMs > 0 && repartitionTopics.size > 0) {

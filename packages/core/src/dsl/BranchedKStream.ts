@@ -7,7 +7,7 @@ import { checkFunction } from './validate';
 export interface BranchOptions<K, V> {
   /** The branch's name; its key in the result is the split's name followed by this. Defaults to its 1-based index. */
   name?: string;
-  /** Builds on the branch in place; what it returns (if a stream) goes into the result. */
+  /** Builds on the branch; what it returns (if a stream) goes into the result, else the branch is left out. Defaults to none: the branch itself goes in. */
   withChain?: (branch: KStream<K, V>) => KStream<K, V> | void;
 }
 
@@ -69,15 +69,10 @@ export class BranchedKStream<K, V> {
     // Kafka Streams burns an index per branch (newProcessorName), so later generated names match its own.
     builder.newName(name);
     const node = builder.addProcessor(this.splitter, name, splitBranch(this.splitter.name, index));
-    let branch = new KStream<K, V>({ builder, node, keySerde, valueSerde }, this.parent.keyChanged);
-    if (options.withChain) {
-      const chained = options.withChain(branch);
-      if (chained instanceof KStream) branch = chained;
-      else {
-        return;
-      }
-    }
-    this.branches[name] = branch;
+    const branch = new KStream<K, V>({ builder, node, keySerde, valueSerde }, this.parent.keyChanged);
+    // A chain that returns nothing consumed the branch (Kafka Streams' `withConsumer`): it is left out of the result.
+    const result = options.withChain ? options.withChain(branch) : branch;
+    if (result instanceof KStream) this.branches[name] = result;
   }
 
   private checkOpen(method: string): void {

@@ -27,13 +27,13 @@ export class KGroupedStream<K, V> {
     /** @internal */ readonly grouped: GroupedOptions<K, V>,
   ) {}
 
-  /** Counts the records per key. Stateful: a key-value store of counts. */
+  /** Counts the records per key. Stateful: a key-value store of counts, named by `{ name }`. */
   count(options: MaterializedOptions<K, number> = {}): KTable<K, number> {
     drawCountStoreName(this.state.builder, options);
     return this.doAggregate('KSTREAM-AGGREGATE-', () => 0, (_key, _value, count) => (count as number) + 1, options);
   }
 
-  /** Combines the values per key with `reducer(aggregate, value)`; the first value is the first aggregate. */
+  /** Combines the values per key with `reducer(aggregate, value)`; the first value is the first aggregate. Stateful: a key-value store. */
   reduce(reducer: (aggregate: V, value: V) => V, options: MaterializedOptions<K, V> = {}): KTable<K, V> {
     checkFunction(reducer, 'reduce', 'reducer');
     return this.doAggregate('KSTREAM-REDUCE-', undefined, (_key, value, aggregate) => reducer(aggregate as V, value as V), {
@@ -42,7 +42,7 @@ export class KGroupedStream<K, V> {
     } as MaterializedOptions<K, V>);
   }
 
-  /** Folds the values per key into `initializer()` with `aggregator(key, value, aggregate)`. */
+  /** Folds the values per key into `initializer()` with `aggregator(key, value, aggregate)`. Stateful: a key-value store. */
   aggregate<A>(initializer: () => A, aggregator: (key: K, value: V, aggregate: A) => A, options: MaterializedOptions<K, A> = {}): KTable<K, A> {
     checkFunction(initializer, 'aggregate', 'initializer');
     checkFunction(aggregator, 'aggregate', 'aggregator');

@@ -9,7 +9,9 @@ import { checkFunction } from './validate';
 
 /**
  * A table regrouped by `KTable.groupBy`, ready for an aggregation that adds new values and
- * subtracts old ones (Kafka Streams' `KGroupedTable`). Emits on every update.
+ * subtracts old ones (Kafka Streams' `KGroupedTable`). Each aggregation reads the regrouped
+ * changes through a repartition topic, keeps its results in a key-value store (named by
+ * `{ name }`) and emits on every update.
  */
 export class KGroupedTable<K, V> {
   /** @internal */

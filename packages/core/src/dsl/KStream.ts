@@ -53,13 +53,13 @@ export class KStream<K, V> {
     return this.derive('KSTREAM-FILTER-', filterRecords(predicate as never, true), options, 'both');
   }
 
-  /** Replaces key and value with the `[key, value]` that `mapper(key, value)` returns. Marks the stream for repartitioning. */
+  /** Replaces key and value with the `[key, value]` that `mapper(key, value)` returns. Record by record; marks the stream for repartitioning. */
   map<KR, VR>(mapper: (key: K, value: V) => KeyValue<KR, VR>, options: NamedOptions = {}): KStream<KR, VR> {
     checkFunction(mapper, 'map', 'mapper');
     return this.derive('KSTREAM-MAP-', mapRecords(mapper as never), options, 'none');
   }
 
-  /** Replaces the value with `mapper(value, key)`. The key is untouched, so no repartition follows. */
+  /** Replaces the value with `mapper(value, key)`. Record by record; the key is untouched, so no repartition follows. */
   mapValues<VR>(mapper: (value: V, key: K) => VR, options: NamedOptions = {}): KStream<K, VR> {
     checkFunction(mapper, 'mapValues', 'mapper');
     return this.derive('KSTREAM-MAPVALUES-', mapRecordValues(mapper as never), options, 'key');
@@ -67,8 +67,9 @@ export class KStream<K, V> {
 
   /**
    * Replaces the value with what `mapper(value, key)` resolves to: for calls to an external
-   * service. Runs at most `concurrency` calls at once and keeps the order of records with
-   * the same key; a record's offset is committed only after its result went downstream.
+   * service. Record by record, asynchronously: runs at most `concurrency` calls at once and
+   * keeps the order of records with the same key; a record's offset is committed only after
+   * its result went downstream.
    */
   mapValuesAsync<VR>(
     mapper: (value: V, key: K) => Promise<VR> | VR,
@@ -82,37 +83,37 @@ export class KStream<K, V> {
     return this.derive('KSTREAM-MAPVALUES-', mapRecordValuesAsync(mapper as never, concurrency), options, 'key');
   }
 
-  /** Replaces each record with the `[key, value]` pairs `mapper(key, value)` returns. Marks the stream for repartitioning. */
+  /** Replaces each record with the `[key, value]` pairs `mapper(key, value)` returns. Record by record; marks the stream for repartitioning. */
   flatMap<KR, VR>(mapper: (key: K, value: V) => Iterable<KeyValue<KR, VR>>, options: NamedOptions = {}): KStream<KR, VR> {
     checkFunction(mapper, 'flatMap', 'mapper');
     return this.derive('KSTREAM-FLATMAP-', flatMapRecords(mapper as never), options, 'none');
   }
 
-  /** Replaces each record with one record per value `mapper(value, key)` returns, same key. */
+  /** Replaces each record with one record per value `mapper(value, key)` returns, same key. Record by record. */
   flatMapValues<VR>(mapper: (value: V, key: K) => Iterable<VR>, options: NamedOptions = {}): KStream<K, VR> {
     checkFunction(mapper, 'flatMapValues', 'mapper');
     return this.derive('KSTREAM-FLATMAPVALUES-', flatMapRecordValues(mapper as never), options, 'key');
   }
 
-  /** Sets the key to `selector(key, value)`. Marks the stream for repartitioning. */
+  /** Sets the key to `selector(key, value)`. Record by record; marks the stream for repartitioning. */
   selectKey<KR>(selector: (key: K, value: V) => KR, options: NamedOptions = {}): KStream<KR, V> {
     checkFunction(selector, 'selectKey', 'selector');
     return this.derive('KSTREAM-KEY-SELECT-', selectRecordKey(selector as never), options, 'value');
   }
 
-  /** Calls `action(key, value)` for each record and passes it on unchanged. */
+  /** Calls `action(key, value)` for each record and passes it on unchanged. Record by record. */
   peek(action: (key: K, value: V) => void, options: NamedOptions = {}): KStream<K, V> {
     checkFunction(action, 'peek', 'action');
     return this.derive('KSTREAM-PEEK-', peekRecords(action as never, true), options, 'both');
   }
 
-  /** Calls `action(key, value)` for each record; a terminal operation. */
+  /** Calls `action(key, value)` for each record; a terminal, record-by-record operation. */
   foreach(action: (key: K, value: V) => void, options: NamedOptions = {}): void {
     checkFunction(action, 'foreach', 'action');
     this.derive('KSTREAM-FOREACH-', peekRecords(action as never, false), options, 'both');
   }
 
-  /** Interleaves this stream's records with `other`'s, in arrival order. */
+  /** Interleaves this stream's records with `other`'s, in arrival order. Record by record. */
   merge(other: KStream<K, V>, options: NamedOptions = {}): KStream<K, V> {
     if (!(other instanceof KStream)) throw new TopologyError('merge() takes another KStream');
     if (other.state.builder !== this.state.builder) throw new TopologyError('merge() takes a KStream of the same StreamsBuilder');
@@ -142,7 +143,11 @@ export class KStream<K, V> {
     });
   }
 
-  /** Reads the stream as a changelog: the latest value per key wins, `null` deletes. */
+  /**
+   * Reads the stream as a changelog: the latest value per key wins, `null` deletes. Stateful:
+   * a key-value store named by `{ name }` (else `KSTREAM-TOTABLE-STATE-STORE-<n>`). Records
+   * with a `null` key are dropped; a stream whose key may have changed is repartitioned first.
+   */
   toTable(options: MaterializedOptions<K, V> = {}): KTable<K, V> {
     const { builder } = this.state;
     // As Kafka Streams: the processor is named before the store, and the repartition topic after the processor.
@@ -151,8 +156,7 @@ export class KStream<K, V> {
     const keySerde = (options.keySerde ?? this.state.keySerde) as Serde<unknown> | undefined;
     const valueSerde = (options.valueSerde ?? this.state.valueSerde) as Serde<unknown> | undefined;
     builder.addStore(keyValueStoreSpec(storeName, { keySerde, valueSerde, logging: options.store?.logging ?? true }));
-    const input = this.keyChanged ? this.repartitionNode(name, keySerde, valueSerde) : this.state.node;
-    const node = builder.addProcessor(input, name, materializeTable(storeName), [storeName]);
+    const node = builder.addProcessor(this.repartitionNode(name, keySerde, valueSerde), name, materializeTable(storeName), [storeName]);
     return new KTable<K, V>({ builder, node, keySerde, valueSerde }, storeName);
   }
 
@@ -280,7 +284,7 @@ export class KStream<K, V> {
 
   /** @internal the node the next grouping or join reads: this one, or a repartition topic's source. */
   repartitionNode(name: string, keySerde: Serde<unknown> | undefined, valueSerde: Serde<unknown> | undefined): GraphNode {
-    return this.keyChanged ? addRepartitionFor(this.state, name, keySerde, valueSerde) : this.state.node;
+    return this.keyChanged ? addRepartition(this.state.builder, this.state.node, name, keySerde, valueSerde) : this.state.node;
   }
 
   private joinWith(kind: StreamJoinKind, other: unknown, second: unknown, third: unknown, fourth: unknown): KStream<unknown, unknown> {
@@ -309,7 +313,3 @@ export class KStream<K, V> {
 
 /** Which serdes an operation's output keeps: a key change drops the key serde, a new value type the value serde. */
 type Keeps = 'both' | 'key' | 'value' | 'none';
-
-function addRepartitionFor(state: HandleState, name: string, keySerde: Serde<unknown> | undefined, valueSerde: Serde<unknown> | undefined) {
-  return addRepartition(state.builder, state.node, name, keySerde, valueSerde);
-}

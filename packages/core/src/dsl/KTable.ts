@@ -1,4 +1,5 @@
 import type { KeyValue } from '../KeyValue';
+import type { OperatorFactory } from '../graph/GraphNode';
 import type { Serde } from '../serdes/Serde';
 import { selectTableGroup } from '../operators/groupTable';
 import { filterTable, mapTableValues, tableToStream } from '../operators/tableOperators';
@@ -56,12 +57,9 @@ export class KTable<K, V> {
     joiner: (value: V, otherValue: VO, key: K) => VR,
     options?: MaterializedOptions<K, VR>,
   ): KTable<K, VR>;
-  // The overloads above carry the types; a function in third place means a foreign-key join.
+  // The overloads above carry the types; the implementation dispatches on the arguments.
   join(other: unknown, second: unknown, third?: unknown, fourth?: unknown): KTable<any, any> {
-    if (typeof third === 'function') {
-      return joinTablesOnForeignKey(this as KTable<unknown, unknown>, other, second, third, false, (fourth ?? {}) as MaterializedOptions<unknown, unknown>);
-    }
-    return joinTables(this as KTable<unknown, unknown>, other, second, 'inner', (third ?? {}) as MaterializedOptions<unknown, unknown>);
+    return this.joinWith('inner', other, second, third, fourth);
   }
 
   /**
@@ -77,10 +75,7 @@ export class KTable<K, V> {
     options?: MaterializedOptions<K, VR>,
   ): KTable<K, VR>;
   leftJoin(other: unknown, second: unknown, third?: unknown, fourth?: unknown): KTable<any, any> {
-    if (typeof third === 'function') {
-      return joinTablesOnForeignKey(this as KTable<unknown, unknown>, other, second, third, true, (fourth ?? {}) as MaterializedOptions<unknown, unknown>);
-    }
-    return joinTables(this as KTable<unknown, unknown>, other, second, 'left', (third ?? {}) as MaterializedOptions<unknown, unknown>);
+    return this.joinWith('left', other, second, third, fourth);
   }
 
   /** Like {@link join}, but a row on either side has a result, with `null` for the side that has none. */
@@ -101,7 +96,10 @@ export class KTable<K, V> {
     return this.storeName;
   }
 
-  /** Keeps the rows for which `predicate(key, value)` is true; a row that stops matching is deleted downstream. */
+  /**
+   * Keeps the rows for which `predicate(key, value)` is true; a row that stops matching is
+   * deleted downstream. Stateless, unless `{ name }` materializes the result in a store.
+   */
   filter(predicate: (key: K, value: V) => boolean, options: MaterializedOptions<K, V> = {}): KTable<K, V> {
     checkFunction(predicate, 'KTable.filter', 'predicate');
     return this.deriveTable('KTABLE-FILTER-', options, (store) => filterTable(predicate as never, false, store, () => this.oldValues.enabled), this.state.valueSerde, (parent) =>
@@ -109,7 +107,7 @@ export class KTable<K, V> {
     );
   }
 
-  /** Keeps the rows for which `predicate(key, value)` is false. */
+  /** Keeps the rows for which `predicate(key, value)` is false. Stateless, unless `{ name }` materializes the result. */
   filterNot(predicate: (key: K, value: V) => boolean, options: MaterializedOptions<K, V> = {}): KTable<K, V> {
     checkFunction(predicate, 'KTable.filterNot', 'predicate');
     return this.deriveTable('KTABLE-FILTER-', options, (store) => filterTable(predicate as never, true, store, () => this.oldValues.enabled), this.state.valueSerde, (parent) =>
@@ -117,7 +115,7 @@ export class KTable<K, V> {
     );
   }
 
-  /** Maps each row's value with `mapper(value, key)`. */
+  /** Maps each row's value with `mapper(value, key)`. Stateless, unless `{ name }` materializes the result. */
   mapValues<VR>(mapper: (value: V, key: K) => VR, options: MaterializedOptions<K, VR> = {}): KTable<K, VR> {
     checkFunction(mapper, 'KTable.mapValues', 'mapper');
     return this.deriveTable('KTABLE-MAPVALUES-', options, (store) => mapTableValues(mapper as never, store), undefined, (parent) =>
@@ -137,7 +135,7 @@ export class KTable<K, V> {
     return suppressTable(this, suppressed);
   }
 
-  /** The table's changelog as a stream: one record per update, `null` value for a delete. */
+  /** The table's changelog as a stream: one record per update, `null` value for a delete. Stateless. */
   toStream(options: NamedOptions = {}): KStream<K, V> {
     const { builder } = this.state;
     const node = builder.addProcessor(this.state.node, options.name ?? builder.newName('KTABLE-TOSTREAM-'), tableToStream());
@@ -159,10 +157,17 @@ export class KTable<K, V> {
     );
   }
 
+  /** A function in third place means a foreign-key join: `(other, foreignKeyExtractor, joiner, options)`. */
+  private joinWith(kind: 'inner' | 'left', other: unknown, second: unknown, third: unknown, fourth: unknown): KTable<unknown, unknown> {
+    const self = this as KTable<unknown, unknown>;
+    if (typeof third === 'function') return joinTablesOnForeignKey(self, other, second, third, kind === 'left', (fourth ?? {}) as MaterializedOptions<unknown, unknown>);
+    return joinTables(self, other, second, kind, (third ?? {}) as MaterializedOptions<unknown, unknown>);
+  }
+
   private deriveTable<VR>(
     prefix: string,
     options: MaterializedOptions<K, VR>,
-    operator: (storeName: string | undefined) => import('../graph/GraphNode').OperatorFactory,
+    operator: (storeName: string | undefined) => OperatorFactory,
     inheritedValueSerde: Serde<unknown> | undefined,
     lookup?: (parent: TableValueGetterSupplier) => TableValueGetterSupplier,
   ): KTable<K, VR> {

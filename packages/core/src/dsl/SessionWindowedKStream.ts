@@ -5,7 +5,6 @@ import { Serdes } from '../serdes/Serdes';
 import { sessionStoreSpec } from '../state/windowedStoreSpecs';
 import { EmitStrategy } from '../windows/EmitStrategy';
 import type { SessionWindows } from '../windows/SessionWindows';
-import { windowMillis } from '../windows/windowArguments';
 import { registerWindowGrace } from '../windows/windowGrace';
 import type { Windowed } from '../windows/Windowed';
 import { WindowedSerdes } from '../windows/WindowedSerdes';
@@ -13,7 +12,7 @@ import type { KGroupedStream } from './KGroupedStream';
 import { KTable } from './KTable';
 import { drawCountStoreName } from './countNaming';
 import { checkFunction } from './validate';
-import type { WindowedMaterializedOptions } from './windowedOptions';
+import { storeRetention, type WindowedMaterializedOptions } from './windowedOptions';
 
 /**
  * A grouped stream cut into sessions of activity, ready for an aggregation (Kafka
@@ -57,7 +56,7 @@ export class SessionWindowedKStream<K, V> {
     return new SessionWindowedKStream(this.grouped, this.windows, strategy);
   }
 
-  /** Counts the records per session; merged sessions add their counts. */
+  /** Counts the records per session; merged sessions add their counts. Stateful: a session store. */
   count(options: WindowedMaterializedOptions<K, number> = {}): KTable<Windowed<K>, number> {
     drawCountStoreName(this.grouped.state.builder, options);
     return this.doAggregate(
@@ -69,7 +68,7 @@ export class SessionWindowedKStream<K, V> {
     );
   }
 
-  /** Combines the values per session with `reducer(aggregate, value)`; merged sessions are combined with it too. */
+  /** Combines the values per session with `reducer(aggregate, value)`; merged sessions are combined with it too. Stateful: a session store. */
   reduce(reducer: (aggregate: V, value: V) => V, options: WindowedMaterializedOptions<K, V> = {}): KTable<Windowed<K>, V> {
     checkFunction(reducer, 'reduce', 'reducer');
     const fold = (aggregate: unknown, value: unknown) => (aggregate === null || aggregate === undefined ? value : reducer(aggregate as V, value as V));
@@ -85,6 +84,7 @@ export class SessionWindowedKStream<K, V> {
   /**
    * Folds the values per session into `initializer()` with `aggregator(key, value, aggregate)`;
    * when a record bridges sessions, `merger(key, aggregate1, aggregate2)` combines them.
+   * Stateful: a session store.
    */
   aggregate<A>(
     initializer: () => A,
@@ -111,15 +111,11 @@ export class SessionWindowedKStream<K, V> {
     const processorName = options.name ?? builder.newName(prefix);
     const keySerde = (options.keySerde ?? this.grouped.keySerde) as Serde<unknown> | undefined;
     const valueSerde = options.valueSerde as Serde<unknown> | undefined;
-    let retentionMs = windows.retentionMs;
-    if (options.retention !== undefined) {
-      retentionMs = windowMillis(options.retention, `the retention of store '${storeName}'`);
-      if (retentionMs < windows.retentionMs) {
-        throw new TopologyError(
-          `the retention of session store '${storeName}' must be no smaller than the inactivity gap plus the grace period (${windows.retentionMs} ms), got ${retentionMs} ms`,
-        );
-      }
-    }
+    const retentionMs = storeRetention(options.retention, windows.retentionMs, {
+      name: storeName,
+      kind: 'session',
+      covers: 'the inactivity gap plus the grace period',
+    });
     const input = this.grouped.inputFor(storeName);
     builder.addStore(sessionStoreSpec(storeName, { retentionMs, keySerde, valueSerde, logging: options.store?.logging ?? true }));
     const operator = aggregateSessionWindows(windows, {

@@ -6,8 +6,7 @@ import { Serdes } from '../serdes/Serdes';
 import { windowStoreSpec } from '../state/windowedStoreSpecs';
 import { EmitStrategy } from '../windows/EmitStrategy';
 import { SlidingWindows } from '../windows/SlidingWindows';
-import { TimeWindows } from '../windows/TimeWindows';
-import { windowMillis } from '../windows/windowArguments';
+import type { TimeWindows } from '../windows/TimeWindows';
 import { registerWindowGrace } from '../windows/windowGrace';
 import type { Windowed } from '../windows/Windowed';
 import { WindowedSerdes } from '../windows/WindowedSerdes';
@@ -15,7 +14,7 @@ import type { KGroupedStream } from './KGroupedStream';
 import { KTable } from './KTable';
 import { drawCountStoreName } from './countNaming';
 import { checkFunction } from './validate';
-import type { WindowedMaterializedOptions } from './windowedOptions';
+import { storeRetention, type WindowedMaterializedOptions } from './windowedOptions';
 
 /**
  * A grouped stream cut into time or sliding windows, ready for an aggregation (Kafka
@@ -63,7 +62,7 @@ export class TimeWindowedKStream<K, V> {
     return this.doAggregate('KSTREAM-AGGREGATE-', () => 0, (_key, _value, count) => (count as number) + 1, options);
   }
 
-  /** Combines the values per key and window with `reducer(aggregate, value)`; a window's first value is its first aggregate. */
+  /** Combines the values per key and window with `reducer(aggregate, value)`; a window's first value is its first aggregate. Stateful: a window store. */
   reduce(reducer: (aggregate: V, value: V) => V, options: WindowedMaterializedOptions<K, V> = {}): KTable<Windowed<K>, V> {
     checkFunction(reducer, 'reduce', 'reducer');
     return this.doAggregate(
@@ -74,7 +73,7 @@ export class TimeWindowedKStream<K, V> {
     );
   }
 
-  /** Folds the values per key and window into `initializer()` with `aggregator(key, value, aggregate)`. */
+  /** Folds the values per key and window into `initializer()` with `aggregator(key, value, aggregate)`. Stateful: a window store. */
   aggregate<A>(
     initializer: () => A,
     aggregator: (key: K, value: V, aggregate: A) => A,
@@ -99,7 +98,11 @@ export class TimeWindowedKStream<K, V> {
     const keySerde = (options.keySerde ?? this.grouped.keySerde) as Serde<unknown> | undefined;
     const valueSerde = options.valueSerde as Serde<unknown> | undefined;
     const windowSizeMs = sliding ? windows.timeDifferenceMs : windows.sizeMs;
-    const retentionMs = retentionFor(windows, options.retention, storeName);
+    const retentionMs = storeRetention(options.retention, windows.retentionMs, {
+      name: storeName,
+      kind: 'window',
+      covers: sliding ? '2 x the time difference plus the grace period' : 'its window size plus the grace period',
+    });
     const input = this.grouped.inputFor(storeName);
     builder.addStore(windowStoreSpec(storeName, { retentionMs, windowSizeMs, keySerde, valueSerde, logging: options.store?.logging ?? true }));
     const aggregation = { storeName, initializer, aggregator, emitOnClose: this.strategy.type === 'onWindowClose' };
@@ -109,15 +112,4 @@ export class TimeWindowedKStream<K, V> {
     const windowedKeySerde = WindowedSerdes.timeWindowed(keySerde ?? Serdes.string(), windowSizeMs) as Serde<unknown>;
     return new KTable<Windowed<K>, A>({ builder, node, keySerde: windowedKeySerde, valueSerde }, storeName);
   }
-}
-
-function retentionFor(windows: TimeWindows | SlidingWindows, retention: WindowedMaterializedOptions<unknown, unknown>['retention'], storeName: string): number {
-  const least = windows.retentionMs;
-  if (retention === undefined) return least;
-  const ms = windowMillis(retention, `the retention of store '${storeName}'`);
-  if (ms < least) {
-    const what = windows instanceof TimeWindows ? 'its window size plus the grace period' : '2 x the time difference plus the grace period';
-    throw new TopologyError(`the retention of window store '${storeName}' must be no smaller than ${what} (${least} ms), got ${ms} ms`);
-  }
-  return ms;
 }

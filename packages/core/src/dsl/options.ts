@@ -4,6 +4,7 @@ import type { StoreOptions } from '../state/StateStore';
 
 /** Names the node an operation adds (otherwise `KSTREAM-FILTER-0000000003` style). */
 export interface NamedOptions {
+  /** Defaults to a generated name, e.g. `KSTREAM-FILTER-0000000003`. */
   name?: string;
 }
 
@@ -19,7 +20,9 @@ export interface ConsumedOptions<K, V> extends NamedOptions {
 
 /** How a sink writes its topic (Kafka Streams' `Produced`). */
 export interface ProducedOptions<K, V> extends NamedOptions {
+  /** Defaults to the stream's key serde, else the application's default key serde, `Serdes.string()`. */
   keySerde?: Serde<K>;
+  /** Defaults to the stream's value serde, else the application's default value serde, `Serdes.json()`. */
   valueSerde?: Serde<V>;
   /** Picks the partition; `undefined` falls back to murmur2 of the serialized key. */
   partitioner?: (topic: string, key: K, value: V, partitions: number) => number | undefined;
@@ -30,14 +33,22 @@ export interface ProducedOptions<K, V> extends NamedOptions {
  * driver reads it with `getKeyValueStore(name)`, the changelog is `<applicationId>-<name>-changelog`.
  */
 export interface MaterializedOptions<K, V> extends NamedOptions {
+  /** The store's keys, for its changelog. Defaults to the input's key serde, else JSON. */
   keySerde?: Serde<K>;
+  /** The store's values, for its changelog. Defaults to the input's value serde where the value type is unchanged (`reduce`, `toTable`, `filter`), else JSON. */
   valueSerde?: Serde<V>;
+  /** Defaults to an in-memory store logged to its changelog. */
   store?: StoreOptions;
 }
 
-/** Serdes and name of the repartition topic a grouping may need (Kafka Streams' `Grouped`). */
+/**
+ * Serdes and name of the repartition topic a grouping may need (Kafka Streams' `Grouped`):
+ * `<applicationId>-<name>-repartition`, named after the aggregation's store when unnamed.
+ */
 export interface GroupedOptions<K, V> extends NamedOptions {
+  /** Defaults to the stream's key serde. */
   keySerde?: Serde<K>;
+  /** Defaults to the stream's value serde. */
   valueSerde?: Serde<V>;
 }
 
@@ -52,11 +63,11 @@ export interface StreamJoinedOptions<K, V, VO> extends NamedOptions {
   storeName?: string;
   /** For repartitioning (after a key change) and the stores' changelogs. Defaults to the streams' key serde. */
   keySerde?: Serde<K>;
-  /** This stream's values, for its repartition topic and store changelog. */
+  /** This stream's values, for its repartition topic and store changelog. Defaults to this stream's value serde. */
   valueSerde?: Serde<V>;
-  /** The other stream's values, likewise. */
+  /** The other stream's values, likewise. Defaults to the other stream's value serde. */
   otherValueSerde?: Serde<VO>;
-  /** `{ logging: false }` turns the stores' changelogs off. */
+  /** `{ logging: false }` turns the stores' changelogs off. Defaults to logged stores. */
   store?: StoreOptions;
 }
 

@@ -1,5 +1,5 @@
 import type { OperatorFunction } from 'rxjs';
-import type { Headers, StreamRecord } from '../KeyValue';
+import type { StreamRecord } from '../KeyValue';
 import type { Serde } from '../serdes/Serde';
 import type { ProcessorNodeContext } from '../runtime/ProcessorNodeContext';
 
@@ -47,8 +47,6 @@ export interface SinkNode extends NodeBase {
   readonly keySerde: Serde<unknown> | undefined;
   readonly valueSerde: Serde<unknown> | undefined;
   readonly partitioner: StreamPartitioner | undefined;
-  /** Headers added to every record this sink writes. */
-  readonly headers?: Headers;
 }
 
 export type GraphNode = SourceNode | ProcessorNode | SinkNode;

@@ -1,8 +1,7 @@
 import { TopologyError } from '../errors';
 import type { Serde } from '../serdes/Serde';
 import type { StoreSpec } from '../state/StateStore';
-import type { GraphNode, OperatorFactory, ProcessorNode, SinkNode, SourceNode, StreamPartitioner, TopicChooser } from './GraphNode';
-import type { Headers } from '../KeyValue';
+import type { AnyRecord, GraphNode, OperatorFactory, ProcessorNode, SinkNode, SourceNode, StreamPartitioner, TopicChooser } from './GraphNode';
 import { Topology } from './Topology';
 
 /** A global table: a store filled from every partition of a topic, readable from every task. */
@@ -39,12 +38,11 @@ export class TopologyBuilder {
 
   addSource(options: {
     name?: string | undefined;
-    prefix?: string;
     topics: readonly string[];
     internal?: boolean;
     keySerde?: Serde<unknown> | undefined;
     valueSerde?: Serde<unknown> | undefined;
-    timestampExtractor?: ((record: import('./GraphNode').AnyRecord) => number) | undefined;
+    timestampExtractor?: ((record: AnyRecord) => number) | undefined;
     numberOfPartitions?: number | undefined;
   }): SourceNode {
     if (options.topics.length === 0) throw new TopologyError('a source needs at least one topic');
@@ -56,7 +54,7 @@ export class TopologyBuilder {
     }
     const node: SourceNode = {
       kind: 'source',
-      name: this.claim(options.name ?? this.newName(options.prefix ?? 'KSTREAM-SOURCE-')),
+      name: this.claim(options.name ?? this.newName('KSTREAM-SOURCE-')),
       parents: [],
       children: [],
       topics: [...options.topics],
@@ -87,7 +85,6 @@ export class TopologyBuilder {
       keySerde?: Serde<unknown> | undefined;
       valueSerde?: Serde<unknown> | undefined;
       partitioner?: StreamPartitioner | undefined;
-      headers?: Headers;
     },
   ): SinkNode {
     if (typeof options.topic === 'string' && !options.topic) throw new TopologyError('a sink topic must be a non-empty string');
@@ -101,7 +98,6 @@ export class TopologyBuilder {
       keySerde: options.keySerde,
       valueSerde: options.valueSerde,
       partitioner: options.partitioner,
-      ...(options.headers ? { headers: options.headers } : {}),
     };
     this.connect(parent, node);
     this.nodes.push(node);

@@ -30,19 +30,24 @@ function javaHashCode(text: string): number {
   return h;
 }
 
+/** Java's `HashMap` iteration order over `buckets` buckets: by hash bucket, then insertion order within a bucket. */
+function javaBucketOrder<T>(items: readonly T[], keyOf: (item: T) => string, buckets: number): T[] {
+  const bucket = (text: string) => {
+    const h = javaHashCode(text);
+    return (h ^ (h >>> 16)) & (buckets - 1);
+  };
+  return items.map((item, index) => ({ item, index, bucket: bucket(keyOf(item)) })).sort((a, b) => a.bucket - b.bucket || a.index - b.index).map((e) => e.item);
+}
+
 /**
  * The iteration order of `new HashSet<>(items)` in Java, which Kafka Streams prints topic and
- * store lists from: by hash bucket, then insertion order within a bucket.
+ * store lists from: sized for all items at once (capacity `max(16, n / 0.75 + 1)`).
  */
 export function javaHashSetOrder(items: readonly string[]): string[] {
   const unique = [...new Set(items)];
   let buckets = 16;
   while (buckets < Math.floor(unique.length / 0.75) + 1) buckets *= 2;
-  const bucket = (text: string) => {
-    const h = javaHashCode(text);
-    return (h ^ (h >>> 16)) & (buckets - 1);
-  };
-  return unique.map((text, index) => ({ text, index, bucket: bucket(text) })).sort((a, b) => a.bucket - b.bucket || a.index - b.index).map((e) => e.text);
+  return javaBucketOrder(unique, (text) => text, buckets);
 }
 
 /** The successors and predecessors of each node, in the order Kafka Streams prints them. */
@@ -64,16 +69,12 @@ function describeNode(node: GraphNode, edges: Edges): string {
 
 /**
  * The iteration order of a `java.util.HashMap` filled one key at a time (default capacity 16,
- * doubling past 3/4 full): by hash bucket, then insertion order within a bucket.
+ * doubling past 3/4 full).
  */
 function javaHashMapOrder<T>(items: readonly T[], keyOf: (item: T) => string): T[] {
   let buckets = 16;
   while (items.length > buckets * 0.75) buckets *= 2;
-  const bucket = (text: string) => {
-    const h = javaHashCode(text);
-    return (h ^ (h >>> 16)) & (buckets - 1);
-  };
-  return items.map((item, index) => ({ item, index, bucket: bucket(keyOf(item)) })).sort((a, b) => a.bucket - b.bucket || a.index - b.index).map((e) => e.item);
+  return javaBucketOrder(items, keyOf, buckets);
 }
 
 interface TreeEntry<T> {

@@ -1,5 +1,5 @@
 import type { OperatorFactory } from '../graph/GraphNode';
-import { TypeError_ } from './operatorErrors';
+import { CallbackResultError } from './operatorErrors';
 import { recordOperator, withValue } from './operatorInternals';
 
 /** Replaces each record with one record per value `mapper(value, key)` yields, key untouched. */
@@ -7,7 +7,7 @@ export function flatMapRecordValues(mapper: (value: unknown, key: unknown) => It
   return recordOperator((_context, emit) => (record) => {
     const values = mapper(record.value, record.key);
     if (values == null || typeof (values as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-      throw new TypeError_('flatMapValues() must return an iterable', values);
+      throw new CallbackResultError('flatMapValues() must return an iterable', values);
     }
     for (const value of [...values]) emit(withValue(record, value));
   });

@@ -5,7 +5,7 @@ import type { Serde } from '../serdes/Serde';
 import type { KeyValueStore, ValueAndTimestamp } from '../state/KeyValueStore';
 import { storeKey } from '../state/storeKey';
 import type { Subscription, SubscriptionInstruction, SubscriptionStore } from '../state/SubscriptionStore';
-import { recordOperator, withKeyValue, withValue, withValueAndTimestamp } from './operatorInternals';
+import { recordOperator, withKeyValue, withValue } from './operatorInternals';
 import type { TableValueGetterSupplier } from './tableValueGetter';
 
 /*
@@ -150,7 +150,7 @@ export function subscriptionJoinForeign(foreign: TableValueGetterSupplier): Oper
       const resultTimestamp = found ? Math.max(timestamp, found.timestamp) : timestamp;
       const respond = (foreignValue: unknown) => {
         const response: SubscriptionResponse = { hash: subscription.hash, foreignValue, primaryPartition: subscription.primaryPartition };
-        emit({ ...withValueAndTimestamp(record, response, resultTimestamp), key: primaryKey });
+        emit(withKeyValue(record, primaryKey, response, resultTimestamp));
       };
       switch (subscription.instruction) {
         case 'delete-and-propagate':

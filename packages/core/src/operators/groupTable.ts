@@ -3,7 +3,7 @@ import type { OperatorFactory } from '../graph/GraphNode';
 import { change, type Change } from '../graph/Change';
 import type { KeyValueStore } from '../state/KeyValueStore';
 import { storeKey } from '../state/storeKey';
-import { TypeError_ } from './operatorErrors';
+import { CallbackResultError } from './operatorErrors';
 import { recordOperator, withKeyValue, withValueAndTimestamp } from './operatorInternals';
 
 /**
@@ -16,7 +16,7 @@ export function selectTableGroup(selector: (key: unknown, value: unknown) => Key
   return recordOperator((context, emit) => {
     const select = (key: unknown, value: unknown) => {
       const pair = selector(key, value);
-      if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError_('KTable.groupBy() must return a [key, value] pair', pair);
+      if (!Array.isArray(pair) || pair.length !== 2) throw new CallbackResultError('KTable.groupBy() must return a [key, value] pair', pair);
       return pair;
     };
     return (record) => {

@@ -1,5 +1,4 @@
-import type { OperatorFactory } from '../graph/GraphNode';
-import type { AnyRecord } from '../graph/GraphNode';
+import type { AnyRecord, OperatorFactory } from '../graph/GraphNode';
 import type { RecordHold } from '../runtime/CommitTracker';
 import { storeKey } from '../state/storeKey';
 import { recordOperator, withValue } from './operatorInternals';

@@ -1,5 +1,8 @@
-/** A user callback returned something of the wrong shape; the message shows what it returned. */
-export class TypeError_ extends TypeError {
+/**
+ * A user callback returned something of the wrong shape (`map` without a `[key, value]`
+ * pair, `flatMap` without an iterable); the message shows what it returned. A `TypeError`.
+ */
+export class CallbackResultError extends TypeError {
   constructor(message: string, got: unknown) {
     let shown: string;
     try {

@@ -34,17 +34,9 @@ export function recordOperator(
 /** What an operator does per record, optionally with what to do when the task closes. */
 export type RecordHandler = ((record: AnyRecord) => void) | { next(record: AnyRecord): void; close?(): void };
 
-/** The same record with another key and value (context, timestamp and headers kept). */
-export function withKeyValue(record: AnyRecord, key: unknown, value: unknown): AnyRecord {
-  return {
-    key,
-    value,
-    timestamp: record.timestamp,
-    headers: record.headers,
-    topic: record.topic,
-    partition: record.partition,
-    offset: record.offset,
-  };
+/** The same record with another key and value, and optionally another timestamp and headers (its context kept). */
+export function withKeyValue(record: AnyRecord, key: unknown, value: unknown, timestamp = record.timestamp, headers = record.headers): AnyRecord {
+  return { key, value, timestamp, headers, topic: record.topic, partition: record.partition, offset: record.offset };
 }
 
 /** The same record with another value. */
@@ -54,13 +46,5 @@ export function withValue(record: AnyRecord, value: unknown): AnyRecord {
 
 /** The same record with another value and timestamp. */
 export function withValueAndTimestamp(record: AnyRecord, value: unknown, timestamp: number): AnyRecord {
-  return {
-    key: record.key,
-    value,
-    timestamp,
-    headers: record.headers,
-    topic: record.topic,
-    partition: record.partition,
-    offset: record.offset,
-  };
+  return withKeyValue(record, record.key, value, timestamp);
 }

@@ -1,8 +1,8 @@
-import type { OperatorFactory } from '../graph/GraphNode';
+import type { AnyRecord, OperatorFactory } from '../graph/GraphNode';
 import type { JoinWindowStore } from '../state/JoinWindowStore';
 import type { JoinSide, OuterJoinStore, PendingJoinRecord } from '../state/OuterJoinStore';
 import type { JoinWindows } from '../windows/JoinWindows';
-import { recordOperator, withValue, withValueAndTimestamp } from './operatorInternals';
+import { recordOperator, withKeyValue, withValue, withValueAndTimestamp } from './operatorInternals';
 
 /**
  * Stream time as the two sides of one stream-stream join see it in one task (Kafka
@@ -74,7 +74,7 @@ export function streamStreamJoinSide(options: StreamJoinSideOptions): OperatorFa
       pending.side === side ? joiner(value, null, pending.key) : joiner(null, value, pending.key);
 
     /** Emits the parked records whose window and grace have passed (Kafka Streams' `emitNonJoinedOuterRecords`). */
-    const emitExpired = (store: OuterJoinStore, current: Parameters<typeof emit>[0]) => {
+    const emitExpired = (store: OuterJoinStore, current: AnyRecord) => {
       // An empty store leaves minTime unbounded; Kafka Streams' long arithmetic then overflows and scans anyway.
       const bound = Number.isFinite(time.minTime) ? time.minTime + joinAfterMs + graceMs : joinAfterMs + graceMs > 0 ? -Infinity : Infinity;
       if (bound >= time.streamTime) return;
@@ -90,7 +90,7 @@ export function streamStreamJoinSide(options: StreamJoinSideOptions): OperatorFa
           continue;
         }
         for (const value of pending.values) {
-          emit({ ...withValueAndTimestamp(current, joinPending(pending, value), pending.timestamp), key: pending.key });
+          emit(withKeyValue(current, pending.key, joinPending(pending, value), pending.timestamp));
         }
         store.delete(pending.timestamp, pending.side, pending.key);
       }

@@ -1,10 +1,11 @@
 import type { OperatorFactory } from '../graph/GraphNode';
 import { change, type Change } from '../graph/Change';
+import type { ProcessorNodeContext } from '../runtime/ProcessorNodeContext';
 import type { KeyValueStore } from '../state/KeyValueStore';
 import { recordOperator, withValue } from './operatorInternals';
 
-/** Forwards a table change to an optional store materializing the derived table. */
-function materializer(context: Parameters<Parameters<typeof recordOperator>[0]>[0], storeName: string | undefined) {
+/** Writes a derived table's new values to its store, when the table is materialized (named). */
+function materializer(context: ProcessorNodeContext, storeName: string | undefined) {
   const store = storeName ? context.getStateStore<KeyValueStore<unknown, unknown>>(storeName) : undefined;
   return (key: unknown, value: unknown, timestamp: number) => store?.put(key, value ?? null, timestamp);
 }
@@ -52,9 +53,6 @@ export function mapTableValues(
 }
 
 /** `KTable.toStream`: each change becomes a record carrying the new value (`null` for a delete). */
-export function tableToStream(mapper?: (key: unknown, value: unknown) => unknown): OperatorFactory {
-  return recordOperator((_context, emit) => (record) => {
-    const value = (record.value as Change<unknown>).newValue;
-    emit(withValue(record, mapper ? mapper(record.key, value) : value));
-  });
+export function tableToStream(): OperatorFactory {
+  return recordOperator((_context, emit) => (record) => emit(withValue(record, (record.value as Change<unknown>).newValue)));
 }

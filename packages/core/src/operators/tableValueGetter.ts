@@ -32,29 +32,29 @@ export function filterValueGetter(
   predicate: (key: unknown, value: unknown) => boolean,
   negate: boolean,
 ): TableValueGetterSupplier {
-  return {
-    storeNames: parent.storeNames,
-    create: (context) => {
-      const get = parent.create(context);
-      return (key) => {
-        const found = get(key);
-        return found && Boolean(predicate(key, found.value)) !== negate ? found : undefined;
-      };
-    },
-  };
+  return derivedValueGetter(parent, (key, found) => (Boolean(predicate(key, found.value)) !== negate ? found : undefined));
 }
 
 /** `KTable.mapValues` without a store: the parent's value mapped, timestamp kept. */
 export function mapValuesValueGetter(parent: TableValueGetterSupplier, mapper: (value: unknown, key: unknown) => unknown): TableValueGetterSupplier {
+  return derivedValueGetter(parent, (key, found) => {
+    const value = mapper(found.value, key);
+    return value === null || value === undefined ? undefined : { value, timestamp: found.timestamp };
+  });
+}
+
+/** Reads the parent table and derives this table's value from what it found (an absent key stays absent). */
+function derivedValueGetter(
+  parent: TableValueGetterSupplier,
+  derive: (key: unknown, found: ValueAndTimestamp<unknown>) => ValueAndTimestamp<unknown> | undefined,
+): TableValueGetterSupplier {
   return {
     storeNames: parent.storeNames,
     create: (context) => {
       const get = parent.create(context);
       return (key) => {
         const found = get(key);
-        if (!found) return undefined;
-        const value = mapper(found.value, key);
-        return value === null || value === undefined ? undefined : { value, timestamp: found.timestamp };
+        return found && derive(key, found);
       };
     },
   };

@@ -1,4 +1,4 @@
-import type { OperatorFactory } from '../graph/GraphNode';
+import type { AnyRecord, OperatorFactory } from '../graph/GraphNode';
 import { change } from '../graph/Change';
 import type { InMemoryWindowStore } from '../state/InMemoryWindowStore';
 import type { TimeWindows } from '../windows/TimeWindows';
@@ -28,7 +28,7 @@ export function aggregateTimeWindows(windows: TimeWindows, aggregation: WindowAg
     let observedStreamTime = Number.NEGATIVE_INFINITY;
     let lastEmitCloseTime: number | undefined;
 
-    const emitClosedWindows = (record: Parameters<typeof emit>[0], closeTime: number) => {
+    const emitClosedWindows = (record: AnyRecord, closeTime: number) => {
       if (lastEmitCloseTime !== undefined && lastEmitCloseTime >= closeTime) return;
       const upper = closeTime - sizeMs;
       if (upper < 0) return;

@@ -2,6 +2,7 @@ import type { Headers } from '../KeyValue';
 import type { AnyRecord } from '../graph/GraphNode';
 import type { Change } from '../graph/Change';
 import type { Windowed } from '../windows/Windowed';
+import { withKeyValue } from './operatorInternals';
 
 /**
  * What a windowed count, reduce or aggregate folds with. `reduce` has an initializer that
@@ -16,14 +17,8 @@ export interface WindowAggregation {
 }
 
 /** A result of a windowed aggregation: the input record's context, a windowed key, a change. */
-export function windowedRecord(
-  source: AnyRecord,
-  key: Windowed<unknown>,
-  value: Change<unknown>,
-  timestamp: number,
-  headers: Headers,
-): AnyRecord {
-  return { key, value, timestamp, headers, topic: source.topic, partition: source.partition, offset: source.offset };
+export function windowedRecord(source: AnyRecord, key: Windowed<unknown>, value: Change<unknown>, timestamp: number, headers: Headers): AnyRecord {
+  return withKeyValue(source, key, value, timestamp, headers);
 }
 
 /**

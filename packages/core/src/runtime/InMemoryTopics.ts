@@ -39,10 +39,12 @@ export class InMemoryTopics {
     this.topics.set(topic, { partitions: logs, written: partitions === 1 ? logs[0]! : [] });
   }
 
+  /** Whether `topic` exists. */
   has(topic: string): boolean {
     return this.topics.has(topic);
   }
 
+  /** The partition count of `topic`, or the default count for a topic not created yet. */
   partitionsFor(topic: string): number {
     return this.topics.get(topic)?.partitions.length ?? this.defaultPartitions;
   }
@@ -92,6 +94,7 @@ export class InMemoryTopics {
     return this.topics.get(topic)?.partitions.map((p) => p.length) ?? [];
   }
 
+  /** Every topic, in creation order. */
   topicNames(): string[] {
     return [...this.topics.keys()];
   }

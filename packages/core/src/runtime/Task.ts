@@ -48,6 +48,7 @@ interface SourceRoute {
   readonly valueSerde: Serde<unknown>;
 }
 
+/** Internal topics (repartition, changelog) default to JSON keys and values. */
 const internalSerde = Serdes.json();
 /** Made once: sinks fall back to it per record. */
 const stringSerde = Serdes.string();
@@ -132,7 +133,7 @@ export class Task {
         key = route.keySerde.deserialize(input.topic, input.key, input.headers);
         value = route.valueSerde.deserialize(input.topic, input.value, input.headers);
       } catch (error) {
-        const detail = `${error instanceof Error ? error.message : String(error)}`;
+        const detail = error instanceof Error ? error.message : String(error);
         this.handleError(new DeserializationError(detail, input, error), { kind: 'deserialization', topic: input.topic, partition: input.partition, offset: input.offset });
         this.throwIfFailed(); // logAndFail: the caller must see the failure now
         return;
@@ -227,15 +228,8 @@ export class Task {
       let output: Observable<AnyRecord>;
       if (node.kind === 'source') {
         const subject = new Subject<AnyRecord>();
-        for (const topic of node.topics) {
-          const internal = node.internal;
-          this.routes.set(this.resolveTopic(topic, internal), {
-            node,
-            subject,
-            keySerde: node.keySerde ?? (internal ? internalSerde : this.options.defaultKeySerde ?? Serdes.string()),
-            valueSerde: node.valueSerde ?? (internal ? internalSerde : this.options.defaultValueSerde ?? internalSerde),
-          });
-        }
+        const route: SourceRoute = { node, subject, keySerde: this.keySerdeOf(node), valueSerde: this.valueSerdeOf(node) };
+        for (const topic of node.topics) this.routes.set(this.resolveTopic(topic, node.internal), route);
         output = subject;
       } else {
         const inputs = node.parents.map((p) => outputs.get(p)!);
@@ -310,8 +304,8 @@ export class Task {
       return;
     }
     topic = this.resolveTopic(topic, node.internal);
-    const keySerde = node.keySerde ?? (node.internal ? internalSerde : this.options.defaultKeySerde ?? stringSerde);
-    const valueSerde = node.valueSerde ?? (node.internal ? internalSerde : this.options.defaultValueSerde ?? internalSerde);
+    const keySerde = this.keySerdeOf(node);
+    const valueSerde = this.valueSerdeOf(node);
     let key: Buffer | null;
     let value: Buffer | null;
     try {
@@ -333,8 +327,17 @@ export class Task {
     } else if (node.internal && !node.keySerde) {
       partition = this.partitionLikeUserTopics(topic, record.key);
     }
-    const headers = node.headers ? { ...record.headers, ...node.headers } : record.headers;
-    this.send({ topic, key, value, timestamp: record.timestamp, headers, partition });
+    this.send({ topic, key, value, timestamp: record.timestamp, headers: record.headers, partition });
+  }
+
+  /** A source's or sink's key serde: the declared one, else JSON on internal topics, else the application's default. */
+  private keySerdeOf(node: SourceNode | SinkNode): Serde<unknown> {
+    return node.keySerde ?? (node.internal ? internalSerde : this.options.defaultKeySerde ?? stringSerde);
+  }
+
+  /** A source's or sink's value serde: the declared one, else JSON on internal topics, else the application's default. */
+  private valueSerdeOf(node: SourceNode | SinkNode): Serde<unknown> {
+    return node.valueSerde ?? (node.internal ? internalSerde : this.options.defaultValueSerde ?? internalSerde);
   }
 
   /**

@@ -11,6 +11,7 @@ function nullable<T>(name: string, write: (value: T) => Buffer, read: (data: Buf
   };
 }
 
+/** UTF-8 text (Kafka's `StringSerde`); writing anything but a string is an error. */
 function string(): Serde<string> {
   return nullable<string>(
     'string',
@@ -39,6 +40,7 @@ function number(): Serde<number> {
   );
 }
 
+/** The bytes themselves (Kafka's `BytesSerde`). */
 function buffer(): Serde<Buffer> {
   return nullable<Buffer>('buffer', (value) => value, (data) => data);
 }

@@ -3,6 +3,7 @@ import type { Windowed } from '../windows/Windowed';
 import type { SessionStore } from './SessionStore';
 import type { RestorableStore, StoreChangeLogger } from './StateStore';
 import { compareKeys, storeKey } from './storeKey';
+import { TimeIndex } from './TimeIndex';
 
 /** One session of one key. Replaced, never mutated. */
 export interface SessionEntry<K, V> {
@@ -27,9 +28,8 @@ const endOf = (e: SessionEntry<unknown, unknown>) => e.sessionKey.window.end;
 export class InMemorySessionStore<K, V> implements SessionStore<K, V>, RestorableStore {
   private readonly byKey = new Map<unknown, SessionEntry<K, V>[]>();
   private readonly byEnd = new Map<number, SessionEntry<K, V>[]>();
-  /** Session ends present in `byEnd`, ascending, from `head` on. */
-  private ends: number[] = [];
-  private head = 0;
+  /** Session ends present in `byEnd`. */
+  private readonly ends = new TimeIndex();
   private latestEnd = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -99,20 +99,19 @@ export class InMemorySessionStore<K, V> implements SessionStore<K, V>, Restorabl
    */
   entriesEndingBetween(from: number, to: number): SessionEntry<K, V>[] {
     const found: SessionEntry<K, V>[] = [];
-    for (let i = this.firstEndIndex(from); i < this.ends.length && this.ends[i]! <= to; i++) {
-      const sessions = this.byEnd.get(this.ends[i]!);
-      if (!sessions || sessions.length === 0) continue;
+    this.ends.forEachBetween(from, to, (end) => {
+      const sessions = this.byEnd.get(end);
+      if (!sessions || sessions.length === 0) return;
       const ordered = sessions.length > 1 ? [...sessions].sort((a, b) => startOf(a) - startOf(b) || compareKeys(a.sessionKey.key, b.sessionKey.key)) : sessions;
       for (const entry of ordered) found.push(entry);
-    }
+    });
     return found;
   }
 
   close(): void {
     this.byKey.clear();
     this.byEnd.clear();
-    this.ends = [];
-    this.head = 0;
+    this.ends.clear();
   }
 
   private accept(end: number): boolean {
@@ -136,7 +135,7 @@ export class InMemorySessionStore<K, V> implements SessionStore<K, V>, Restorabl
     let sameEnd = this.byEnd.get(end);
     if (!sameEnd) {
       this.byEnd.set(end, (sameEnd = []));
-      this.insertEnd(end);
+      this.ends.add(end);
     }
     const j = sameEnd.findIndex((e) => startOf(e) === start && storeKey(e.sessionKey.key) === id);
     if (j >= 0) sameEnd[j] = entry;
@@ -162,9 +161,7 @@ export class InMemorySessionStore<K, V> implements SessionStore<K, V>, Restorabl
 
   /** Removes sessions with `end < threshold` from memory. */
   private expire(threshold: number): void {
-    const { ends } = this;
-    while (this.head < ends.length && ends[this.head]! < threshold) {
-      const end = ends[this.head++]!;
+    this.ends.removeBelow(threshold, (end) => {
       const sessions = this.byEnd.get(end);
       this.byEnd.delete(end);
       for (const entry of sessions ?? []) {
@@ -175,28 +172,7 @@ export class InMemorySessionStore<K, V> implements SessionStore<K, V>, Restorabl
         if (i >= 0) ofKey.splice(i, 1);
         if (ofKey.length === 0) this.byKey.delete(id);
       }
-    }
-    if (this.head > 1024 && this.head * 2 > ends.length) {
-      this.ends = ends.slice(this.head);
-      this.head = 0;
-    }
-  }
-
-  private insertEnd(end: number): void {
-    const { ends } = this;
-    if (this.head === ends.length || ends[ends.length - 1]! < end) ends.push(end);
-    else ends.splice(this.firstEndIndex(end), 0, end);
-  }
-
-  private firstEndIndex(end: number): number {
-    let lo = this.head;
-    let hi = this.ends.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.ends[mid]! < end) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    });
   }
 }
 

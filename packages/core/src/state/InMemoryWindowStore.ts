@@ -3,6 +3,7 @@ import { windowed, type Windowed } from '../windows/Windowed';
 import type { ValueAndTimestamp } from './KeyValueStore';
 import type { RestorableStore, StoreChangeLogger } from './StateStore';
 import { compareKeys, storeKey } from './storeKey';
+import { TimeIndex } from './TimeIndex';
 import type { WindowStore } from './WindowStore';
 
 /** One window of one key. Replaced, never mutated, so a reader's snapshot stays valid. */
@@ -32,9 +33,8 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V>, RestorableS
    * expiry reaches each key without a map lookup.
    */
   private readonly keysByStart = new Map<number, WindowEntry<K, V>[][]>();
-  /** Window starts present in `keysByStart`, ascending, from `head` on. */
-  private starts: number[] = [];
-  private head = 0;
+  /** Window starts present in `keysByStart`. */
+  private readonly starts = new TimeIndex();
   private latestStart = Number.NEGATIVE_INFINITY;
   /** The last key looked up and its windows, reused by the write that usually follows. */
   private lastId: unknown = NO_KEY;
@@ -127,8 +127,7 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V>, RestorableS
    */
   entriesBetween(from: number, to: number): WindowEntry<K, V>[] {
     const found: WindowEntry<K, V>[] = [];
-    for (let i = this.firstStartIndex(from); i < this.starts.length && this.starts[i]! <= to; i++) {
-      const start = this.starts[i]!;
+    this.starts.forEachBetween(from, to, (start) => {
       const atStart = new Map<WindowEntry<K, V>[], WindowEntry<K, V>>();
       for (const windows of this.keysByStart.get(start) ?? []) {
         if (atStart.has(windows)) continue;
@@ -138,7 +137,7 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V>, RestorableS
       const entries = [...atStart.values()];
       if (entries.length > 1) entries.sort((a, b) => compareKeys(a.key, b.key));
       for (const entry of entries) found.push(entry);
-    }
+    });
     return found;
   }
 
@@ -154,8 +153,7 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V>, RestorableS
     this.lastWindows = undefined;
     this.byKey.clear();
     this.keysByStart.clear();
-    this.starts = [];
-    this.head = 0;
+    this.starts.clear();
   }
 
   /** Advances the latest start, drops what fell out of memory, and says whether `windowStart` is still retained. */
@@ -226,19 +224,15 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V>, RestorableS
       return;
     }
     this.keysByStart.set(start, [windows]);
-    const { starts } = this;
-    if (this.head === starts.length || starts[starts.length - 1]! < start) starts.push(start);
-    else starts.splice(this.firstStartIndex(start), 0, start);
+    this.starts.add(start);
   }
 
   /** Removes windows with `start < threshold` from memory. */
   private expire(threshold: number): void {
-    const { starts } = this;
-    while (this.head < starts.length && starts[this.head]! < threshold) {
-      const start = starts[this.head++]!;
+    this.starts.removeBelow(threshold, (start) => {
       const lists = this.keysByStart.get(start);
       this.keysByStart.delete(start);
-      if (!lists) continue;
+      if (!lists) return;
       for (const windows of lists) {
         // Empty: expired already, or dropped from the map (only empty lists are).
         if (windows.length === 0) continue;
@@ -251,29 +245,14 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V>, RestorableS
           this.emptyKeys++;
         } else if (n > 0) windows.splice(0, n);
       }
-    }
+    });
     if (this.emptyKeys > EMPTY_KEYS_KEPT && this.emptyKeys > 4 * (this.byKey.size - this.emptyKeys)) this.dropEmptyKeys();
-    if (this.head > 1024 && this.head * 2 > starts.length) {
-      this.starts = starts.slice(this.head);
-      this.head = 0;
-    }
   }
 
   /** Forgets keys left without windows; runs when they outnumber the live keys 4 to 1. */
   private dropEmptyKeys(): void {
     for (const [id, windows] of this.byKey) if (windows.length === 0) this.byKey.delete(id);
     this.emptyKeys = 0;
-  }
-
-  private firstStartIndex(start: number): number {
-    let lo = this.head;
-    let hi = this.starts.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.starts[mid]! < start) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 }
 

@@ -58,10 +58,6 @@ export class OuterJoinStore implements RestorableStore {
     return [...this.entries];
   }
 
-  get size(): number {
-    return this.entries.length;
-  }
-
   approximateNumEntries(): number {
     return this.entries.length;
   }
@@ -86,33 +82,26 @@ export class OuterJoinStore implements RestorableStore {
   }
 
   private remove(entry: PendingJoinRecord): void {
-    let i = this.lowerBound(entry);
+    let i = this.bisect(entry, false);
     while (this.entries[i] !== entry) i++;
     this.entries.splice(i, 1);
   }
 
-  /** The first index whose entry does not order before `entry`. */
-  private lowerBound(entry: PendingJoinRecord): number {
+  /** Where `entry` belongs: after every entry that orders before it, and (`afterEqual`) after those equal to it. */
+  private bisect(entry: PendingJoinRecord, afterEqual: boolean): number {
     let lo = 0;
     let hi = this.entries.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compare(this.entries[mid]!, entry) < 0) lo = mid + 1;
+      const order = compare(this.entries[mid]!, entry);
+      if (order < 0 || (afterEqual && order === 0)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
-  /** The index before which `entry` belongs (after every entry that orders before or equal to it). */
   private insertionPoint(entry: PendingJoinRecord): number {
-    let lo = 0;
-    let hi = this.entries.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compare(this.entries[mid]!, entry) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.bisect(entry, true);
   }
 }
 

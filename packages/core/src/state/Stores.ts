@@ -5,9 +5,11 @@ import type { Duration } from '../duration';
 import { windowMillis } from '../windows/windowArguments';
 import { sessionStoreSpec, windowStoreSpec, type SessionStoreOptions, type WindowStoreOptions } from './windowedStoreSpecs';
 
+/** Options of `Stores.keyValueStore`. */
 export interface KeyValueStoreOptions<K, V> extends StoreOptions {
-  /** Serdes of the changelog. Default to JSON. */
+  /** Serde of the changelog's keys. Defaults to JSON. */
   keySerde?: Serde<K>;
+  /** Serde of the changelog's values. Defaults to JSON. */
   valueSerde?: Serde<V>;
 }
 
@@ -33,15 +35,21 @@ export const Stores = {
   },
 } as const;
 
+/** Options of `Stores.windowStore`; `keySerde` is the serde of the key inside the windowed changelog key. */
 export interface WindowStoreFactoryOptions<K, V> extends KeyValueStoreOptions<K, V> {
+  /** How long a window is kept, measured from the latest window start written. Required. */
   retention: Duration;
+  /** The size of the windows, so a window's end can be told from its start. Required. */
   windowSize: Duration;
 }
 
+/** Options of `Stores.sessionStore`. */
 export interface SessionStoreFactoryOptions<K, V> extends KeyValueStoreOptions<K, V> {
+  /** How long a session is kept, measured from the latest session end written. Required. */
   retention: Duration;
 }
 
+/** The spec of an in-memory key-value store: what `Stores.keyValueStore` and every DSL table store use. */
 export function keyValueStoreSpec(name: string, options: KeyValueStoreOptions<unknown, unknown> | KeyValueStoreOptions<never, never>): StoreSpec {
   return {
     name,

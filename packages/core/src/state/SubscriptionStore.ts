@@ -39,7 +39,6 @@ interface Entry {
  */
 export class SubscriptionStore implements RestorableStore, ReadOnlyKeyValueStore<readonly [unknown, unknown], Subscription> {
   private readonly byForeignKey = new Map<unknown, Map<unknown, Entry>>();
-  private count = 0;
 
   constructor(
     readonly name: string,
@@ -91,7 +90,9 @@ export class SubscriptionStore implements RestorableStore, ReadOnlyKeyValueStore
   }
 
   approximateNumEntries(): number {
-    return this.count;
+    let n = 0;
+    for (const entries of this.byForeignKey.values()) n += entries.size;
+    return n;
   }
 
   restore(key: unknown, value: unknown, timestamp: number): void {
@@ -101,7 +102,6 @@ export class SubscriptionStore implements RestorableStore, ReadOnlyKeyValueStore
 
   close(): void {
     this.byForeignKey.clear();
-    this.count = 0;
   }
 
   private write(foreignKey: unknown, primaryKey: unknown, subscription: Subscription | null, timestamp: number): void {
@@ -109,17 +109,13 @@ export class SubscriptionStore implements RestorableStore, ReadOnlyKeyValueStore
     let entries = this.byForeignKey.get(fk);
     const pk = storeKey(primaryKey);
     if (subscription === null) {
-      if (entries?.delete(pk)) {
-        this.count--;
-        if (entries.size === 0) this.byForeignKey.delete(fk);
-      }
+      if (entries?.delete(pk) && entries.size === 0) this.byForeignKey.delete(fk);
       return;
     }
     if (!entries) {
       entries = new Map();
       this.byForeignKey.set(fk, entries);
     }
-    if (!entries.has(pk)) this.count++;
     entries.set(pk, { foreignKey, primaryKey, subscription, timestamp });
   }
 }

@@ -1,5 +1,6 @@
 import type { Headers } from '../KeyValue';
 import type { Serde } from '../serdes/Serde';
+import { envelopedValue } from '../serdes/changeSerde';
 import { InMemoryTimeOrderedKeyValueBuffer, type BufferedEntry } from './InMemoryTimeOrderedKeyValueBuffer';
 import type { StoreSpec } from './StateStore';
 
@@ -8,14 +9,7 @@ import type { StoreSpec } from './StateStore';
  * table's value serde, base64, when it has one) and the record context.
  */
 export function bufferedEntrySerde(valueSerde: Serde<unknown> | undefined): Serde<BufferedEntry> {
-  const write = (topic: string, value: unknown) => {
-    if (value === null || value === undefined) return null;
-    return valueSerde ? (valueSerde.serialize(topic, value)?.toString('base64') ?? null) : value;
-  };
-  const read = (topic: string, value: unknown) => {
-    if (value === null || value === undefined) return null;
-    return valueSerde ? valueSerde.deserialize(topic, Buffer.from(value as string, 'base64')) : value;
-  };
+  const { write, read } = envelopedValue(valueSerde);
   const writeHeaders = (headers: Headers) =>
     Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Buffer.isBuffer(v) ? { b64: v.toString('base64') } : v]));
   const readHeaders = (headers: Record<string, unknown>): Headers =>

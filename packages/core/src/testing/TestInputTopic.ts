@@ -4,7 +4,9 @@ import type { Serde } from '../serdes/Serde';
 import type { TopologyTestDriver } from './TopologyTestDriver';
 
 export interface TestInputTopicOptions<K, V> {
+  /** Defaults to the key serde the topology declared for the topic, else the driver's default key serde. */
   keySerde?: Serde<K>;
+  /** Defaults to the value serde the topology declared for the topic, else the driver's default value serde. */
   valueSerde?: Serde<V>;
   /** Timestamp of the first record piped without one. Defaults to the driver's wall clock. */
   startTimestamp?: number;

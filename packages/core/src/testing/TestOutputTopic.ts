@@ -5,7 +5,9 @@ import type { InMemoryTopics, StoredRecord } from '../runtime/InMemoryTopics';
 import type { Serde } from '../serdes/Serde';
 
 export interface TestOutputTopicOptions<K, V> {
+  /** Defaults to the key serde the topology's sink declared for the topic, else the driver's default key serde. */
   keySerde?: Serde<K>;
+  /** Defaults to the value serde the topology's sink declared for the topic, else the driver's default value serde. */
   valueSerde?: Serde<V>;
 }
 
@@ -82,10 +84,12 @@ export class TestOutputTopic<K, V> {
     return records;
   }
 
+  /** Whether every record written so far has been read. */
   isEmpty(): boolean {
     return this.getQueueSize() === 0;
   }
 
+  /** How many records are written and not yet read. */
   getQueueSize(): number {
     return this.topics.written(this.topic).length - this.position;
   }

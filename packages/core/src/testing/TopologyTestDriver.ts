@@ -11,11 +11,10 @@ import { planPartitions } from '../runtime/PartitionPlan';
 import type { OutgoingRecord, RecordCollector } from '../runtime/RecordCollector';
 import { Task, type TaskOptions } from '../runtime/Task';
 import type { KeyValueStore, ReadOnlyKeyValueStore } from '../state/KeyValueStore';
+import { mergedKeyValueStore, mergedSessionStore, mergedWindowStore } from '../state/mergedStores';
 import type { StateStore } from '../state/StateStore';
-import { mergedKeyValueStore } from './mergedStores';
 import type { ReadOnlySessionStore, SessionStore } from '../state/SessionStore';
 import type { ReadOnlyWindowStore, WindowStore } from '../state/WindowStore';
-import { mergedSessionStore, mergedWindowStore } from './mergedWindowedStores';
 import { TestInputTopic, type TestInputTopicOptions } from './TestInputTopic';
 import { TestOutputTopic, type TestOutputTopicOptions } from './TestOutputTopic';
 
@@ -28,9 +27,13 @@ export interface TopologyTestDriverConfig {
   partitions?: Record<string, number>;
   /** Defaults to `1`, as in Kafka Streams' driver. */
   defaultPartitions?: number;
+  /** For user topics whose key serde the topology did not declare. Defaults to `Serdes.string()`. */
   defaultKeySerde?: Serde<unknown>;
+  /** For user topics whose value serde the topology did not declare. Defaults to `Serdes.json()`. */
   defaultValueSerde?: Serde<unknown>;
+  /** Defaults to `ErrorHandlers.logAndFail()`. */
   deserializationErrorHandler?: ErrorHandler;
+  /** Defaults to `ErrorHandlers.logAndFail()`. */
   processingErrorHandler?: ErrorHandler;
   /** Defaults to a logger that prints warnings and errors. */
   logger?: Logger;
@@ -105,10 +108,10 @@ export class TopologyTestDriver implements Disposable {
       collector,
       tracker: this.tracker,
       logger,
-      ...(config.defaultKeySerde ? { defaultKeySerde: config.defaultKeySerde } : {}),
-      ...(config.defaultValueSerde ? { defaultValueSerde: config.defaultValueSerde } : {}),
-      ...(config.deserializationErrorHandler ? { deserializationErrorHandler: config.deserializationErrorHandler } : {}),
-      ...(config.processingErrorHandler ? { processingErrorHandler: config.processingErrorHandler } : {}),
+      defaultKeySerde: config.defaultKeySerde,
+      defaultValueSerde: config.defaultValueSerde,
+      deserializationErrorHandler: config.deserializationErrorHandler,
+      processingErrorHandler: config.processingErrorHandler,
       wallClock: () => this.wallClockMs,
       onFailure: (error) => {
         this.failAsync(error);
@@ -234,6 +237,7 @@ export class TopologyTestDriver implements Disposable {
     return this.tracker.committable();
   }
 
+  /** Closes every task and drops its stores; `using` does it at the end of the scope. */
   close(): void {
     for (const task of this.tasks) task.close();
   }

@@ -43,10 +43,12 @@ export class BufferConfig<S extends Strictness = Strictness> {
     return new BufferConfig(Infinity, byteLimit, 'emitEarly', true);
   }
 
+  /** The same config, holding at most `recordLimit` keys. */
   withMaxRecords(recordLimit: number): BufferConfig<S> {
     return new BufferConfig(recordLimit, this.maxBytes, this.whenFull, this.logging);
   }
 
+  /** The same config, holding at most `byteLimit` estimated bytes. */
   withMaxBytes(byteLimit: number): BufferConfig<S> {
     return new BufferConfig(this.maxRecords, byteLimit, this.whenFull, this.logging);
   }
@@ -66,10 +68,12 @@ export class BufferConfig<S extends Strictness = Strictness> {
     return new BufferConfig(this.maxRecords, this.maxBytes, 'emitEarly', this.logging);
   }
 
+  /** The same config without a changelog: the buffer is not restored after a restart. */
   withLoggingDisabled(): BufferConfig<S> {
     return new BufferConfig(this.maxRecords, this.maxBytes, this.whenFull, false);
   }
 
+  /** The same config with its changelog `<applicationId>-<store>-changelog` (the default). */
   withLoggingEnabled(): BufferConfig<S> {
     return new BufferConfig(this.maxRecords, this.maxBytes, this.whenFull, true);
   }
@@ -142,6 +146,7 @@ export class Suppressed<K> {
     return new Suppressed<K>('untilTimeLimit', windowMillis(timeToWaitForMoreEvents, 'Suppressed.untilTimeLimit: timeToWaitForMoreEvents'), bufferConfig);
   }
 
+  /** Names the suppression node; its buffer store is `<name>-store`. Defaults to `KTABLE-SUPPRESS-<n>`. */
   withName(name: string): Suppressed<K> {
     if (!name || typeof name !== 'string') throw new TopologyError('Suppressed.withName: the name must be a non-empty string');
     return new Suppressed<K>(this.kind, this.timeToWaitMs, this.bufferConfig, name);

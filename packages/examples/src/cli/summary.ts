@@ -128,16 +128,16 @@ function recommendationSummary(recommendations: readonly Recommendation[], descr
   const name = (code: string) => `${descriptions.get(code) ?? code} (${code})`;
   const lines = [`Recommendations (${RECOMMENDATIONS_TOPIC}: ${formatCount(recommendations.length)} records, one per purchase with something to recommend)`];
   // Samples: the latest recommendations with at least three products, of three customers.
-  const samples: { last: Recommendation }[] = [];
+  const samples: Recommendation[] = [];
   const seen = new Set<string>();
   const latestFirst = [...recommendations].sort((a, b) => b.timestamp - a.timestamp);
   for (const r of latestFirst) {
     if (samples.length === 3) break;
     if (r.recommendations.length < 3 || seen.has(r.customerId)) continue;
     seen.add(r.customerId);
-    samples.push({ last: r });
+    samples.push(r);
   }
-  for (const { last } of samples) {
+  for (const last of samples) {
     lines.push(`  customer ${last.customerId} bought ${name(last.stockCode)} on ${formatTime(last.timestamp)}; also bought with it:`);
     for (const rec of last.recommendations) lines.push(`    - ${name(rec.stockCode)}: ${formatCount(rec.coPurchases)} invoices`);
   }

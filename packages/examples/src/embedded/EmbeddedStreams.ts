@@ -5,6 +5,7 @@ import {
   consoleLogger,
   type ErrorHandler,
   type Headers,
+  type KeyValueStore,
   type Logger,
   type ReadOnlyKeyValueStore,
   type Serde,
@@ -14,9 +15,8 @@ import {
   type StreamsState,
   type Topology,
 } from '@tributary/core';
-import { CommitTracker, InMemoryTopics, planPartitions, Task, type RecordCollector, type StoredRecord } from '@tributary/core/runtime';
+import { CommitTracker, InMemoryTopics, mergedKeyValueStore, planPartitions, Task, type RecordCollector, type StoredRecord } from '@tributary/core/runtime';
 import { EngineMetrics } from './EngineMetrics';
-import { mergedKeyValueStore } from './mergedKeyValueStore';
 import { PartitionReader } from './PartitionReader';
 
 /** Configuration of an {@link EmbeddedStreams} application. */
@@ -49,7 +49,9 @@ export interface EmbeddedStreamsConfig {
   deserializationErrorHandler?: ErrorHandler;
   /** Defaults to failing the application. */
   processingErrorHandler?: ErrorHandler;
+  /** For user topics whose key serde the topology did not declare. Defaults to `Serdes.string()`. */
   defaultKeySerde?: Serde<unknown>;
+  /** For user topics whose value serde the topology did not declare. Defaults to `Serdes.json()`. */
   defaultValueSerde?: Serde<unknown>;
 }
 
@@ -73,8 +75,11 @@ export interface ConsumerRecord<K, V> {
   offset: number;
 }
 
-interface Serdes2<K, V> {
+/** The serdes {@link EmbeddedStreams.produce} and {@link EmbeddedStreams.read} use for a topic. */
+interface TopicSerdes<K, V> {
+  /** Defaults to `Serdes.string()`. */
   keySerde?: Serde<K>;
+  /** Defaults to `Serdes.json()`. */
   valueSerde?: Serde<V>;
 }
 
@@ -128,7 +133,6 @@ export class EmbeddedStreams implements StreamsApplication {
   private tasks: Task[] = [];
   /** Readers grouped by task, tasks in sub-topology order so upstream runs first. */
   private readersByTask: PartitionReader[][] = [];
-  private readers: PartitionReader[] = [];
   private readonly counters = new EngineMetrics();
   private lastCommitAt = 0;
   private lastMetricsAt = 0;
@@ -199,7 +203,7 @@ export class EmbeddedStreams implements StreamsApplication {
    * `valueSerde` (default `Serdes.json()`). The topic is created with the default
    * partition count if it does not exist. Returns the number of records written.
    */
-  produce<K = string, V = unknown>(topic: string, records: Iterable<ProducerRecord<K, V>>, serdes: Serdes2<K, V> = {}): number {
+  produce<K = string, V = unknown>(topic: string, records: Iterable<ProducerRecord<K, V>>, serdes: TopicSerdes<K, V> = {}): number {
     const keySerde = (serdes.keySerde ?? Serdes.string()) as Serde<K>;
     const valueSerde = (serdes.valueSerde ?? Serdes.json()) as Serde<V>;
     if (!this.topics.has(topic)) this.topics.create(topic, this.partitionsOf(topic));
@@ -219,7 +223,7 @@ export class EmbeddedStreams implements StreamsApplication {
   }
 
   /** Every record of `topic` in write order, deserialized (default serdes as {@link produce}). */
-  read<K = string, V = unknown>(topic: string, serdes: Serdes2<K, V> = {}): ConsumerRecord<K, V>[] {
+  read<K = string, V = unknown>(topic: string, serdes: TopicSerdes<K, V> = {}): ConsumerRecord<K, V>[] {
     const keySerde = (serdes.keySerde ?? Serdes.string()) as Serde<K>;
     const valueSerde = (serdes.valueSerde ?? Serdes.json()) as Serde<V>;
     return this.topics.written(topic).map((r: StoredRecord) => ({
@@ -251,12 +255,11 @@ export class EmbeddedStreams implements StreamsApplication {
       throw new StreamsError(`no store named '${name}' (stores: ${[...this.topology.stores.keys()].join(', ') || 'none'})`);
     }
     if (this.tasks.length === 0) throw new StreamsError(`store '${name}' is not available: the application is ${this.current}`);
-    const parts = this.tasks.map((t) => t.getStore(name)).filter((s) => s !== undefined) as unknown as ReadOnlyKeyValueStore<K, V>[];
-    return mergedKeyValueStore(parts);
+    return mergedKeyValueStore(this.tasks.flatMap((t) => t.getStore<KeyValueStore<K, V>>(name) ?? []));
   }
 
   metrics(): StreamsMetrics {
-    return this.counters.snapshot(this.tasks, this.readers, performance.now());
+    return this.counters.snapshot(this.tasks, this.readersByTask.flat(), performance.now());
   }
 
   private createTasks(): void {
@@ -281,17 +284,15 @@ export class EmbeddedStreams implements StreamsApplication {
           collector,
           tracker: this.tracker,
           logger: this.logger,
-          ...(this.options.deserializationErrorHandler ? { deserializationErrorHandler: this.options.deserializationErrorHandler } : {}),
-          ...(this.options.processingErrorHandler ? { processingErrorHandler: this.options.processingErrorHandler } : {}),
-          ...(this.options.defaultKeySerde ? { defaultKeySerde: this.options.defaultKeySerde } : {}),
-          ...(this.options.defaultValueSerde ? { defaultValueSerde: this.options.defaultValueSerde } : {}),
+          deserializationErrorHandler: this.options.deserializationErrorHandler,
+          processingErrorHandler: this.options.processingErrorHandler,
+          defaultKeySerde: this.options.defaultKeySerde,
+          defaultValueSerde: this.options.defaultValueSerde,
           ...(changelogs ? {} : { changelogLogger: () => undefined }),
           onFailure: (error) => this.fail(error),
         });
         this.tasks.push(task);
-        const readers = task.inputTopics().map((topic) => new PartitionReader(this.topics, task, topic, partition));
-        this.readersByTask.push(readers);
-        this.readers.push(...readers);
+        this.readersByTask.push(task.inputTopics().map((topic) => new PartitionReader(this.topics, task, topic, partition)));
       }
     }
   }
@@ -396,7 +397,7 @@ export class EmbeddedStreams implements StreamsApplication {
   private commit(): void {
     const started = performance.now();
     const offsets: { topic: string; partition: number; offset: number }[] = [];
-    for (const reader of this.readers) {
+    for (const reader of this.readersByTask.flat()) {
       const offset = this.tracker.committableOffset(reader.topic, reader.partition);
       if (offset === undefined || offset === reader.committed) continue;
       reader.committed = offset;

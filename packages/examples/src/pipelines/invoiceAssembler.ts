@@ -24,11 +24,12 @@ export interface ClosedInvoice {
  * complete: when stream time has passed its latest line by `closeAfterMs`. Keyed by
  * invoice number.
  *
- * Why a processor: an invoice has no end marker, so "complete" is a matter of time,
- * and the DSL has no operator that fires on stream time (a session window with
- * `suppress` would, once windows exist; this is the same idea in a few lines). Counting
- * pairs per complete invoice instead of per line is what keeps the pair counting cheap:
- * one record per product of an invoice, rather than one per pair as lines arrive.
+ * Why a processor: an invoice has no end marker, so "complete" is a matter of time. A
+ * session window with `suppress(untilWindowCloses)` expresses the same idea, but it
+ * would need the stream re-keyed by invoice (a repartition topic), where this processor
+ * keys its store by invoice within the customer's partition. Counting pairs per complete
+ * invoice instead of per line is what keeps the pair counting cheap: one record per
+ * product of an invoice, rather than one per pair as lines arrive.
  *
  * Lines of one invoice share a customer, hence a partition: no repartition is needed
  * to assemble them. An invoice whose lines arrive after it closed (later than
