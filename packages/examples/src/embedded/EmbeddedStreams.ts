@@ -9,6 +9,7 @@ import {
   type Logger,
   type ReadOnlyKeyValueStore,
   type Serde,
+  type StateStore,
   type StreamsApplication,
   type StreamsEvent,
   type StreamsMetrics,
@@ -180,6 +181,7 @@ export class EmbeddedStreams implements StreamsApplication {
     this.lastCommitAt = now;
     this.lastMetricsAt = now;
     this.unsubscribeAppend = this.topics.onAppend(() => this.wake());
+    if (this.failure) throw this.failure;
     this.transition('RUNNING');
     this.schedule();
   }
@@ -255,7 +257,8 @@ export class EmbeddedStreams implements StreamsApplication {
       throw new StreamsError(`no store named '${name}' (stores: ${[...this.topology.stores.keys()].join(', ') || 'none'})`);
     }
     if (this.tasks.length === 0) throw new StreamsError(`store '${name}' is not available: the application is ${this.current}`);
-    return mergedKeyValueStore(this.tasks.flatMap((t) => t.getStore<KeyValueStore<K, V>>(name) ?? []));
+    // A global store is shared by every task: list it once.
+    return mergedKeyValueStore([...new Set(this.tasks.flatMap((t) => t.getStore<KeyValueStore<K, V>>(name) ?? []))]);
   }
 
   metrics(): StreamsMetrics {
@@ -276,21 +279,36 @@ export class EmbeddedStreams implements StreamsApplication {
       },
       partitionsFor: (topic) => this.topics.partitionsFor(topic),
     };
+    const taskOptions = {
+      applicationId,
+      collector,
+      tracker: this.tracker,
+      logger: this.logger,
+      deserializationErrorHandler: this.options.deserializationErrorHandler,
+      processingErrorHandler: this.options.processingErrorHandler,
+      defaultKeySerde: this.options.defaultKeySerde,
+      defaultValueSerde: this.options.defaultValueSerde,
+      ...(changelogs ? {} : { changelogLogger: () => undefined }),
+      onFailure: (error: Error) => this.fail(error),
+    };
+    // Global tables: one task reads every partition of their topics and shares its stores
+    // with all other tasks; its readers come first so lookups see the table as it arrives.
+    let sharedStores: Map<string, StateStore> | undefined;
+    const global = this.topology.globalSubTopology;
+    if (global) {
+      const globalTask = new Task(global, 0, taskOptions);
+      this.tasks.push(globalTask);
+      sharedStores = new Map(globalTask.ownStores().map(({ spec, store }) => [spec.name, store]));
+      this.readersByTask.push(
+        globalTask.inputTopics().flatMap((topic) =>
+          Array.from({ length: this.topics.partitionsFor(topic) }, (_, partition) => new PartitionReader(this.topics, globalTask, topic, partition)),
+        ),
+      );
+    }
     const subTopologies = [...this.topology.subTopologies].sort((a, b) => a.id - b.id);
     for (const sub of subTopologies) {
       for (let partition = 0; partition < plan.tasks.get(sub.id)!; partition++) {
-        const task = new Task(sub, partition, {
-          applicationId,
-          collector,
-          tracker: this.tracker,
-          logger: this.logger,
-          deserializationErrorHandler: this.options.deserializationErrorHandler,
-          processingErrorHandler: this.options.processingErrorHandler,
-          defaultKeySerde: this.options.defaultKeySerde,
-          defaultValueSerde: this.options.defaultValueSerde,
-          ...(changelogs ? {} : { changelogLogger: () => undefined }),
-          onFailure: (error) => this.fail(error),
-        });
+        const task = new Task(sub, partition, { ...taskOptions, ...(sharedStores ? { sharedStores } : {}) });
         this.tasks.push(task);
         this.readersByTask.push(task.inputTopics().map((topic) => new PartitionReader(this.topics, task, topic, partition)));
       }

@@ -171,4 +171,33 @@ describe('EmbeddedStreams', () => {
     await logged.whenCaughtUp();
     expect(logged.topics.written(`${CRM_APPLICATION_ID}-counts-changelog`)).toHaveLength(1);
   });
+
+  it('joins against a global table fed from every partition of its topic', async () => {
+    const builder = new StreamsBuilder();
+    const countries = builder.globalTable<string, string>('countries', { name: 'country-names' });
+    builder
+      .stream<string, { country: string }>('visits')
+      .join(countries, (_customer, visit) => visit.country, (visit, name) => `${visit.country}:${name}`)
+      .to('visits-named', { valueSerde: Serdes.json() });
+    await using streams = app(builder.build());
+    streams.topics.create('countries', 3);
+    streams.produce('countries', [
+      { key: 'UK', value: 'United Kingdom', timestamp: 1 },
+      { key: 'FR', value: 'France', timestamp: 1 },
+      { key: 'DE', value: 'Germany', timestamp: 1 },
+    ]);
+    await streams.start();
+    await streams.whenCaughtUp();
+    streams.produce('visits', [
+      { key: 'c1', value: { country: 'FR' }, timestamp: 2 },
+      { key: 'c2', value: { country: 'DE' }, timestamp: 3 },
+      { key: 'c3', value: { country: 'XX' }, timestamp: 4 },
+    ]);
+    await streams.whenCaughtUp();
+    expect(streams.read('visits-named').map((r) => [r.key, r.value]).sort()).toEqual([
+      ['c1', 'FR:France'],
+      ['c2', 'DE:Germany'],
+    ]);
+    expect(streams.store('country-names').all()).toHaveLength(3);
+  });
 });
