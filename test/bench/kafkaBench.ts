@@ -6,7 +6,8 @@
 // alternated over several rounds; prints each run and the medians.
 //
 // Env: KAFKA_BROKERS (else a local broker is started with tools/kafka and stopped after),
-// BENCH_RECORDS (default 1000000), BENCH_ROUNDS (default 3), BENCH_ONLY (plain|stateless|windowed, comma-separated),
+// BENCH_RECORDS (default 1000000), BENCH_ROUNDS (default 3), BENCH_ONLY (plain|stateless|windowed, comma-separated;
+// also `eos`: the stateless topology with exactly-once, not run by default),
 // BENCH_INPUT (reuse the input topic of an earlier run).
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -215,14 +216,22 @@ function windowedTopology(input: string, output: string): Topology {
   return builder.build();
 }
 
-async function tributary(variant: string, input: string, expected: number, build: (input: string, output: string) => Topology): Promise<Run> {
+async function tributary(
+  variant: string,
+  input: string,
+  expected: number,
+  build: (input: string, output: string) => Topology,
+  processingGuarantee: 'at_least_once' | 'exactly_once' = 'at_least_once',
+): Promise<Run> {
   const output = name(`${variant}-out-${Math.random().toString(36).slice(2, 6)}`);
   await createTopic(output);
   const app = new KafkaStreams(build(input, output), {
     applicationId: name(`${variant}-${Math.random().toString(36).slice(2, 8)}`),
     brokers,
     logger: silentLogger,
-    commitIntervalMs: COMMIT_INTERVAL_MS,
+    processingGuarantee,
+    // Exactly-once keeps its own default (100 ms): a transaction per task and interval.
+    ...(processingGuarantee === 'at_least_once' ? { commitIntervalMs: COMMIT_INTERVAL_MS } : {}),
     metricsIntervalMs: 0,
     handleSignals: false,
   });
@@ -240,7 +249,8 @@ async function tributary(variant: string, input: string, expected: number, build
   const { droppedRecords } = app.metrics();
   await app.close();
   if (droppedRecords > 0) throw new Error(`${variant}: ${droppedRecords} records dropped; the counts are incomplete`);
-  return result(variant === 'stateless' ? 'Tributary stateless' : 'Tributary windowed count', start, end);
+  const label = { stateless: 'Tributary stateless', windowed: 'Tributary windowed count', eos: 'Tributary stateless, EOS' }[variant] ?? variant;
+  return result(label, start, end);
 }
 
 function result(variant: string, start: number, end: number): Run {
@@ -273,6 +283,7 @@ try {
     if (ONLY.includes('plain')) runs.push(await plainLoop(input, kept));
     if (ONLY.includes('stateless')) runs.push(await tributary('stateless', input, kept, statelessTopology));
     if (ONLY.includes('windowed')) runs.push(await tributary('windowed', input, RECORDS, windowedTopology));
+    if (ONLY.includes('eos')) runs.push(await tributary('eos', input, kept, statelessTopology, 'exactly_once'));
   }
   console.log('\nMedians');
   const medians = new Map<string, number>();

@@ -49,6 +49,8 @@ describe('aggregation on Kafka', () => {
     expect(await partitionCount(`${id}-page-views-changelog`)).toBe(3);
     expect((await topicConfig(`${id}-page-views-changelog`))['cleanup.policy']).toBe('compact');
     expect((await topicConfig(`${id}-by-page-repartition`))['cleanup.policy']).toBe('delete');
+    // Replayed records with old timestamps must not be deleted by time-based retention.
+    expect((await topicConfig(`${id}-by-page-repartition`))['retention.ms']).toBe('-1');
 
     // Every input record passes twice: once from the input, once from the repartition topic.
     await waitForProcessed(app, 2 * batch.length);

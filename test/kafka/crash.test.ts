@@ -1,24 +1,15 @@
 // Fault tests with real processes: an instance killed with SIGKILL while 100,000 records
 // flow (its partitions move to the survivors; nothing is lost; duplicates only after its
 // last commit), and an instance stopped with SIGTERM (it closes: commits, leaves the group).
-import { StreamsBuilder, type Topology } from '@tributary/core';
 import { describe, expect, it } from 'vitest';
 import { createTopic, produce, uniqueName, waitFor, waitForMessages } from '../harness';
 import { spawnChildApp } from './childApp';
+import { taggingTopology } from './fixtures/topologies';
 import { committedOffsets, readJson, readUntil, startApp } from './support';
 
 const PARTITIONS = 4;
 const RECORDS = 100_000;
 const CHUNK = 5_000;
-
-function tagging(input: string, output: string, instance: string): Topology {
-  const builder = new StreamsBuilder();
-  builder
-    .stream<string, { id: number }>(input)
-    .mapValues((order) => ({ ...order, by: instance }))
-    .to(output);
-  return builder.build();
-}
 
 const chunk = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ key: `o${from + i}`, value: JSON.stringify({ id: from + i }) }));
 
@@ -31,7 +22,7 @@ describe('an instance that dies', () => {
     const applicationId = uniqueName('crash-app');
     const options = { applicationId, sessionTimeoutMs: 6_000 };
 
-    await using a = await startApp(tagging(input, output, 'a'), options);
+    await using a = await startApp(taggingTopology(input, output, 'a'), options);
     const child = spawnChildApp({ APP_ID: applicationId, INPUT: input, OUTPUT: output, INSTANCE: 'child' });
     try {
       await waitFor(() => a.assignedTasks().length === PARTITIONS / 2 && (child.last('state')?.to === 'RUNNING' || child.last('progress')), {
@@ -52,7 +43,7 @@ describe('an instance that dies', () => {
       expect((await child.exited).signal).toBe('SIGKILL');
       const committedAtKill = await committedOffsets(applicationId, input);
 
-      const survivor = startApp(tagging(input, output, 'b'), options);
+      const survivor = startApp(taggingTopology(input, output, 'b'), options);
       while (produced < RECORDS) {
         await produce(input, chunk(produced, CHUNK));
         produced += CHUNK;

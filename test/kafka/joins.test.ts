@@ -131,6 +131,12 @@ describe('joins and windows on Kafka', () => {
     await waitForProcessed(app, 200);
     const out = await readJson<number>(output, clicks.length);
     expect(latestByKey(out)).toEqual(expected);
+    // Interactive query on the window store, restored and then updated. It retains the windows
+    // of the last size + grace (one minute) of stream time: each user's latest window.
+    const windows = app.windowStore<string, number>('clicks-per-minute');
+    const latestStart = Math.max(...[...expected.keys()].map((k) => Number(k.split('@')[1])));
+    for (let u = 0; u < 4; u++) expect(windows.fetch(`u${u}`, latestStart)).toBe(expected.get(`u${u}@${latestStart}`));
+    expect(windows.fetch('u0', latestStart - 4 * 60_000)).toBeUndefined();
     expect(app.metrics().restore.some((r) => r.store === 'clicks-per-minute' && r.total > 0)).toBe(true);
     expect(app.metrics().droppedRecords).toBe(0);
   });

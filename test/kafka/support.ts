@@ -86,7 +86,7 @@ export async function listTopics(): Promise<string[]> {
  */
 export async function readUntil<V = unknown>(
   topic: string,
-  done: (messages: readonly { json: V; partition: number; offset: number }[]) => boolean,
+  done: (messages: readonly { json: V; partition: number; offset: number; text: string | null }[]) => boolean,
   { timeoutMs = 120_000, description = `records on ${topic}` } = {},
 ): Promise<{ json: V; partition: number; offset: number; text: string | null }[]> {
   const consumer = createKafka({ clientId: 'tributary-test-reader' }).consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 100 });

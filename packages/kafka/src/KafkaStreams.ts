@@ -1,6 +1,8 @@
 import {
   StreamsError,
   type ReadOnlyKeyValueStore,
+  type ReadOnlySessionStore,
+  type ReadOnlyWindowStore,
   type StateStore,
   type SubTopology,
   type StreamsApplication,
@@ -8,13 +10,15 @@ import {
   type StreamsState,
   type Topology,
 } from '@tributary/core';
-import { CommitTracker, planPartitions, Task } from '@tributary/core/runtime';
+import { CommitTracker, Task } from '@tributary/core/runtime';
 import { Subject, type Observable } from 'rxjs';
 import { StreamsAssignor } from './assignment/StreamsAssignor';
-import { TaskLayout } from './assignment/TaskLayout';
+import type { TaskLayout } from './assignment/TaskLayout';
 import { createKafkaJsClient } from './client/kafkajs/createKafkaJsClient';
 import { partitionKey, type BatchContext, type ConsumedBatch, type GroupConsumer, type StreamsAdmin, type StreamsProducer, type TopicPartition } from './client/StreamsClient';
+import type { Committer } from './commit/Committer';
 import { OffsetCommitter } from './commit/OffsetCommitter';
+import { TransactionCommitter } from './commit/TransactionCommitter';
 import { resolveOptions, type KafkaStreamsOptions, type ResolvedOptions } from './KafkaStreamsOptions';
 import { installSignalHandlers } from './lifecycle/signalHandlers';
 import { StreamsStateMachine } from './lifecycle/StreamsStateMachine';
@@ -23,25 +27,30 @@ import { ProcessingLoop } from './processing/ProcessingLoop';
 import type { StreamTask } from './processing/StreamTask';
 import { TaskManager } from './processing/TaskManager';
 import { KafkaRecordCollector } from './producer/KafkaRecordCollector';
-import { localKeyValueStore } from './state/LocalStores';
+import { LocalStores } from './state/LocalStores';
 import { GlobalStateUpdater } from './state/GlobalStateUpdater';
 import { StoreRestorer, type RestoreProgress } from './state/StoreRestorer';
-import { ensureInternalTopics, internalTopicSpecs } from './topics/InternalTopics';
+import { prepareTopics } from './topics/prepareTopics';
 
 /** A task with several inputs waits this much longer for a partition the broker has records for. */
 const FETCH_WAIT_MS = 1_000;
 /** How long `close()` waits for records still in asynchronous stages. Defaults of `close({ timeoutMs })`. */
 const CLOSE_TIMEOUT_MS = 30_000;
+/** How often wall-clock punctuators are checked when no record arrives. */
+const PUNCTUATE_EVERY_MS = 100;
 /** A commit before a rebalance must leave the group time to complete. */
 const REVOCATION_COMMIT_TIMEOUT_MS = 10_000;
 
 /** What only exists once `start()` has connected. */
 interface Running {
   readonly admin: StreamsAdmin;
-  readonly producer: StreamsProducer;
+  /** At-least-once only: the producer every task shares. */
+  readonly producer: StreamsProducer | undefined;
   readonly consumer: GroupConsumer;
   readonly collector: KafkaRecordCollector;
-  readonly committer: OffsetCommitter;
+  readonly committer: Committer;
+  /** Exactly-once only. */
+  readonly transactions: TransactionCommitter | undefined;
   readonly tasks: TaskManager;
   readonly loop: ProcessingLoop;
   readonly restorer: StoreRestorer;
@@ -52,8 +61,9 @@ interface Running {
 /**
  * Runs a topology on Apache Kafka (design section 7): one consumer group named
  * `applicationId`, one task per assigned (sub-topology, partition), stores restored from
- * their changelogs, outputs written by an idempotent producer, and offsets committed only
- * when everything before them is complete (design section 5). Several instances with the
+ * their changelogs, outputs written by an idempotent producer (or, exactly-once, one
+ * transactional producer per task), and offsets committed only when everything before them
+ * is complete (design section 5). Several instances with the
  * same `applicationId` share the partitions; when one dies, the others take them over.
  *
  * ## Example
@@ -80,6 +90,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
   private readonly restoring = new Set<StreamTask>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly purged = new Map<string, number>();
+  private readonly localStores: LocalStores;
   private running: Running | undefined;
   private starting: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
@@ -99,6 +110,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     }
     this.options = resolveOptions(options);
     this.events = this.subject.asObservable();
+    this.localStores = new LocalStores(topology, () => this.running?.tasks.tasks() ?? [], (name) => this.global?.stores.get(name));
     this.machine = new StreamsStateMachine((from, to) => {
       this.options.logger.info(`${this.options.applicationId}: ${from} -> ${to}`);
       this.subject.next({ type: 'state', from, to });
@@ -173,7 +185,17 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
 
   /** A read-only view of key-value store `name` over the tasks of this instance (interactive queries). */
   store<K = unknown, V = unknown>(name: string): ReadOnlyKeyValueStore<K, V> {
-    return localKeyValueStore<K, V>(this.topology, () => this.running?.tasks.tasks() ?? [], name, () => this.global?.stores.get(name));
+    return this.localStores.keyValue<K, V>(name);
+  }
+
+  /** A read-only view of window store `name` (a windowed aggregation's) over the tasks of this instance. */
+  windowStore<K = unknown, V = unknown>(name: string): ReadOnlyWindowStore<K, V> {
+    return this.localStores.window<K, V>(name);
+  }
+
+  /** A read-only view of session store `name` (a session-windowed aggregation's) over the tasks of this instance. */
+  sessionStore<K = unknown, V = unknown>(name: string): ReadOnlySessionStore<K, V> {
+    return this.localStores.session<K, V>(name);
   }
 
   /** The ids of the tasks this instance runs now (`<subTopology>_<partition>`). */
@@ -196,20 +218,14 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
       throw new StreamsError(`cannot connect to Kafka at ${brokers.join(', ')}: ${(error as Error).message}`, { cause: error, retriable: true });
     }
     try {
-      const sources = this.topology.sourceTopics();
-      const sinks = [...new Set(this.topology.subTopologies.flatMap((s) => s.sinks).filter((s) => !s.internal && typeof s.topic === 'string').map((s) => s.topic as string))];
-      const counts = await admin.partitionCounts([...sources, ...sinks]);
-      for (const topic of sources) if (!counts.has(topic)) throw new StreamsError(`source topic '${topic}' does not exist; create it before starting the application`);
-      for (const topic of sinks) if (!counts.has(topic)) throw new StreamsError(`sink topic '${topic}' does not exist; create it before starting the application`);
-      const plan = planPartitions(this.topology, (topic) => counts.get(topic));
-      const internal = internalTopicSpecs(this.topology, plan, applicationId, replicationFactor);
-      await ensureInternalTopics(admin, internal);
-      for (const spec of internal) counts.set(spec.name, spec.partitions);
-      const layout = new TaskLayout(this.topology, plan, applicationId, (topic) => counts.get(topic));
+      const { counts, internal, layout } = await prepareTopics(admin, this.topology, applicationId, replicationFactor);
 
-      const producer = client.producer({ clientId, deliveryTimeoutMs: this.options.deliveryTimeoutMs });
-      await producer.connect();
-      const collector = new KafkaRecordCollector(producer, counts, { onBatchSettled: () => this.running?.loop.notify() });
+      const eos = this.options.processingGuarantee === 'exactly_once';
+      const notify = () => this.running?.loop.notify();
+      // At-least-once: one idempotent producer for every task. Exactly-once: one transactional producer per task.
+      const producer = eos ? undefined : client.producer({ clientId, deliveryTimeoutMs: this.options.deliveryTimeoutMs });
+      await producer?.connect();
+      const collector = new KafkaRecordCollector(producer ?? noProducer, counts, { onBatchSettled: notify });
       // Global tables first: stream tasks may read them from their first record on.
       let global: GlobalStateUpdater | undefined;
       if (this.topology.globalSubTopology) {
@@ -217,7 +233,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
           subTopology: this.topology.globalSubTopology,
           createTask: (sub) => this.createTask(sub, 0, collector, new CommitTracker(), undefined),
           admin,
-          reader: client.changelogReader({ groupIdPrefix: `${applicationId}-global`, clientId, readCommitted: false }),
+          reader: client.changelogReader({ groupIdPrefix: `${applicationId}-global`, clientId, readCommitted: eos }),
           onError: (error) => this.fail(new StreamsError(`the global tables failed: ${error.message}`, { cause: error })),
         });
         this.global = global;
@@ -233,29 +249,53 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
         rebalanceTimeoutMs: this.options.rebalanceTimeoutMs,
         maxWaitTimeMs: this.options.maxWaitTimeMs,
         maxBytesPerPartition: this.options.maxBytesPerPartition,
-        readCommitted: false,
+        readCommitted: eos,
         autoOffsetReset: this.options.autoOffsetReset,
         assignor: new StreamsAssignor(layout, () => tasks.ownedTaskIds(), logger),
       });
+      const transactions = eos
+        ? new TransactionCommitter({
+            groupId: applicationId,
+            admin,
+            consumer,
+            tasks: () => tasks.tasks(),
+            resumed: notify,
+            logger,
+            idleTimeoutMs: REVOCATION_COMMIT_TIMEOUT_MS,
+          })
+        : undefined;
       tasks = new TaskManager({
         layout,
-        createTask: (spec) => this.createTask(spec.subTopology, spec.partition, collector, this.tracker, sharedStores),
-        needsRestore: (spec) => spec.subTopology.stores.some((s) => s.logging),
+        createTask: (spec) => {
+          if (!transactions) return this.createTask(spec.subTopology, spec.partition, collector, this.tracker, sharedStores);
+          const tracker = new CommitTracker();
+          const taskProducer = client.transactionalProducer({ clientId, deliveryTimeoutMs: this.options.deliveryTimeoutMs, transactionalId: `${applicationId}-${spec.id}` });
+          const taskCollector = new KafkaRecordCollector(taskProducer, counts, { onBatchSettled: notify });
+          transactions.add(spec.id, { producer: taskProducer, collector: taskCollector, tracker });
+          return this.createTask(spec.subTopology, spec.partition, taskCollector, tracker, sharedStores);
+        },
+        // Exactly-once: every new task first fences its predecessor (see TransactionCommitter.prepare).
+        needsRestore: (spec) => eos || spec.subTopology.stores.some((s) => s.logging),
         tracker: this.tracker,
         consumer,
         logger,
-        onClosed: (task) => this.recorder.taskClosed(task),
+        onClosed: (task) => {
+          this.recorder.taskClosed(task);
+          void transactions?.release(task.id);
+        },
       });
-      const committer = new OffsetCommitter({
-        flush: () => collector.flush(),
-        committable: () => this.tracker.committable(),
-        owns: (topic, partition) => tasks.owns(topic, partition),
-        commit: (offsets) => consumer.commit(offsets),
-      });
+      const committer: Committer =
+        transactions ??
+        new OffsetCommitter({
+          flush: () => collector.flush(),
+          committable: () => this.tracker.committable(),
+          owns: (topic, partition) => tasks.owns(topic, partition),
+          commit: (offsets) => consumer.commit(offsets),
+        });
       const loop = new ProcessingLoop(
         {
           tasks: () => tasks.tasks(),
-          inFlight: () => this.tracker.openRecords,
+          inFlight: transactions ? () => transactions.openRecords() : () => this.tracker.openRecords,
           afterRound: () => this.afterRound(),
           onTaskFailure: (_task, error) => this.fail(error),
           latency: this.recorder,
@@ -266,15 +306,16 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
           maxBufferedRecords: this.options.maxBufferedRecords,
           maxTaskIdleMs: this.options.maxTaskIdleMs,
           fetchWaitMs: FETCH_WAIT_MS,
+          punctuateEveryMs: PUNCTUATE_EVERY_MS,
         },
       );
       const restorer = new StoreRestorer({
         admin,
-        reader: client.changelogReader({ groupIdPrefix: `${applicationId}-restore`, clientId, readCommitted: false }),
+        reader: client.changelogReader({ groupIdPrefix: `${applicationId}-restore`, clientId, readCommitted: eos }),
         onProgress: (progress) => this.onRestoreProgress(progress),
       });
       const repartitionTopics = new Set(internal.filter((s) => s.kind === 'repartition').map((s) => s.name));
-      this.running = { admin, producer, consumer, collector, committer, tasks, loop, restorer, layout, repartitionTopics };
+      this.running = { admin, producer, consumer, collector, committer, transactions, tasks, loop, restorer, layout, repartitionTopics };
 
       await consumer.connect();
       this.recorder.start();
@@ -360,8 +401,20 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
   private async restore(tasks: readonly StreamTask[]): Promise<void> {
     const running = this.running!;
     for (const task of tasks) this.restoring.add(task);
+    const live = () => tasks.filter((t) => t.state !== 'closed');
     try {
-      await running.restorer.restore(tasks, this.restoreAbort.signal);
+      const transactions = running.transactions;
+      if (transactions) {
+        await Promise.all(
+          tasks.map((task) =>
+            transactions.prepare(task).catch((error: unknown) => {
+              // A task revoked while it was being prepared is gone: nothing to report.
+              if (task.state !== 'closed') throw error;
+            }),
+          ),
+        );
+      }
+      await running.restorer.restore(live(), this.restoreAbort.signal);
     } catch (error) {
       if (!this.stopped) this.fail(new StreamsError(`restoring the stores of tasks ${tasks.map((t) => t.id).join(', ')} failed: ${(error as Error).message}`, { cause: error }));
       return;
@@ -478,13 +531,15 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     const running = this.running;
     if (running) {
       running.loop.stop();
-      if (idleTimeoutMs > 0) await within(this.tracker.whenIdle(), idleTimeoutMs);
+      if (idleTimeoutMs > 0 && !running.transactions) await within(this.tracker.whenIdle(), idleTimeoutMs);
       await within(running.collector.flush(), this.options.deliveryTimeoutMs);
-      await within(this.commit(error ? 'error' : 'close'), REVOCATION_COMMIT_TIMEOUT_MS);
+      // Exactly-once: each task commits at its next consistent point, a failed task's transaction is aborted.
+      await within(this.commit(error ? 'error' : 'close'), Math.max(REVOCATION_COMMIT_TIMEOUT_MS, idleTimeoutMs));
+      await running.transactions?.releaseAll();
       running.collector.close();
       await running.consumer.disconnect().catch((e: unknown) => this.options.logger.warn(`leaving the group failed: ${(e as Error).message}`));
       running.tasks.closeAll();
-      await running.producer.disconnect().catch(() => undefined);
+      await running.producer?.disconnect().catch(() => undefined);
       await running.admin.disconnect().catch(() => undefined);
     }
     await this.global?.stop().catch(() => undefined);
@@ -507,3 +562,8 @@ async function within(promise: Promise<unknown>, ms: number): Promise<void> {
   await Promise.race([promise.catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
 }
+
+/** Exactly-once tasks write through their own producers; the shared collector is never used then. */
+const noProducer = {
+  send: () => Promise.reject(new StreamsError('no shared producer under exactly-once: tasks write through their own transactional producers')),
+};

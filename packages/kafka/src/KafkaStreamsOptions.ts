@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { consoleLogger, StreamsError, type ErrorHandler, type Logger, type Serde } from '@tributary/core';
 import type { StreamsClient } from './client/StreamsClient';
 
-/** At-least-once is the default; exactly-once is not supported yet (see the README). */
+/** At-least-once is the default; exactly-once puts each task's outputs and offsets in transactions. */
 export type ProcessingGuarantee = 'at_least_once' | 'exactly_once';
 
 export interface KafkaStreamsOptions {
@@ -10,9 +10,9 @@ export interface KafkaStreamsOptions {
   applicationId: string;
   /** Bootstrap servers: `'host:port'`, `'h1:9092,h2:9092'` or an array. Required. */
   brokers: string | readonly string[];
-  /** Defaults to `'at_least_once'`. `'exactly_once'` throws: not supported yet. */
+  /** Defaults to `'at_least_once'`. `'exactly_once'`: transactions per task, `read_committed` consumers (design section 5). */
   processingGuarantee?: ProcessingGuarantee;
-  /** How often the commit sequence runs. Defaults to `30000` (Kafka Streams' `commit.interval.ms`). */
+  /** How often the commit sequence runs. Defaults to `30000`, or `100` with exactly-once (Kafka Streams' `commit.interval.ms`). */
   commitIntervalMs?: number;
   /** Client id on every connection. Defaults to `<applicationId>-<8 random hex digits>`. */
   clientId?: string;
@@ -76,10 +76,7 @@ export function resolveOptions(options: KafkaStreamsOptions): ResolvedOptions {
     throw new StreamsError(`applicationId '${applicationId}' may only contain letters, digits, '.', '_' and '-' (at most 200): it prefixes topic names`);
   }
   const guarantee = options.processingGuarantee ?? 'at_least_once';
-  if (guarantee === 'exactly_once') {
-    throw new StreamsError("processingGuarantee 'exactly_once' is not supported yet by @tributary/kafka; use 'at_least_once' (see the package README)");
-  }
-  if (guarantee !== 'at_least_once') throw new StreamsError(`processingGuarantee must be 'at_least_once' or 'exactly_once', got '${String(guarantee)}'`);
+  if (guarantee !== 'at_least_once' && guarantee !== 'exactly_once') throw new StreamsError(`processingGuarantee must be 'at_least_once' or 'exactly_once', got '${String(guarantee)}'`);
   const offsetReset = options.autoOffsetReset ?? 'earliest';
   if (offsetReset !== 'earliest' && offsetReset !== 'latest') throw new StreamsError(`autoOffsetReset must be 'earliest' or 'latest', got '${String(offsetReset)}'`);
   const replicationFactor = options.replicationFactor ?? -1;
@@ -90,7 +87,7 @@ export function resolveOptions(options: KafkaStreamsOptions): ResolvedOptions {
     applicationId,
     brokers: parseBrokers(options.brokers),
     processingGuarantee: guarantee,
-    commitIntervalMs: positive('commitIntervalMs', options.commitIntervalMs, 30_000),
+    commitIntervalMs: positive('commitIntervalMs', options.commitIntervalMs, guarantee === 'exactly_once' ? 100 : 30_000),
     clientId: options.clientId ?? `${applicationId}-${randomBytes(4).toString('hex')}`,
     logger: options.logger ?? consoleLogger(),
     defaultKeySerde: options.defaultKeySerde,

@@ -24,6 +24,8 @@ export type {
   PartitionOffsets,
   ProducedRecord,
   ProducerOptions,
+  TransactionalProducer,
+  TransactionalProducerOptions,
   TopicPartition,
   TopicPartitionOffset,
 } from './client/StreamsClient';

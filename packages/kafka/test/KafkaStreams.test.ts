@@ -77,6 +77,7 @@ describe('KafkaStreams (on a fake Kafka)', () => {
     const repartition = [...kafka.logs.keys()].find((t) => t.endsWith('-repartition'))!;
     expect(repartition.startsWith('app-')).toBe(true);
     expect(kafka.logs.get(repartition)).toHaveLength(3);
+    expect(kafka.configs.get(repartition)).toEqual({ 'cleanup.policy': 'delete', 'retention.ms': '-1', 'segment.bytes': '52428800' });
   });
 
   it('restores a store from its changelog before the task processes a record', async () => {
@@ -191,6 +192,92 @@ describe('KafkaStreams (on a fake Kafka)', () => {
     expect(kafka.read('out').map((r) => (r.value as { t: number }).t)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  it('exactly-once: outputs and input offsets become visible together, in one transaction per task', async () => {
+    const kafka = new FakeKafka();
+    kafka.createTopic('in', 2);
+    kafka.createTopic('out', 2);
+    for (let i = 0; i < 10; i++) kafka.append('in', `k${i}`, { n: i });
+    await using streams = app(kafka, doubling, { processingGuarantee: 'exactly_once' });
+    await streams.start();
+    await until(() => kafka.read('out').length === 10, 'ten committed outputs');
+    await until(() => (kafka.committed.get('in-0') ?? 0) + (kafka.committed.get('in-1') ?? 0) === 10, 'the offsets');
+    // Each task registered its own transactional id (and so fenced any earlier holder).
+    expect([...kafka.epochs.keys()].sort()).toEqual(['app-0_0', 'app-0_1']);
+    expect(kafka.transactionCommits).toBeGreaterThanOrEqual(2);
+  });
+
+  it('exactly-once: a failed task’s uncommitted outputs are aborted, never seen', async () => {
+    const kafka = new FakeKafka();
+    kafka.createTopic('in', 1);
+    kafka.createTopic('out', 1);
+    for (let i = 0; i < 10; i++) kafka.append('in', 'k', { n: i });
+    await using streams = app(
+      kafka,
+      (b) =>
+        b
+          .stream<string, { n: number }>('in')
+          .mapValues((v) => {
+            if (v.n === 6) throw new Error('boom');
+            return v;
+          })
+          .to('out'),
+      { processingGuarantee: 'exactly_once', commitIntervalMs: 60_000 },
+    );
+    await streams.start();
+    await until(() => streams.state === 'ERROR', 'ERROR');
+    // Records 0..5 were processed, but their transaction never committed.
+    expect(kafka.read('out')).toEqual([]);
+    expect(kafka.committed.get('in-0')).toBeUndefined();
+    expect(kafka.transactionCommits).toBe(0);
+  });
+
+  it('loads global tables before the stream tasks run, and keeps them up to date', async () => {
+    const kafka = new FakeKafka();
+    kafka.createTopic('orders', 2);
+    kafka.createTopic('products', 3);
+    kafka.createTopic('priced', 2);
+    kafka.append('products', 'p1', { price: 10 });
+    kafka.append('products', 'p2', { price: 20 });
+    kafka.append('orders', 'o1', { sku: 'p1', qty: 2 });
+    await using streams = app(kafka, (b) => {
+      const products = b.globalTable<string, { price: number }>('products', { name: 'products' });
+      b.stream<string, { sku: string; qty: number }>('orders')
+        .join(products, (_id, order) => order.sku, (order, product) => ({ total: order.qty * product.price }))
+        .to('priced');
+    });
+    await streams.start();
+    await until(() => kafka.read('priced').length === 1, 'the first order');
+    expect(kafka.read('priced')[0]!.value).toEqual({ total: 20 });
+    kafka.append('products', 'p1', { price: 11 });
+    await until(() => streams.store<string, { price: number }>('products').get('p1')?.price === 11, 'the price update');
+    kafka.append('orders', 'o2', { sku: 'p1', qty: 3 });
+    await until(() => kafka.read('priced').length === 2, 'the second order');
+    expect(kafka.read('priced').map((r) => r.value)).toContainEqual({ total: 33 });
+  });
+
+  it('fires wall-clock punctuators even when no record arrives', async () => {
+    const kafka = new FakeKafka();
+    kafka.createTopic('in', 1);
+    kafka.createTopic('ticks', 1);
+    await using streams = app(kafka, (b) =>
+      b
+        .stream<string, unknown>('in')
+        .process<string, { tick: number }>(() => {
+          let n = 0;
+          return {
+            init: (context) => {
+              context.schedule(20, 'wall-clock-time', () => context.forward({ key: 'clock', value: { tick: n++ }, timestamp: Date.now() }));
+            },
+            process: () => undefined,
+          };
+        })
+        .to('ticks'),
+    );
+    await streams.start();
+    await until(() => kafka.read('ticks').length >= 3, 'three ticks', 3_000);
+    expect(kafka.read('ticks').slice(0, 3).map((r) => r.value)).toEqual([{ tick: 0 }, { tick: 1 }, { tick: 2 }]);
+  });
+
   it('names what is wrong: a missing source topic, a bad broker address, exactly-once', async () => {
     const kafka = new FakeKafka();
     kafka.createTopic('out', 1);
@@ -202,7 +289,7 @@ describe('KafkaStreams (on a fake Kafka)', () => {
     const topology = builder.build();
     expect(() => new KafkaStreams(topology, { applicationId: 'a', brokers: 'localhost:9092,localhost' })).toThrow("invalid broker address 'localhost'");
     expect(() => new KafkaStreams(topology, { applicationId: 'a', brokers: ['127.0.0.1:99999'] })).toThrow("'127.0.0.1:99999'");
-    expect(() => new KafkaStreams(topology, { applicationId: 'a', brokers: 'h:1', processingGuarantee: 'exactly_once' })).toThrow(/not supported yet/);
+    expect(() => new KafkaStreams(topology, { applicationId: 'a', brokers: 'h:1', processingGuarantee: 'exactly_twice' as never })).toThrow(/processingGuarantee/);
     expect(() => new KafkaStreams(topology, { applicationId: 'a b', brokers: 'h:1' })).toThrow(/applicationId 'a b'/);
     expect(() => new KafkaStreams(topology, { applicationId: 'a', brokers: 'h:1', heartbeatIntervalMs: 10_000, sessionTimeoutMs: 6_000 })).toThrow(/heartbeatIntervalMs/);
   });

@@ -10,6 +10,8 @@ import type { InputRecord, OutgoingRecord } from '@tributary/core/runtime';
 export interface StreamsClient {
   admin(): StreamsAdmin;
   producer(options: ProducerOptions): StreamsProducer;
+  /** For exactly-once: a producer whose writes and offset commits are one transaction. */
+  transactionalProducer(options: TransactionalProducerOptions): TransactionalProducer;
   groupConsumer(options: GroupConsumerOptions): GroupConsumer;
   changelogReader(options: ChangelogReaderOptions): ChangelogReader;
 }
@@ -66,6 +68,26 @@ export interface StreamsProducer {
   disconnect(): Promise<void>;
   /** Writes the records (idempotent, acks=all) and resolves once the broker acknowledged all of them. */
   send(records: readonly ProducedRecord[]): Promise<void>;
+}
+
+export interface TransactionalProducerOptions extends ProducerOptions {
+  /** One per task (KafkaJS lacks KIP-447): a new producer with the id fences the old one. */
+  readonly transactionalId: string;
+}
+
+/**
+ * Writes and consumer offsets in transactions. `connect()` registers the transactional id,
+ * which fences any earlier producer with the same id and completes its open transaction.
+ */
+export interface TransactionalProducer {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  /** Writes in the open transaction (begun by the first write after a commit) and resolves once acknowledged. */
+  send(records: readonly ProducedRecord[]): Promise<void>;
+  /** Adds the group's offsets to the transaction and commits it: the writes and the offsets become visible together. */
+  commit(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /** Aborts the open transaction, if any: readers with `read_committed` never see its writes. */
+  abort(): Promise<void>;
 }
 
 export interface GroupConsumerOptions {
@@ -174,11 +196,13 @@ export interface ChangelogReader {
   read(ranges: readonly ChangelogRange[], onRecords: (range: ChangelogRange, records: readonly InputRecord[]) => void, signal?: AbortSignal): Promise<void>;
   /**
    * Reads the partitions from the given offsets on, without end, until `stop()`. Resolves
-   * once reading has begun. `onRecords` may throw: reading stops and `onError` is called.
+   * once reading has begun. `onRecords` gets each fetched batch with the offset reading
+   * continues at (batches of only transaction markers come with no records). It may throw:
+   * reading stops and `onError` is called.
    */
   follow(
     starts: readonly TopicPartitionOffset[],
-    onRecords: (partition: TopicPartition, records: readonly InputRecord[]) => void,
+    onRecords: (partition: TopicPartition, records: readonly InputRecord[], nextOffset: number) => void,
     onError: (error: Error) => void,
   ): Promise<{ stop(): Promise<void> }>;
 }

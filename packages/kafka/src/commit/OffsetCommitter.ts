@@ -1,4 +1,7 @@
 import { partitionKey, type TopicPartitionOffset } from '../client/StreamsClient';
+import type { Committer, CommitResult } from './Committer';
+
+export type { CommitResult } from './Committer';
 
 /** What a commit needs, passed in so the sequence is tested with plain fakes. */
 export interface OffsetCommitterDeps {
@@ -13,20 +16,13 @@ export interface OffsetCommitterDeps {
   now?: () => number;
 }
 
-export interface CommitResult {
-  readonly reason: string;
-  /** What was committed; empty when nothing had moved since the last commit. */
-  readonly offsets: readonly TopicPartitionOffset[];
-  readonly durationMs: number;
-}
-
 /**
  * The commit sequence of design section 5: flush the producer and await its
  * acknowledgements, then commit, for the partitions this instance owns, the offsets the
  * commit tracker calls safe; in-memory stores have no checkpoint to write. Commits never
  * overlap: a commit asked for while one runs runs once after it, for everyone who asked.
  */
-export class OffsetCommitter {
+export class OffsetCommitter implements Committer {
   private readonly committed = new Map<string, TopicPartitionOffset>();
   private running: Promise<CommitResult> | undefined;
   private queued: { reason: string; promise: Promise<CommitResult> } | undefined;

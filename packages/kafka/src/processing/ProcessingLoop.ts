@@ -11,6 +11,8 @@ export interface ProcessingLoopOptions {
   readonly maxTaskIdleMs: number;
   /** How much longer it waits when the broker is known to hold records for that partition. */
   readonly fetchWaitMs: number;
+  /** How often wall-clock punctuators are checked when no record arrives; `0` only checks on records. */
+  readonly punctuateEveryMs: number;
 }
 
 export interface ProcessingLoopHooks {
@@ -95,7 +97,14 @@ export class ProcessingLoop {
     let blocked = false;
     this.waiting.clear();
     for (const task of this.hooks.tasks()) {
-      if (task.state !== 'running' || task.buffered === 0) continue;
+      if (task.state !== 'running') continue;
+      try {
+        task.punctuate(now);
+      } catch (error) {
+        this.hooks.onTaskFailure(task, error);
+        return;
+      }
+      if (task.buffered === 0 || task.suspended) continue;
       if (this.hooks.inFlight() >= maxInFlightRecords) {
         blocked = true;
         break;
@@ -112,13 +121,23 @@ export class ProcessingLoop {
         else this.waiting.add(task);
       }
     }
+    if (this.timer === undefined && this.options.punctuateEveryMs > 0) {
+      // Wall-clock punctuators fire even when no record arrives.
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.schedule();
+      }, this.options.punctuateEveryMs).unref();
+    }
     this.hooks.afterRound();
     this.releaseWaiters();
     if (more) this.schedule();
     else if (blocked || this.waiting.size > 0) {
       // Acknowledgements call notify(); this catches holds released without output and idle waits.
       clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.schedule(), RECHECK_MS);
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.schedule();
+      }, RECHECK_MS).unref();
     }
   }
 

@@ -20,6 +20,8 @@ export class StreamTask {
   readonly queues: readonly PartitionQueue[];
   readonly createdAt = Date.now();
   state: StreamTaskState;
+  /** Set while an exactly-once commit waits for a consistent point: the task processes nothing. */
+  suspended = false;
   private readonly byTopic: Map<string, PartitionQueue>;
   private idleSince: number | undefined;
 
@@ -51,7 +53,7 @@ export class StreamTask {
    * Throws what `Task.process` throws (a task failure).
    */
   process(max: number, now: number, idleMs: number, fetchWaitMs: number, latency: LatencyRecorder): number {
-    if (this.state !== 'running') return 0;
+    if (this.state !== 'running' || this.suspended) return 0;
     const queues = this.queues;
     let processed = 0;
     if (queues.length === 1) {
@@ -86,9 +88,15 @@ export class StreamTask {
 
   /** True when the task has records it would process now (not waiting for another partition). */
   hasWork(): boolean {
-    if (this.state !== 'running') return false;
+    if (this.state !== 'running' || this.suspended) return false;
     for (const q of this.queues) if (q.size > 0) return true;
     return false;
+  }
+
+  /** Fires the task's wall-clock punctuators that are due. Throws what the punctuators' failures make the task throw. */
+  punctuate(now: number): void {
+    if (this.state !== 'running' || this.suspended) return;
+    this.task.punctuateWallClock(now);
   }
 
   close(): void {

@@ -99,6 +99,24 @@ export class KafkaRecordCollector implements RecordCollector {
     this.closed = true;
   }
 
+  /**
+   * Closes the collector and drops what it has not sent yet (each dropped send rejects);
+   * resolves once the request already out has settled. For a task whose transaction is
+   * about to be aborted: nothing may reach its producer after the abort.
+   */
+  async discard(): Promise<void> {
+    this.closed = true;
+    const dropped = this.queue.splice(0);
+    if (this.open) dropped.push(this.open);
+    this.open = undefined;
+    for (const batch of dropped) {
+      this.pending -= batch.records.length;
+      batch.reject(new StreamsError('the task was closed before its records were sent'));
+    }
+    const inFlight = this.inFlight;
+    if (inFlight) await inFlight.done.catch(() => undefined);
+  }
+
   private scheduleDispatch(): void {
     if (this.scheduled || this.inFlight) return;
     this.scheduled = true;
@@ -113,7 +131,7 @@ export class KafkaRecordCollector implements RecordCollector {
   }
 
   private dispatch(): void {
-    if (this.inFlight) return;
+    if (this.inFlight || (this.closed && this.queue.length === 0)) return;
     const batch = this.queue.shift();
     if (!batch) return;
     this.inFlight = batch;

@@ -46,11 +46,11 @@ export class GlobalStateUpdater {
     failedPromise.catch(() => undefined);
     this.follower = await this.deps.reader.follow(
       offsets.map(({ topic, partition, low }) => ({ topic, partition, offset: low })),
-      ({ topic, partition }, records) => {
+      ({ topic, partition }, records, nextOffset) => {
         for (const record of records) this.task.process(record);
         const key = `${topic}\u0000${partition}`;
         const end = behind.get(key);
-        if (end !== undefined && records[records.length - 1]!.offset + 1 >= end) {
+        if (end !== undefined && nextOffset >= end) {
           behind.delete(key);
           if (behind.size === 0) bootstrapped();
         }

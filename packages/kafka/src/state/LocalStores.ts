@@ -1,45 +1,86 @@
-import { StreamsError, type KeyValueStore, type ReadOnlyKeyValueStore, type StateStore, type Topology } from '@tributary/core';
-import { mergedKeyValueStore } from '@tributary/core/runtime';
+import {
+  StreamsError,
+  type KeyValueStore,
+  type ReadOnlyKeyValueStore,
+  type ReadOnlySessionStore,
+  type ReadOnlyWindowStore,
+  type SessionStore,
+  type StateStore,
+  type StoreKind,
+  type Topology,
+  type WindowStore,
+} from '@tributary/core';
+import { mergedKeyValueStore, mergedSessionStore, mergedWindowStore } from '@tributary/core/runtime';
 import type { StreamTask } from '../processing/StreamTask';
 
 /**
- * Interactive queries (design section 6): a read-only view of a key-value store over the
- * tasks this instance runs. Each call reads the tasks as they are then, so a view follows
- * rebalances; tasks still restoring are left out (their state is incomplete). Keys held by
- * other instances are not visible here.
+ * Interactive queries (design section 6): read-only views of a store over the tasks this
+ * instance runs. Each call reads the tasks as they are then, so a view follows rebalances;
+ * tasks still restoring are left out (their state is incomplete). Keys held by other
+ * instances are not visible here.
  */
-export function localKeyValueStore<K, V>(
-  topology: Topology,
-  tasks: () => Iterable<StreamTask>,
-  name: string,
-  globalStore: () => StateStore | undefined = () => undefined,
-): ReadOnlyKeyValueStore<K, V> {
-  const spec = topology.stores.get(name) ?? topology.globalStores.find((g) => g.store.name === name)?.store;
-  if (!spec) throw new StreamsError(`no store named '${name}' (stores: ${[...topology.stores.keys()].join(', ') || 'none'})`);
-  if (spec.kind !== 'keyValue') throw new StreamsError(`store '${name}' is a ${spec.kind} store; only key-value stores can be queried so far`);
-  const parts = () => {
-    const found: KeyValueStore<K, V>[] = [];
-    const seen = new Set<unknown>();
-    const global = globalStore() as KeyValueStore<K, V> | undefined;
-    if (global) {
-      seen.add(global);
-      found.push(global);
-    }
-    for (const task of tasks()) {
-      if (task.state !== 'running') continue;
-      const store = task.task.getStore<KeyValueStore<K, V>>(name);
-      // A global store is shared by every task: read it once.
-      if (store && !seen.has(store)) {
-        seen.add(store);
-        found.push(store);
+export class LocalStores {
+  constructor(
+    private readonly topology: Topology,
+    private readonly tasks: () => Iterable<StreamTask>,
+    private readonly globalStore: (name: string) => StateStore | undefined,
+  ) {}
+
+  keyValue<K, V>(name: string): ReadOnlyKeyValueStore<K, V> {
+    const parts = this.parts<KeyValueStore<K, V>>(name, 'keyValue');
+    return {
+      get: (key) => mergedKeyValueStore(parts()).get(key),
+      all: () => mergedKeyValueStore(parts()).all(),
+      range: (from, to) => mergedKeyValueStore(parts()).range(from, to),
+      approximateNumEntries: () => mergedKeyValueStore(parts()).approximateNumEntries(),
+    };
+  }
+
+  window<K, V>(name: string): ReadOnlyWindowStore<K, V> {
+    const parts = this.parts<WindowStore<K, V>>(name, 'window');
+    const view = () => mergedWindowStore(parts());
+    return {
+      fetch: ((key: K, from: number, to?: number) => (to === undefined ? view().fetch(key, from) : view().fetch(key, from, to))) as ReadOnlyWindowStore<K, V>['fetch'],
+      fetchWithTimestamp: (key, windowStart) => view().fetchWithTimestamp(key, windowStart),
+      backwardFetch: (key, from, to) => view().backwardFetch(key, from, to),
+      fetchAll: (from, to) => view().fetchAll(from, to),
+      all: () => view().all(),
+    };
+  }
+
+  session<K, V>(name: string): ReadOnlySessionStore<K, V> {
+    const parts = this.parts<SessionStore<K, V>>(name, 'session');
+    const view = () => mergedSessionStore(parts());
+    return {
+      fetch: ((key: K, from?: number, to?: number) => (from === undefined || to === undefined ? view().fetch(key) : view().fetch(key, from, to))) as ReadOnlySessionStore<K, V>['fetch'],
+      findSessions: (key, earliestSessionEnd, latestSessionStart) => view().findSessions(key, earliestSessionEnd, latestSessionStart),
+      fetchSession: (key, start, end) => view().fetchSession(key, start, end),
+      all: () => view().all(),
+    };
+  }
+
+  private parts<S extends StateStore>(name: string, kind: StoreKind): () => S[] {
+    const spec = this.topology.stores.get(name) ?? this.topology.globalStores.find((g) => g.store.name === name)?.store;
+    if (!spec) throw new StreamsError(`no store named '${name}' (stores: ${[...this.topology.stores.keys()].join(', ') || 'none'})`);
+    if (spec.kind !== kind) throw new StreamsError(`store '${name}' is a ${spec.kind} store, not a ${kind} store`);
+    return () => {
+      const found: S[] = [];
+      const seen = new Set<unknown>();
+      const global = this.globalStore(name) as S | undefined;
+      if (global) {
+        seen.add(global);
+        found.push(global);
       }
-    }
-    return mergedKeyValueStore<K, V>(found);
-  };
-  return {
-    get: (key) => parts().get(key),
-    all: () => parts().all(),
-    range: (from, to) => parts().range(from, to),
-    approximateNumEntries: () => parts().approximateNumEntries(),
-  };
+      for (const task of this.tasks()) {
+        if (task.state !== 'running') continue;
+        const store = task.task.getStore<S>(name);
+        // A global store is shared by every task: read it once.
+        if (store && !seen.has(store)) {
+          seen.add(store);
+          found.push(store);
+        }
+      }
+      return found;
+    };
+  }
 }

@@ -13,7 +13,7 @@ export interface InternalTopicSpec extends NewTopic {
  * delete policy and are purged as their records are committed.
  */
 export function internalTopicSpecs(topology: Topology, plan: PartitionPlan, applicationId: string, replicationFactor: number): InternalTopicSpec[] {
-  return topology.internalTopics().map(({ name, kind }) => {
+  return topology.internalTopics().map(({ name, kind, store }) => {
     const partitions = plan.internalTopics.get(name);
     if (partitions === undefined) throw new StreamsError(`the partition plan has no count for internal topic '${name}'`);
     return {
@@ -21,9 +21,28 @@ export function internalTopicSpecs(topology: Topology, plan: PartitionPlan, appl
       kind,
       partitions,
       replicationFactor,
-      config: kind === 'changelog' ? { 'cleanup.policy': 'compact' } : { 'cleanup.policy': 'delete' },
+      config: kind === 'changelog' ? changelogConfig(store?.retentionMs) : REPARTITION_CONFIG,
     };
   });
+}
+
+/**
+ * Repartition records carry their event time, which may be far in the past (a replay):
+ * time-based retention would delete them before they are processed. As in Kafka Streams,
+ * they are kept until purged after commit.
+ */
+const REPARTITION_CONFIG = { 'cleanup.policy': 'delete', 'retention.ms': '-1', 'segment.bytes': '52428800' } as const;
+
+/** Kafka Streams' extra retention on windowed changelogs (`windowstore.changelog.additional.retention.ms`). */
+const WINDOWED_CHANGELOG_EXTRA_RETENTION_MS = 86_400_000;
+
+/**
+ * Key-value changelogs are compacted: the latest value per key is all a restore needs.
+ * Window and session changelogs are compacted and also deleted past the store's retention.
+ */
+function changelogConfig(retentionMs: number | undefined): Record<string, string> {
+  if (retentionMs === undefined) return { 'cleanup.policy': 'compact' };
+  return { 'cleanup.policy': 'compact,delete', 'retention.ms': String(retentionMs + WINDOWED_CHANGELOG_EXTRA_RETENTION_MS) };
 }
 
 /**

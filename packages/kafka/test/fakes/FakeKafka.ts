@@ -26,6 +26,10 @@ export class FakeKafka implements StreamsClient {
   private heldAcks: (() => void)[] = [];
   failSends: Error | undefined;
   consumer: FakeGroupConsumer | undefined;
+  readonly epochs = new Map<string, number>();
+  transactionCommits = 0;
+  /** Records written in transactions that were aborted. */
+  aborted = 0;
 
   createTopic(name: string, partitions: number, config: Record<string, string> = {}): void {
     this.logs.set(
@@ -109,6 +113,40 @@ export class FakeKafka implements StreamsClient {
     };
   }
 
+  /** Transactions: writes and offsets stay invisible until commit (what read_committed readers see). */
+  transactionalProducer(options: { transactionalId: string }) {
+    let writes: ProducedRecord[] = [];
+    const epoch = (this.epochs.get(options.transactionalId) ?? 0) + 1;
+    const fenced = () => this.epochs.get(options.transactionalId) !== epoch;
+    return {
+      connect: async () => {
+        this.epochs.set(options.transactionalId, epoch);
+      },
+      disconnect: async () => undefined,
+      send: async (records: readonly ProducedRecord[]) => {
+        if (fenced()) throw new Error('PRODUCER_FENCED');
+        if (this.failSends) throw this.failSends;
+        writes.push(...records);
+      },
+      commit: async (_groupId: string, offsets: readonly TopicPartitionOffset[]) => {
+        if (fenced()) throw new Error('PRODUCER_FENCED');
+        for (const r of writes) {
+          const log = this.logs.get(r.topic)!;
+          const partition = r.partition ?? (r.key ? defaultPartition(r.key, log.length) : 0);
+          log[partition]!.push({ ...r, partition, offset: log[partition]!.length });
+        }
+        writes = [];
+        if (offsets.length > 0) this.commitLog.push([...offsets]);
+        for (const o of offsets) this.committed.set(`${o.topic}-${o.partition}`, o.offset);
+        this.transactionCommits++;
+      },
+      abort: async () => {
+        this.aborted += writes.length;
+        writes = [];
+      },
+    };
+  }
+
   groupConsumer(): GroupConsumer {
     this.consumer = new FakeGroupConsumer(this);
     return this.consumer;
@@ -124,7 +162,7 @@ export class FakeKafka implements StreamsClient {
       },
       follow: async (
         starts: readonly TopicPartitionOffset[],
-        onRecords: (partition: TopicPartition, records: readonly InputRecord[]) => void,
+        onRecords: (partition: TopicPartition, records: readonly InputRecord[], nextOffset: number) => void,
         onError: (error: Error) => void,
       ) => {
         const positions = starts.map((s) => ({ ...s }));
@@ -134,7 +172,7 @@ export class FakeKafka implements StreamsClient {
             if (records.length === 0) continue;
             p.offset += records.length;
             try {
-              onRecords(p, records);
+              onRecords(p, records, p.offset);
             } catch (error) {
               clearInterval(timer);
               onError(error as Error);

@@ -65,10 +65,10 @@ export class KafkaJsChangelogReader implements ChangelogReader {
 
   follow(
     starts: readonly TopicPartitionOffset[],
-    onRecords: (partition: TopicPartition, records: readonly InputRecord[]) => void,
+    onRecords: (partition: TopicPartition, records: readonly InputRecord[], nextOffset: number) => void,
     onError: (error: Error) => void,
   ): Promise<{ stop(): Promise<void> }> {
-    return this.start(starts, (tp, records) => records.length > 0 && onRecords(tp, records), onError);
+    return this.start(starts, (tp, records, nextOffset) => onRecords(tp, records, nextOffset), onError);
   }
 
   private async start(starts: readonly TopicPartitionOffset[], onBatch: OnBatch, onError: (error: Error) => void): Promise<{ stop(): Promise<void> }> {
@@ -97,6 +97,17 @@ export class KafkaJsChangelogReader implements ChangelogReader {
       failed = true;
       onError(error instanceof Error ? error : new Error(String(error)));
     };
+    // A batch holding only transaction markers or aborted records never reaches eachBatch;
+    // its end offset still tells how far the partition has been read.
+    consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
+      const { topic, partition, lastOffset } = event.payload as unknown as { topic: string; partition: number; lastOffset: string };
+      if (failed) return;
+      try {
+        onBatch({ topic, partition }, [], Number(lastOffset) + 1, consumer);
+      } catch (error) {
+        fail(error);
+      }
+    });
     consumer.on(consumer.events.GROUP_JOIN, () => {
       for (const { topic, partition, offset } of positions.values()) consumer.seek({ topic, partition, offset: String(offset) });
     });

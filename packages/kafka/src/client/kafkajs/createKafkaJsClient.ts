@@ -6,6 +6,7 @@ import { KafkaJsChangelogReader } from './KafkaJsChangelogReader';
 import { KafkaJsGroupConsumer } from './KafkaJsGroupConsumer';
 import { kafkaJsLogCreator } from './kafkaJsLogging';
 import { KafkaJsProducer } from './KafkaJsProducer';
+import { KafkaJsTransactionalProducer } from './KafkaJsTransactionalProducer';
 
 export interface KafkaJsClientOptions {
   readonly brokers: readonly string[];
@@ -44,6 +45,7 @@ export function createKafkaJsClient(options: KafkaJsClientOptions): StreamsClien
   return {
     admin: () => new KafkaJsAdmin(adminKafka),
     producer: (producerOptions) => new KafkaJsProducer(kafka, producerOptions),
+    transactionalProducer: (producerOptions) => new KafkaJsTransactionalProducer(kafka, producerOptions),
     groupConsumer: (consumerOptions) => new KafkaJsGroupConsumer(kafka, consumerOptions, options.logger),
     changelogReader: (readerOptions) => new KafkaJsChangelogReader(kafka, readerOptions, options.logger),
   };

@@ -1,0 +1,185 @@
+import type { Logger } from '@tributary/core';
+import { CommitTracker } from '@tributary/core/runtime';
+import { partitionKey, type GroupConsumer, type StreamsAdmin, type TopicPartitionOffset, type TransactionalProducer } from '../client/StreamsClient';
+import type { StreamTask } from '../processing/StreamTask';
+import type { KafkaRecordCollector } from '../producer/KafkaRecordCollector';
+import type { Committer, CommitResult } from './Committer';
+
+/** One task's exactly-once resources: its own transactional producer, collector and tracker. */
+export interface TaskTransaction {
+  readonly producer: TransactionalProducer;
+  readonly collector: KafkaRecordCollector;
+  readonly tracker: CommitTracker;
+}
+
+export interface TransactionCommitterDeps {
+  readonly groupId: string;
+  readonly admin: Pick<StreamsAdmin, 'committedOffsets'>;
+  readonly consumer: Pick<GroupConsumer, 'seek'>;
+  readonly tasks: () => Iterable<StreamTask>;
+  /** After a task's commit: its suspended processing may go on. */
+  readonly resumed: () => void;
+  readonly logger: Logger;
+  /** How long a commit waits for a task's records in asynchronous stages before it skips the task this time. */
+  readonly idleTimeoutMs: number;
+}
+
+/**
+ * Exactly-once (design section 5): each task writes through its own transactional producer
+ * (transactional id `<applicationId>-<taskId>`: KafkaJS lacks KIP-447, so the id must be per
+ * input partition), and a commit puts the task's outputs, changelog records and consumed
+ * offsets in one transaction. A task commits at a consistent point: its processing is
+ * suspended, its records in asynchronous stages finish, its writes are acknowledged, then
+ * `sendOffsets` + commit. Readers with `read_committed` (the consumers, restores) see all of a
+ * transaction or none of it.
+ */
+export class TransactionCommitter implements Committer {
+  private readonly transactions = new Map<string, TaskTransaction>();
+  private readonly committed = new Map<string, TopicPartitionOffset>();
+  private running: Promise<CommitResult> | undefined;
+  private queued: Promise<CommitResult> | undefined;
+  commits = 0;
+  failures = 0;
+  private totalLatencyMs = 0;
+
+  constructor(private readonly deps: TransactionCommitterDeps) {}
+
+  /** Registers the resources of a new task (its producer connects in {@link prepare}). */
+  add(taskId: string, transaction: TaskTransaction): void {
+    this.transactions.set(taskId, transaction);
+  }
+
+  transaction(taskId: string): TaskTransaction | undefined {
+    return this.transactions.get(taskId);
+  }
+
+  /** Records processed and not complete, over every task. */
+  openRecords(): number {
+    let n = 0;
+    for (const t of this.transactions.values()) n += t.tracker.openRecords;
+    return n;
+  }
+
+  /**
+   * Before a new task reads: register its transactional id (fencing a zombie, whose open
+   * transaction the broker then completes), then start each input partition at the offset
+   * committed now. KafkaJS may have looked the offsets up before the fencing settled them.
+   */
+  async prepare(task: StreamTask): Promise<void> {
+    const transaction = this.transactions.get(task.id);
+    if (!transaction) throw new Error(`task ${task.id} has no transaction`);
+    await transaction.producer.connect();
+    const topics = [...new Set(task.queues.map((q) => q.topic))];
+    const committed = await this.deps.admin.committedOffsets(this.deps.groupId, topics);
+    for (const o of committed) {
+      if (o.partition !== task.spec.partition || !task.queue(o.topic)) continue;
+      this.committed.set(partitionKey(o.topic, o.partition), o);
+      this.deps.consumer.seek(o);
+    }
+  }
+
+  /** One commit at a time; requests made during a commit share a single commit after it. */
+  commit(reason: string): Promise<CommitResult> {
+    if (!this.running) {
+      this.running = this.run(reason).finally(() => (this.running = undefined));
+      return this.running;
+    }
+    this.queued ??= this.running
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        this.queued = undefined;
+        return this.commit(reason);
+      });
+    return this.queued;
+  }
+
+  committedOffset(topic: string, partition: number): number | undefined {
+    return this.committed.get(partitionKey(topic, partition))?.offset;
+  }
+
+  seed(offsets: readonly TopicPartitionOffset[]): void {
+    for (const o of offsets) {
+      const key = partitionKey(o.topic, o.partition);
+      const known = this.committed.get(key);
+      if (!known || known.offset < o.offset) this.committed.set(key, o);
+    }
+  }
+
+  forget(topic: string, partition: number): void {
+    this.committed.delete(partitionKey(topic, partition));
+  }
+
+  get averageLatencyMs(): number {
+    return this.commits === 0 ? 0 : this.totalLatencyMs / this.commits;
+  }
+
+  /** A revoked or failed task: what it did since its last commit is aborted; its producer closes. */
+  async release(taskId: string): Promise<void> {
+    const transaction = this.transactions.get(taskId);
+    if (!transaction) return;
+    this.transactions.delete(taskId);
+    await transaction.collector.discard();
+    try {
+      await transaction.producer.abort();
+    } catch (error) {
+      this.deps.logger.debug(`aborting the transaction of task ${taskId} failed: ${(error as Error).message}`);
+    }
+    await transaction.producer.disconnect().catch(() => undefined);
+  }
+
+  async releaseAll(): Promise<void> {
+    await Promise.all([...this.transactions.keys()].map((id) => this.release(id)));
+  }
+
+  private async run(reason: string): Promise<CommitResult> {
+    const start = Date.now();
+    const offsets: TopicPartitionOffset[] = [];
+    try {
+      const tasks = [...this.deps.tasks()].filter((t) => t.state === 'running' && this.transactions.has(t.id) && !t.task.failed);
+      const results = await Promise.all(tasks.map((task) => this.commitTask(task)));
+      for (const r of results) offsets.push(...r);
+    } catch (error) {
+      this.failures++;
+      throw error;
+    }
+    const durationMs = Date.now() - start;
+    this.commits++;
+    this.totalLatencyMs += durationMs;
+    return { reason, offsets, durationMs };
+  }
+
+  private async commitTask(task: StreamTask): Promise<TopicPartitionOffset[]> {
+    const transaction = this.transactions.get(task.id)!;
+    task.suspended = true;
+    try {
+      // A consistent point: no record of the task half-way (in an asynchronous stage).
+      if (!(await idleWithin(transaction.tracker, this.deps.idleTimeoutMs))) return [];
+      await transaction.collector.flush();
+      if (task.task.failed) return [];
+      const offsets: TopicPartitionOffset[] = [];
+      for (const [topic, partitions] of transaction.tracker.committable()) {
+        for (const [partition, offset] of partitions) {
+          const known = this.committed.get(partitionKey(topic, partition));
+          if (!known || known.offset < offset) offsets.push({ topic, partition, offset });
+        }
+      }
+      await transaction.producer.commit(this.deps.groupId, offsets);
+      for (const o of offsets) this.committed.set(partitionKey(o.topic, o.partition), o);
+      return offsets;
+    } finally {
+      task.suspended = false;
+      this.deps.resumed();
+    }
+  }
+}
+
+async function idleWithin(tracker: CommitTracker, ms: number): Promise<boolean> {
+  if (tracker.openRecords === 0) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const idle = await Promise.race([tracker.whenIdle().then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
+  clearTimeout(timer);
+  return idle;
+}

@@ -1,0 +1,37 @@
+import { StreamsError, type Topology } from '@tributary/core';
+import { planPartitions, type PartitionPlan } from '@tributary/core/runtime';
+import { TaskLayout } from '../assignment/TaskLayout';
+import type { StreamsAdmin } from '../client/StreamsClient';
+import { ensureInternalTopics, internalTopicSpecs, type InternalTopicSpec } from './InternalTopics';
+
+export interface PreparedTopics {
+  /** Partition counts of every topic the topology reads or writes, internal ones by broker name. */
+  readonly counts: Map<string, number>;
+  readonly plan: PartitionPlan;
+  readonly internal: readonly InternalTopicSpec[];
+  readonly layout: TaskLayout;
+}
+
+/**
+ * What `start()` does before it joins the group: checks that every source and sink topic
+ * exists (an error names the missing one), plans partitions with the real counts, and
+ * creates the internal topics (KafkaJS on KRaft fails when subscribing to a missing topic).
+ */
+export async function prepareTopics(
+  admin: Pick<StreamsAdmin, 'partitionCounts' | 'createTopics'>,
+  topology: Topology,
+  applicationId: string,
+  replicationFactor: number,
+): Promise<PreparedTopics> {
+  const sources = topology.sourceTopics();
+  const sinks = [...new Set(topology.subTopologies.flatMap((s) => s.sinks).filter((s) => !s.internal && typeof s.topic === 'string').map((s) => s.topic as string))];
+  const counts = await admin.partitionCounts([...sources, ...sinks]);
+  for (const topic of sources) if (!counts.has(topic)) throw new StreamsError(`source topic '${topic}' does not exist; create it before starting the application`);
+  for (const topic of sinks) if (!counts.has(topic)) throw new StreamsError(`sink topic '${topic}' does not exist; create it before starting the application`);
+  const plan = planPartitions(topology, (topic) => counts.get(topic));
+  const internal = internalTopicSpecs(topology, plan, applicationId, replicationFactor);
+  await ensureInternalTopics(admin, internal);
+  for (const spec of internal) counts.set(spec.name, spec.partitions);
+  const layout = new TaskLayout(topology, plan, applicationId, (topic) => counts.get(topic));
+  return { counts, plan, internal, layout };
+}
