@@ -1,9 +1,9 @@
 import type { Logger } from '@tributary/core';
 import { CommitTracker } from '@tributary/core/runtime';
-import { partitionKey, type GroupConsumer, type StreamsAdmin, type TopicPartitionOffset, type TransactionalProducer } from '../client/StreamsClient';
+import type { GroupConsumer, StreamsAdmin, TopicPartitionOffset, TransactionalProducer } from '../client/StreamsClient';
 import type { StreamTask } from '../processing/StreamTask';
 import type { KafkaRecordCollector } from '../producer/KafkaRecordCollector';
-import type { Committer, CommitResult } from './Committer';
+import { SerialCommitter } from './SerialCommitter';
 
 /** One task's exactly-once resources: its own transactional producer, collector and tracker. */
 export interface TaskTransaction {
@@ -33,16 +33,12 @@ export interface TransactionCommitterDeps {
  * `sendOffsets` + commit. Readers with `read_committed` (the consumers, restores) see all of a
  * transaction or none of it.
  */
-export class TransactionCommitter implements Committer {
+export class TransactionCommitter extends SerialCommitter {
   private readonly transactions = new Map<string, TaskTransaction>();
-  private readonly committed = new Map<string, TopicPartitionOffset>();
-  private running: Promise<CommitResult> | undefined;
-  private queued: Promise<CommitResult> | undefined;
-  commits = 0;
-  failures = 0;
-  private totalLatencyMs = 0;
 
-  constructor(private readonly deps: TransactionCommitterDeps) {}
+  constructor(private readonly deps: TransactionCommitterDeps) {
+    super();
+  }
 
   /** Registers the resources of a new task (its producer connects in {@link prepare}). */
   add(taskId: string, transaction: TaskTransaction): void {
@@ -73,47 +69,9 @@ export class TransactionCommitter implements Committer {
     const committed = await this.deps.admin.committedOffsets(this.deps.groupId, topics);
     for (const o of committed) {
       if (o.partition !== task.spec.partition || !task.queue(o.topic)) continue;
-      this.committed.set(partitionKey(o.topic, o.partition), o);
+      this.markCommitted([o]);
       this.deps.consumer.seek(o);
     }
-  }
-
-  /** One commit at a time; requests made during a commit share a single commit after it. */
-  commit(reason: string): Promise<CommitResult> {
-    if (!this.running) {
-      this.running = this.run(reason).finally(() => (this.running = undefined));
-      return this.running;
-    }
-    this.queued ??= this.running
-      .then(
-        () => undefined,
-        () => undefined,
-      )
-      .then(() => {
-        this.queued = undefined;
-        return this.commit(reason);
-      });
-    return this.queued;
-  }
-
-  committedOffset(topic: string, partition: number): number | undefined {
-    return this.committed.get(partitionKey(topic, partition))?.offset;
-  }
-
-  seed(offsets: readonly TopicPartitionOffset[]): void {
-    for (const o of offsets) {
-      const key = partitionKey(o.topic, o.partition);
-      const known = this.committed.get(key);
-      if (!known || known.offset < o.offset) this.committed.set(key, o);
-    }
-  }
-
-  forget(topic: string, partition: number): void {
-    this.committed.delete(partitionKey(topic, partition));
-  }
-
-  get averageLatencyMs(): number {
-    return this.commits === 0 ? 0 : this.totalLatencyMs / this.commits;
   }
 
   /** A revoked or failed task: what it did since its last commit is aborted; its producer closes. */
@@ -134,21 +92,10 @@ export class TransactionCommitter implements Committer {
     await Promise.all([...this.transactions.keys()].map((id) => this.release(id)));
   }
 
-  private async run(reason: string): Promise<CommitResult> {
-    const start = Date.now();
-    const offsets: TopicPartitionOffset[] = [];
-    try {
-      const tasks = [...this.deps.tasks()].filter((t) => t.state === 'running' && this.transactions.has(t.id) && !t.task.failed);
-      const results = await Promise.all(tasks.map((task) => this.commitTask(task)));
-      for (const r of results) offsets.push(...r);
-    } catch (error) {
-      this.failures++;
-      throw error;
-    }
-    const durationMs = Date.now() - start;
-    this.commits++;
-    this.totalLatencyMs += durationMs;
-    return { reason, offsets, durationMs };
+  protected async run(): Promise<TopicPartitionOffset[]> {
+    const tasks = [...this.deps.tasks()].filter((t) => t.state === 'running' && this.transactions.has(t.id) && !t.task.failed);
+    const results = await Promise.all(tasks.map((task) => this.commitTask(task)));
+    return results.flat();
   }
 
   private async commitTask(task: StreamTask): Promise<TopicPartitionOffset[]> {
@@ -159,15 +106,9 @@ export class TransactionCommitter implements Committer {
       if (!(await idleWithin(transaction.tracker, this.deps.idleTimeoutMs))) return [];
       await transaction.collector.flush();
       if (task.task.failed) return [];
-      const offsets: TopicPartitionOffset[] = [];
-      for (const [topic, partitions] of transaction.tracker.committable()) {
-        for (const [partition, offset] of partitions) {
-          const known = this.committed.get(partitionKey(topic, partition));
-          if (!known || known.offset < offset) offsets.push({ topic, partition, offset });
-        }
-      }
+      const offsets = this.advanced(transaction.tracker.committable());
       await transaction.producer.commit(this.deps.groupId, offsets);
-      for (const o of offsets) this.committed.set(partitionKey(o.topic, o.partition), o);
+      this.markCommitted(offsets);
       return offsets;
     } finally {
       task.suspended = false;
