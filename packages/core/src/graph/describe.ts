@@ -85,36 +85,35 @@ interface TreeEntry<T> {
   black: boolean;
 }
 
+type Side = 'left' | 'right';
+const opposite = (side: Side): Side => (side === 'left' ? 'right' : 'left');
+
 /**
- * `java.util.TreeSet` with a comparator: Java's red-black `TreeMap` insertion, rotations
- * included. Kafka Streams keeps successors and predecessors in such sets with a comparator
- * that reads node sizes while they still grow, so the order depends on the tree's shape at
- * each insertion, not only on the final sizes.
+ * A set ordered by a comparator, kept as a red-black tree with the textbook (CLRS)
+ * insertion and rebalancing that `java.util.TreeSet` also uses. Kafka Streams keeps
+ * successors and predecessors in such sets with a comparator that reads node sizes while
+ * they still grow, so their order depends on the tree's shape at each insertion, not only
+ * on the final sizes: reproducing the description needs the same shapes.
  */
-class JavaTreeSet<T> {
+class ComparatorTreeSet<T> {
   private root: TreeEntry<T> | null = null;
 
   constructor(private readonly compare: (a: T, b: T) => number) {}
 
   add(key: T): void {
-    let t = this.root;
-    if (t === null) {
-      this.root = { key, left: null, right: null, parent: null, black: true };
-      return;
+    let parent: TreeEntry<T> | null = null;
+    let side: Side = 'left';
+    for (let at = this.root; at !== null; ) {
+      const order = this.compare(key, at.key);
+      if (order === 0) return;
+      parent = at;
+      side = order < 0 ? 'left' : 'right';
+      at = at[side];
     }
-    let parent: TreeEntry<T>;
-    let cmp: number;
-    do {
-      parent = t;
-      cmp = this.compare(key, t.key);
-      if (cmp < 0) t = t.left;
-      else if (cmp > 0) t = t.right;
-      else return;
-    } while (t !== null);
-    const entry: TreeEntry<T> = { key, left: null, right: null, parent, black: true };
-    if (cmp < 0) parent.left = entry;
-    else parent.right = entry;
-    this.fixAfterInsertion(entry);
+    const entry: TreeEntry<T> = { key, left: null, right: null, parent, black: false };
+    if (parent === null) this.root = entry;
+    else parent[side] = entry;
+    this.rebalance(entry);
   }
 
   values(): T[] {
@@ -129,78 +128,44 @@ class JavaTreeSet<T> {
     return out;
   }
 
-  private fixAfterInsertion(inserted: TreeEntry<T>): void {
-    const parentOf = (e: TreeEntry<T> | null) => (e === null ? null : e.parent);
-    const leftOf = (e: TreeEntry<T> | null) => (e === null ? null : e.left);
-    const rightOf = (e: TreeEntry<T> | null) => (e === null ? null : e.right);
-    const isBlack = (e: TreeEntry<T> | null) => e === null || e.black;
-    const setBlack = (e: TreeEntry<T> | null, black: boolean) => {
-      if (e !== null) e.black = black;
-    };
-    let x: TreeEntry<T> | null = inserted;
-    x.black = false;
-    while (x !== null && x !== this.root && !isBlack(x.parent)) {
-      if (parentOf(x) === leftOf(parentOf(parentOf(x)))) {
-        const y = rightOf(parentOf(parentOf(x)));
-        if (!isBlack(y)) {
-          setBlack(parentOf(x), true);
-          setBlack(y, true);
-          setBlack(parentOf(parentOf(x)), false);
-          x = parentOf(parentOf(x));
-        } else {
-          if (x === rightOf(parentOf(x))) {
-            x = parentOf(x);
-            this.rotateLeft(x);
-          }
-          setBlack(parentOf(x), true);
-          setBlack(parentOf(parentOf(x)), false);
-          this.rotateRight(parentOf(parentOf(x)));
-        }
-      } else {
-        const y = leftOf(parentOf(parentOf(x)));
-        if (!isBlack(y)) {
-          setBlack(parentOf(x), true);
-          setBlack(y, true);
-          setBlack(parentOf(parentOf(x)), false);
-          x = parentOf(parentOf(x));
-        } else {
-          if (x === leftOf(parentOf(x))) {
-            x = parentOf(x);
-            this.rotateRight(x);
-          }
-          setBlack(parentOf(x), true);
-          setBlack(parentOf(parentOf(x)), false);
-          this.rotateLeft(parentOf(parentOf(x)));
-        }
+  /** Restores the red-black rules after inserting the red `entry`. */
+  private rebalance(entry: TreeEntry<T>): void {
+    let node = entry;
+    while (node !== this.root && !node.parent!.black) {
+      const parent = node.parent!;
+      // A red parent is never the root, so the grandparent exists.
+      const grandparent = parent.parent!;
+      const side: Side = grandparent.left === parent ? 'left' : 'right';
+      const uncle = grandparent[opposite(side)];
+      if (uncle !== null && !uncle.black) {
+        parent.black = true;
+        uncle.black = true;
+        grandparent.black = false;
+        node = grandparent;
+        continue;
       }
+      if (node === parent[opposite(side)]) {
+        node = parent;
+        this.rotate(node, side);
+      }
+      node.parent!.black = true;
+      node.parent!.parent!.black = false;
+      this.rotate(node.parent!.parent!, opposite(side));
     }
     this.root!.black = true;
   }
 
-  private rotateLeft(p: TreeEntry<T> | null): void {
-    if (p === null) return;
-    const r = p.right!;
-    p.right = r.left;
-    if (r.left !== null) r.left.parent = p;
-    r.parent = p.parent;
-    if (p.parent === null) this.root = r;
-    else if (p.parent.left === p) p.parent.left = r;
-    else p.parent.right = r;
-    r.left = p;
-    p.parent = r;
-  }
-
-  private rotateRight(p: TreeEntry<T> | null): void {
-    if (p === null) return;
-    const l = p.left!;
-    p.left = l.right;
-    if (l.right !== null) l.right.parent = p;
-    l.parent = p.parent;
-    if (p.parent === null) this.root = l;
-    else if (p.parent.right === p) p.parent.right = l;
-    else p.parent.left = l;
-    l.right = p;
-    p.parent = l;
+  /** Moves `pivot` down on `side`; its child on the other side takes its place. */
+  private rotate(pivot: TreeEntry<T>, side: Side): void {
+    const riser = pivot[opposite(side)]!;
+    pivot[opposite(side)] = riser[side];
+    if (riser[side] !== null) riser[side]!.parent = pivot;
+    riser.parent = pivot.parent;
+    if (pivot.parent === null) this.root = riser;
+    else if (pivot.parent.left === pivot) pivot.parent.left = riser;
+    else pivot.parent.right = riser;
+    riser[side] = pivot;
+    pivot.parent = riser;
   }
 }
 
@@ -215,8 +180,8 @@ function kafkaEdges(nodes: readonly GraphNode[]): Map<GraphNode, Edges> {
   const size = new Map<GraphNode, number>(nodes.map((n) => [n, 1]));
   const compare = (a: GraphNode, b: GraphNode) =>
     a === b ? 0 : size.get(b)! - size.get(a)! || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  const predecessors = new Map(nodes.map((n) => [n, new JavaTreeSet(compare)]));
-  const successors = new Map(nodes.map((n) => [n, new JavaTreeSet(compare)]));
+  const predecessors = new Map(nodes.map((n) => [n, new ComparatorTreeSet(compare)]));
+  const successors = new Map(nodes.map((n) => [n, new ComparatorTreeSet(compare)]));
   const updateSize = (node: GraphNode, delta: number): void => {
     size.set(node, size.get(node)! + delta);
     for (const p of predecessors.get(node)!.values()) updateSize(p, delta);
