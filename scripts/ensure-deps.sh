@@ -40,6 +40,22 @@ _ensure_pnpm() {
   [[ "$(_pnpm_major)" == 10 ]] || { _deps_log "ERROR: could not run pnpm@$PNPM_VERSION via npx." >&2; return 1; }
 }
 
+# The local Kafka broker needs Java 17 and Maven (to fetch its jars). On a fresh Debian or
+# Ubuntu machine where we are root, install them; elsewhere say what is missing.
+ensure_java_and_maven() {
+  local missing=()
+  command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
+  command -v mvn >/dev/null 2>&1 || missing+=(maven)
+  ((${#missing[@]} == 0)) && return 0
+  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    _deps_log "Installing ${missing[*]} (Debian packages) for the local Kafka broker."
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq </dev/null >/dev/null &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" </dev/null >/dev/null && return 0
+  fi
+  _deps_log "ERROR: the local Kafka broker needs ${missing[*]}: install Java 17 and Maven, or set KAFKA_BROKERS to a running cluster." >&2
+  return 1
+}
+
 ensure_deps() {
   local root
   root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -90,7 +90,7 @@ elif bash tools/kafka/status.sh >/dev/null 2>&1; then
   echo "Reusing the broker started by 'pnpm kafka:start' at $KAFKA_BROKERS (left running)."
 else
   STARTED_BROKER=1
-  if bash tools/kafka/start.sh --port auto; then
+  if ensure_java_and_maven && bash tools/kafka/start.sh --port auto; then
     KAFKA_BROKERS="$(cat tools/kafka/run/brokers)"
   else
     broker_ok=0

@@ -1,7 +1,8 @@
-// Apache Kafka's own command-line tools (run from the jars in tools/kafka/lib) and
-// control of the local broker nodes started by tools/kafka/start.sh. Tests use the
+// Apache Kafka's own command-line tools (run from the jars in tools/kafka/lib/<version>)
+// and control of the local broker nodes started by tools/kafka/start.sh. Tests use the
 // tools as an independent referee: e.g. our lag figures must agree with
-// kafka-consumer-groups --describe.
+// kafka-consumer-groups --describe. The tools are those of KAFKA_VERSION, else of the
+// default release in tools/kafka/pom.xml; either talks to 3.x and 4.x brokers.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -14,12 +15,15 @@ const execFileAsync = promisify(execFile);
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const kafkaDir = join(repoRoot, 'tools', 'kafka');
 
-let jarsReady: Promise<void> | undefined;
+let jarsReady: Promise<string> | undefined;
 
-/** Makes sure tools/kafka/lib holds the Kafka jars (fetched by Maven on first use). */
-export function ensureKafkaJars(): Promise<void> {
+/**
+ * Makes sure tools/kafka/lib/<version> holds the Kafka jars (fetched by Maven on first use)
+ * and resolves to that directory.
+ */
+export function ensureKafkaJars(): Promise<string> {
   jarsReady ??= execFileAsync('bash', [join(kafkaDir, 'fetch-jars.sh')], { timeout: 600_000 }).then(
-    () => undefined,
+    ({ stdout }) => stdout.trim().split('\n').pop()!,
     (error: Error & { stderr?: string }) => {
       jarsReady = undefined;
       throw new Error(`Could not fetch the Kafka jars: ${error.stderr || error.message}`);
@@ -40,14 +44,16 @@ export interface KafkaToolResult {
  * report errors that way and still exit 0).
  */
 export async function kafkaTool(mainClass: string, args: string[], timeoutMs = 60_000): Promise<KafkaToolResult> {
-  await ensureKafkaJars();
+  const libDir = await ensureKafkaJars();
   const javaArgs = [
     '-Xmx256m',
     '-XX:+UseSerialGC',
     '-XX:TieredStopAtLevel=1', // short-lived JVM: skip C2, start faster
+    // Quiet logging: Kafka 3.x tools read the log4j 1 file, 4.x tools the log4j2 one.
     `-Dlog4j.configuration=file:${join(kafkaDir, 'config', 'tools-log4j.properties')}`,
+    `-Dlog4j2.configurationFile=${join(kafkaDir, 'config', 'tools-log4j2.properties')}`,
     '-cp',
-    `${join(kafkaDir, 'lib')}/*`,
+    `${libDir}/*`,
     mainClass,
     ...args,
   ];
@@ -117,16 +123,26 @@ export function parseConsumerGroupDescribe(stdout: string): ConsumerGroupRow[] {
 /**
  * What Apache Kafka's `kafka-consumer-groups.sh --describe --group ID` reports (run via
  * `org.apache.kafka.tools.consumer.group.ConsumerGroupCommand`), one row per partition,
- * sorted by topic and partition. Throws if the group does not exist.
+ * sorted by topic and partition. Throws "Consumer group 'ID' does not exist" if it does not.
  */
 export async function describeConsumerGroup(groupId: string): Promise<ConsumerGroupRow[]> {
-  const { stdout } = await kafkaTool('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', [
-    '--bootstrap-server',
-    brokers().join(','),
-    '--describe',
-    '--group',
-    groupId,
-  ]);
+  let stdout: string;
+  try {
+    ({ stdout } = await kafkaTool('org.apache.kafka.tools.consumer.group.ConsumerGroupCommand', [
+      '--bootstrap-server',
+      brokers().join(','),
+      '--describe',
+      '--group',
+      groupId,
+    ]));
+  } catch (error) {
+    // 3.x tools say "does not exist", 4.x tools "GroupIdNotFoundException: Group ID not found".
+    const message = (error as Error).message;
+    if (/GroupIdNotFoundException/.test(message) && !/does not exist/.test(message)) {
+      throw new Error(`Consumer group '${groupId}' does not exist (${message.split('\n')[0]})`, { cause: error });
+    }
+    throw error;
+  }
   return parseConsumerGroupDescribe(stdout);
 }
 

@@ -15,7 +15,7 @@ export interface ChildApp {
 
 const fixture = fileURLToPath(new URL('./fixtures/app.ts', import.meta.url));
 
-export function spawnChildApp(env: { APP_ID: string; INPUT: string; OUTPUT: string; INSTANCE: string; GUARANTEE?: string; COUNTS?: string }): ChildApp {
+export function spawnChildApp(env: { APP_ID: string; INPUT: string; OUTPUT: string; INSTANCE: string; GUARANTEE?: string; COUNTS?: string; OPTIONS?: string; FAIL_ON_ID?: string }): ChildApp {
   const child = spawn(process.execPath, ['--conditions=tributary-source', '--import', 'tsx', fixture], {
     cwd: repoRoot,
     env: { ...process.env, ...env, KAFKA_BROKERS: brokers().join(',') },

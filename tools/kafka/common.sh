@@ -1,21 +1,26 @@
 # Shared helpers for the local Kafka harness scripts (sourced, not run).
 #
-# Layout (everything under run/ is git-ignored runtime data):
-#   tools/kafka/lib/                 jars fetched from Maven Central (see pom.xml)
-#   tools/kafka/run/cluster.env      NODES, BASE_PORT, CLUSTER_ID, BOOTSTRAP of the running cluster
-#   tools/kafka/run/brokers          bootstrap servers, one line, comma-separated
+# Layout (lib/ and run/ are git-ignored):
+#   tools/kafka/lib/<version>/       jars of one Kafka release, fetched from Maven Central (see pom.xml)
+#   tools/kafka/run/cluster.env      VERSION, NODES, BASE_PORT, CLUSTER_ID, BOOTSTRAP (+ SASL_SSL_*) of the running cluster
+#   tools/kafka/run/brokers          bootstrap servers (PLAINTEXT), one line, comma-separated
 #   tools/kafka/run/node-<id>/       server.properties, data/, server.log, stdout.log, pid
+#   with --sasl-ssl also: run/tls/ (keytool-made CA and keystores), run/client-sasl-ssl.properties,
+#   run/sasl-ssl.json
 #
 # Ports for a cluster of N nodes starting at BASE_PORT (default 9092):
 #   node i listens for clients on   BASE_PORT + i - 1        (9092, 9093, 9094 for N=3)
-#   and for the controller quorum on BASE_PORT + N + i - 1    (9093 for N=1; 9095..9097 for N=3)
+#   for the controller quorum on    BASE_PORT + N + i - 1    (9093 for N=1; 9095..9097 for N=3)
+#   and, with --sasl-ssl, SASL_SSL  BASE_PORT + 2N + i - 1   (9094 for N=1; 9098..9100 for N=3)
 
 KAFKA_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-LIB_DIR="$KAFKA_DIR/lib"
-RUN_DIR="$KAFKA_DIR/run"
+# KAFKA_RUN_DIR lets several clusters run side by side (system tests start their own).
+RUN_DIR="${KAFKA_RUN_DIR:-$KAFKA_DIR/run}"
 CONFIG_DIR="$KAFKA_DIR/config"
 CLUSTER_ENV="$RUN_DIR/cluster.env"
 BROKERS_FILE="$RUN_DIR/brokers"
+SASL_SSL_PROPERTIES="$RUN_DIR/client-sasl-ssl.properties"
+SASL_SSL_JSON="$RUN_DIR/sasl-ssl.json"
 HOST=127.0.0.1
 
 # Small heap by default: tests run on small machines, often three nodes at once.
@@ -28,13 +33,51 @@ die() { printf '[kafka] ERROR: %s\n' "$*" >&2; exit 1; }
 node_dir() { printf '%s/node-%s' "$RUN_DIR" "$1"; }
 broker_port() { echo $((BASE_PORT + $1 - 1)); }
 controller_port() { echo $((BASE_PORT + NODES + $1 - 1)); }
+sasl_ssl_port() { echo $((BASE_PORT + 2 * NODES + $1 - 1)); }
+
+# --- Kafka release ---------------------------------------------------------------
+
+# The release pom.xml pins (kafka.version): what start.sh runs without --version.
+default_kafka_version() {
+  sed -n 's:.*<kafka\.version>\([^<]*\)</kafka\.version>.*:\1:p' "$KAFKA_DIR/pom.xml" | head -n1
+}
+
+# Select Kafka release $1 for the functions below: its jar directory, logging setup and
+# the tool classes that moved between 3.x and 4.x.
+use_kafka_version() {
+  local version="$1"
+  [[ "$version" =~ ^([0-9]+)\.[0-9]+\.[0-9]+$ ]] ||
+    die "Kafka version must look like 4.4.0 or 3.9.1 (got '$version')."
+  KAFKA_VERSION="$version"
+  KAFKA_MAJOR="${BASH_REMATCH[1]}"
+  LIB_DIR="$KAFKA_DIR/lib/$KAFKA_VERSION"
+  case "$KAFKA_MAJOR" in
+    3)
+      # log4j 1 (reload4j); ZooKeeper-era tool classes still live in the broker jar.
+      MVN_PROFILE=kafka3
+      JAVA_MIN=11
+      BROKER_LOG_OPTS="-Dlog4j.configuration=file:$CONFIG_DIR/log4j.properties"
+      TOOLS_LOG_OPTS="-Dlog4j.configuration=file:$CONFIG_DIR/tools-log4j.properties"
+      API_VERSIONS_CLASS=kafka.admin.BrokerApiVersionsCommand
+      ;;
+    4)
+      # log4j2; every command-line tool except StorageTool moved to org.apache.kafka.tools.
+      MVN_PROFILE=kafka4
+      JAVA_MIN=17
+      BROKER_LOG_OPTS="-Dlog4j2.configurationFile=$CONFIG_DIR/log4j2.properties"
+      TOOLS_LOG_OPTS="-Dlog4j2.configurationFile=$CONFIG_DIR/tools-log4j2.properties"
+      API_VERSIONS_CLASS=org.apache.kafka.tools.BrokerApiVersionsCommand
+      ;;
+    *) die "Kafka $version is not supported here: tools/kafka runs 3.x (KRaft) and 4.x." ;;
+  esac
+}
 
 # --- prerequisites -----------------------------------------------------------
 
 require_java() {
   if ! command -v java >/dev/null 2>&1; then
     cat >&2 <<'EOF'
-[kafka] ERROR: `java` was not found on PATH. The local Kafka broker needs Java 17 (11+ works).
+[kafka] ERROR: `java` was not found on PATH. The local Kafka broker needs Java 17 (Kafka 3.x also runs on 11).
   Debian/Ubuntu:  sudo apt-get install -y openjdk-17-jre-headless
   macOS:          brew install openjdk@17
   Or use Docker instead:  docker compose up -d   (see tools/kafka/README.md)
@@ -43,16 +86,16 @@ EOF
   fi
   local major
   major="$(java -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -n1)"
-  if [[ -n "$major" && "$major" -lt 11 ]]; then
-    die "Java $major found; Kafka 3.9 needs Java 11 or newer (17 recommended)."
+  if [[ -n "$major" && "$major" -lt "$JAVA_MIN" ]]; then
+    die "Java $major found; Kafka $KAFKA_VERSION needs Java $JAVA_MIN or newer (17 recommended). Or run an older release: --version 3.9.1."
   fi
 }
 
 require_mvn() {
   if ! command -v mvn >/dev/null 2>&1; then
     cat >&2 <<'EOF'
-[kafka] ERROR: `mvn` (Apache Maven) was not found on PATH. It is needed once, to fetch the
-  Kafka jars from Maven Central into tools/kafka/lib.
+[kafka] ERROR: `mvn` (Apache Maven) was not found on PATH. It is needed once per Kafka
+  release, to fetch its jars from Maven Central into tools/kafka/lib/<version>.
   Debian/Ubuntu:  sudo apt-get install -y maven
   macOS:          brew install maven
 EOF
@@ -70,42 +113,54 @@ pom_hash() {
   fi
 }
 
-# Fetch the jars only when lib/ is missing or was fetched for another pom.xml.
-# The stamp is written last, so an interrupted fetch is retried next time.
+# True when a JVM runs with $1 on its classpath (a broker or a tool of any cluster).
+jars_in_use() {
+  ps -ww -eo comm=,args= 2>/dev/null | awk -v dir="$1/*" '$1 ~ /(^|\/)java$/ && index($0, dir) { found = 1 } END { exit !found }'
+}
+
+# Fetch the jars of $KAFKA_VERSION only when lib/<version> is missing or was fetched for
+# another pom.xml. Each release has its own directory, so clusters of different releases
+# run side by side. Maven fills a temporary directory that is renamed into place once
+# complete (stamp included), so a fetch that is interrupted, or runs twice at once, never
+# leaves a half-filled lib/<version>.
 ensure_jars() {
   local stamp="$LIB_DIR/.pom-sha256" want
   want="$(pom_hash)"
   if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
     return 0
   fi
-  # Replacing jars under a running JVM breaks it: refuse while a node of ours is up.
-  local dir
-  for dir in "$RUN_DIR"/node-*; do
-    if [[ -d "$dir" ]] && node_pid "${dir##*/node-}" >/dev/null; then
-      die "tools/kafka/lib must be re-fetched (pom.xml changed) but Kafka is running; run tools/kafka/stop.sh first."
-    fi
-  done
-  require_mvn
-  log "Fetching Apache Kafka jars from Maven Central into tools/kafka/lib (first run only, ~56 MB)..."
-  local started=$SECONDS
-  # Straight into lib/ (git-ignored); the stamp written last marks it complete.
-  rm -rf "$LIB_DIR"
-  # Maven's own output goes to a file and is shown only if the fetch fails.
-  if ! (cd "$KAFKA_DIR" && mvn -B -Dstyle.color=never dependency:copy-dependencies \
-        -DincludeScope=runtime -DoutputDirectory="$LIB_DIR" </dev/null >"$KAFKA_DIR/mvn.log" 2>&1); then
-    tail -n 40 "$KAFKA_DIR/mvn.log" >&2
-    die "mvn could not fetch the Kafka jars (full output in tools/kafka/mvn.log). Is Maven Central reachable? Proxy settings go in ~/.m2/settings.xml."
+  # Replacing jars under a running JVM breaks it.
+  if [[ -d "$LIB_DIR" ]] && jars_in_use "$LIB_DIR"; then
+    die "tools/kafka/lib/$KAFKA_VERSION must be re-fetched (pom.xml changed) but a Kafka JVM runs from it; stop that cluster first."
   fi
-  rm -f "$KAFKA_DIR/mvn.log"
-  echo "$want" >"$LIB_DIR/.pom-sha256"
+  require_mvn
+  log "Fetching Apache Kafka $KAFKA_VERSION jars from Maven Central into tools/kafka/lib/$KAFKA_VERSION (once, ~55 MB)..."
+  local started=$SECONDS tmp="$KAFKA_DIR/lib/.fetch-$KAFKA_VERSION-$$" mvn_log="$KAFKA_DIR/lib/mvn-$KAFKA_VERSION.log"
+  mkdir -p "$KAFKA_DIR/lib"
+  rm -rf "$tmp"
+  # Maven's own output goes to a file and is shown only if the fetch fails.
+  if ! (cd "$KAFKA_DIR" && mvn -B -Dstyle.color=never -P"$MVN_PROFILE" -Dkafka.version="$KAFKA_VERSION" \
+        dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp" </dev/null >"$mvn_log" 2>&1); then
+    rm -rf "$tmp"
+    tail -n 40 "$mvn_log" >&2
+    die "mvn could not fetch the Kafka $KAFKA_VERSION jars (full output in tools/kafka/lib/mvn-$KAFKA_VERSION.log). Is the version on Maven Central? Is Maven Central reachable? Proxy settings go in ~/.m2/settings.xml."
+  fi
+  rm -f "$mvn_log"
+  echo "$want" >"$tmp/.pom-sha256"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    rm -rf "$tmp" # another start.sh fetched the same release meanwhile
+  else
+    rm -rf "$LIB_DIR"
+    mv "$tmp" "$LIB_DIR"
+  fi
   log "Jars ready in $((SECONDS - started))s."
 }
 
 # Run one of Kafka's command-line tools (a main class) with the harness classpath.
 # Short-lived JVM: C1 only and a serial GC start noticeably faster on small machines.
 kafka_tool() {
-  java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
-    -Dlog4j.configuration="file:$CONFIG_DIR/tools-log4j.properties" \
+  # shellcheck disable=SC2086
+  java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 $TOOLS_LOG_OPTS \
     -cp "$LIB_DIR/*" "$@"
 }
 
@@ -126,8 +181,11 @@ node_pid() {
   echo "$pid"
 }
 
+# Sources cluster.env. Clusters started before VERSION was recorded all ran 3.9.1.
 load_cluster_env() {
   [[ -f "$CLUSTER_ENV" ]] || return 1
+  VERSION=3.9.1
+  SASL_SSL=0
   # shellcheck disable=SC1090
   source "$CLUSTER_ENV"
 }
@@ -147,7 +205,7 @@ launch_node() {
       -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent \
       -Djava.awt.headless=true \
       -Dkafka.logs.dir="$dir" \
-      -Dlog4j.configuration="file:$CONFIG_DIR/log4j.properties" \
+      $BROKER_LOG_OPTS \
       -cp "$LIB_DIR/*" kafka.Kafka "$dir/server.properties" \
       </dev/null >"$dir/stdout.log" 2>&1 &
   # Wait (briefly) for the pid file so callers can rely on it.
@@ -170,11 +228,20 @@ show_log_tail() {
   fi
 }
 
-# How many brokers the cluster reports in its metadata, asked through $1 (bootstrap list).
-# Uses Kafka's own kafka-broker-api-versions tool: it sends a Metadata request and then
-# ApiVersions to every broker listed, so a count of N means all N brokers serve requests.
+# The release node $1 reports in its server.log ("Kafka version: 4.4.0"), i.e. what
+# really runs, whatever the jar directory is called.
+running_version() {
+  sed -n 's/.*INFO Kafka version: \([^ ]*\) (org\.apache\.kafka\.common\.utils\..*AppInfoParser).*/\1/p' \
+    "$(node_dir "$1")/server.log" 2>/dev/null | tail -n1
+}
+
+# How many brokers the cluster reports in its metadata, asked through $1 (bootstrap list;
+# more arguments go to the tool, e.g. --command-config FILE). Uses Kafka's own
+# kafka-broker-api-versions tool: it sends a Metadata request and then ApiVersions to every
+# broker listed, so a count of N means all N brokers serve requests.
 metadata_broker_count() {
-  kafka_tool kafka.admin.BrokerApiVersionsCommand --bootstrap-server "$1" 2>/dev/null |
+  local bootstrap="$1"; shift
+  kafka_tool "$API_VERSIONS_CLASS" --bootstrap-server "$bootstrap" "$@" 2>/dev/null |
     grep -cE '^[^ ]+ \(id: [0-9]+ rack: .*\) -> \(' || true
 }
 
@@ -195,6 +262,7 @@ wait_until_ready() {
         return 1
       fi
       port_open "$(broker_port "$id")" || all_open=0
+      if ((${SASL_SSL:-0})); then port_open "$(sasl_ssl_port "$id")" || all_open=0; fi
     done
     if ((all_open)); then
       count="$(metadata_broker_count "$bootstrap")"

@@ -17,8 +17,11 @@ while (($#)); do
   esac
 done
 [[ "$ID" =~ ^[0-9]+$ ]] || die "usage: tools/kafka/start-node.sh <node-id> [--timeout S]"
+load_cluster_env || die "no cluster was started ($CLUSTER_ENV missing); use tools/kafka/start.sh."
+# The release the cluster was started with, whatever KAFKA_VERSION says now.
+use_kafka_version "$VERSION"
 require_java
-load_cluster_env || die "no cluster was started (tools/kafka/run/cluster.env missing); use tools/kafka/start.sh."
+ensure_jars
 ((ID >= 1 && ID <= NODES)) || die "node $ID does not exist (cluster has $NODES node(s))."
 [[ -f "$(node_dir "$ID")/server.properties" ]] || die "node $ID has no server.properties in $(node_dir "$ID")."
 
@@ -28,8 +31,11 @@ if pid="$(node_pid "$ID")"; then
 fi
 # The old process may still hold the port for a moment after a SIGKILL.
 deadline=$((SECONDS + 15))
-while port_open "$(broker_port "$ID")" || port_open "$(controller_port "$ID")"; do
-  ((SECONDS < deadline)) || die "port $(broker_port "$ID") or $(controller_port "$ID") is still in use by another process."
+ports=("$(broker_port "$ID")" "$(controller_port "$ID")")
+if ((SASL_SSL)); then ports+=("$(sasl_ssl_port "$ID")"); fi
+any_port_open() { local p; for p in "$@"; do port_open "$p" && return 0; done; return 1; }
+while any_port_open "${ports[@]}"; do
+  ((SECONDS < deadline)) || die "port(s) ${ports[*]} of node $ID are still in use by another process."
   sleep 0.2
 done
 
@@ -42,4 +48,4 @@ live=0
 for id in $(seq 1 "$NODES"); do node_pid "$id" >/dev/null && live=$((live + 1)); done
 WAIT_FOR_BROKERS=$live
 wait_until_ready "$TIMEOUT" "$ID" || die "node $ID did not come back; see $(node_dir "$ID")/server.log"
-log "Node $ID is up again in $((SECONDS - started))s at $HOST:$(broker_port "$ID")."
+log "Node $ID (Kafka $(running_version "$ID")) is up again in $((SECONDS - started))s at $HOST:$(broker_port "$ID")."

@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 if ! load_cluster_env; then
-  log "Kafka is not running (no tools/kafka/run/cluster.env). Start it with: pnpm kafka:start"
+  log "Kafka is not running (no $CLUSTER_ENV). Start it with: pnpm kafka:start"
   exit 1
 fi
 
@@ -19,10 +19,12 @@ for id in $(seq 1 "$NODES"); do
     else
       state="starting (process alive, port closed)"
     fi
-    log "node $id: $state  $addr  pid $pid  log $(node_dir "$id")/server.log"
+    logged="$(running_version "$id")" # empty once the log has rolled past the start
+    log "node $id: $state  $addr  pid $pid${logged:+  Kafka $logged}  log $(node_dir "$id")/server.log"
   else
     log "node $id: down  $addr"
   fi
 done
-log "$up of $NODES node(s) up; bootstrap servers: $BOOTSTRAP"
+log "$up of $NODES node(s) of Kafka $VERSION up; bootstrap servers: $BOOTSTRAP"
+if ((SASL_SSL)); then log "SASL_SSL: $SASL_SSL_BOOTSTRAP  (settings in $SASL_SSL_PROPERTIES, $SASL_SSL_JSON)"; fi
 ((up == NODES))

@@ -41,7 +41,8 @@ for id in "${ids[@]}"; do stop_node "$id" "$TIMEOUT"; done
 if ((stopped == 0)); then log "No Kafka node was running."; else log "Stopped $stopped node(s)."; fi
 
 if ((KEEP)); then
-  rm -f "$BROKERS_FILE"
+  # What clients read to find a running cluster goes; logs, data and certificates stay.
+  rm -f "$BROKERS_FILE" "$SASL_SSL_PROPERTIES" "$SASL_SSL_JSON"
   [[ -d "$RUN_DIR" ]] && log "Kept logs and data in $RUN_DIR."
 else
   rm -rf "$RUN_DIR"

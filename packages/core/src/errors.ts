@@ -50,5 +50,36 @@ export class ProcessingError extends StreamsError {
   }
 }
 
+/**
+ * A record the producer refused before sending it, for its size alone: `sizeBytes` (the record
+ * in a record batch of its own, as Kafka counts it) is above `limitBytes`. The records sent
+ * with it are not affected.
+ */
+export class RecordTooLargeError extends StreamsError {
+  constructor(
+    readonly topic: string,
+    readonly partition: number | undefined,
+    readonly sizeBytes: number,
+    readonly limitBytes: number,
+    /** What sets the limit, e.g. `maxRequestSizeBytes` or `max.message.bytes of topic 'out'`. */
+    readonly limitName: string,
+  ) {
+    const target = partition === undefined ? `topic '${topic}'` : `topic '${topic}' partition ${partition}`;
+    super(`the record for ${target} is ${sizeBytes} bytes, more than the ${limitBytes} bytes allowed (${limitName})`);
+  }
+}
+
+/** An output record that could not be written (its cause says why), with the input record it came from. */
+export class ProductionError extends StreamsError {
+  readonly origin: RecordOrigin;
+  /** The topic the record was for. */
+  readonly topic: string;
+  constructor(topic: string, origin: RecordOrigin, cause: Error) {
+    super(`Cannot write the output of the record at ${where(origin)}: ${cause.message}`, { cause });
+    this.origin = origin;
+    this.topic = topic;
+  }
+}
+
 /** The task stopped because an error handler chose to fail. */
 export class TaskFailedError extends StreamsError {}

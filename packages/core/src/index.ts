@@ -51,10 +51,12 @@ export {
   DeserializationError,
   SerializationError,
   ProcessingError,
+  ProductionError,
+  RecordTooLargeError,
   TaskFailedError,
   type RecordOrigin,
 } from './errors';
-export { ErrorHandlers, DeadLetterHeaders, type ErrorHandler, type ErrorResponse, type ErrorContext } from './runtime/ErrorHandler';
+export { ErrorHandlers, DeadLetterHeaders, DEAD_LETTER_TEXT_MAX_BYTES, type ErrorHandler, type ErrorResponse, type ErrorContext } from './runtime/ErrorHandler';
 export { consoleLogger, silentLogger, type Logger } from './runtime/Logger';
 
 // A running application (KafkaStreams, the embedded engine).

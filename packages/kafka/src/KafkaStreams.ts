@@ -22,11 +22,13 @@ import { TransactionCommitter } from './commit/TransactionCommitter';
 import { resolveOptions, type KafkaStreamsOptions, type ResolvedOptions } from './KafkaStreamsOptions';
 import { installSignalHandlers } from './lifecycle/signalHandlers';
 import { StreamsStateMachine } from './lifecycle/StreamsStateMachine';
+import { TaskRecovery } from './lifecycle/TaskRecovery';
 import { StreamsMetricsRecorder, type KafkaStreamsMetrics } from './metrics/StreamsMetricsRecorder';
 import { ProcessingLoop } from './processing/ProcessingLoop';
 import type { StreamTask } from './processing/StreamTask';
 import { TaskManager } from './processing/TaskManager';
-import { KafkaRecordCollector } from './producer/KafkaRecordCollector';
+import { KafkaRecordCollector, type RecordCollectorOptions } from './producer/KafkaRecordCollector';
+import { TopicLimits } from './producer/TopicLimits';
 import { LocalStores } from './state/LocalStores';
 import { GlobalStateUpdater } from './state/GlobalStateUpdater';
 import { StoreRestorer, type RestoreProgress } from './state/StoreRestorer';
@@ -55,6 +57,8 @@ interface Running {
   readonly loop: ProcessingLoop;
   readonly restorer: StoreRestorer;
   readonly layout: TaskLayout;
+  readonly assignor: StreamsAssignor;
+  readonly recovery: TaskRecovery;
   readonly repartitionTopics: ReadonlySet<string>;
 }
 
@@ -97,6 +101,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
   private shutdown: Promise<void> | undefined;
   private removeSignalHandlers: (() => void) | undefined;
   private restoreAbort = new AbortController();
+
   private global: GlobalStateUpdater | undefined;
   private failure: Error | undefined;
   private stopped = false;
@@ -121,6 +126,18 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     return this.machine.state;
   }
 
+  /**
+   * Calls `listener(newState, oldState)` on every state change (Kafka Streams'
+   * `setStateListener`); the same changes are `state` events on {@link events}. Returns a
+   * function that removes the listener.
+   */
+  setStateListener(listener: (newState: StreamsState, oldState: StreamsState) => void): () => void {
+    const subscription = this.events.subscribe((event) => {
+      if (event.type === 'state') listener(event.to, event.from);
+    });
+    return () => subscription.unsubscribe();
+  }
+
   /** The consumer group and internal-topic prefix. */
   get applicationId(): string {
     return this.options.applicationId;
@@ -133,6 +150,11 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
    * a source or sink topic does not exist.
    */
   start(): Promise<void> {
+    if (this.machine.state !== 'CREATED') {
+      return Promise.reject(
+        new StreamsError(`start() was already called (the application is ${this.machine.state}); an application starts once: create a new KafkaStreams to start again`),
+      );
+    }
     this.machine.require('REBALANCING', 'start the application');
     if (this.options.handleSignals) this.removeSignalHandlers = installSignalHandlers(() => this.close());
     this.starting = this.startUp().catch(async (error: unknown) => {
@@ -219,19 +241,23 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     }
     try {
       const { counts, internal, layout } = await prepareTopics(admin, this.topology, applicationId, replicationFactor);
+      // Batches fit the request and topic limits; topics the topology does not name (dead letters) are looked up when first written.
+      const topicLimits = new TopicLimits(new Map(), (topics) => admin.maxMessageBytes(topics), logger);
+      await topicLimits.load([...counts.keys()]);
+      const sizing: RecordCollectorOptions = { maxRequestSizeBytes: this.options.maxRequestSizeBytes, topicLimits };
 
       const eos = this.options.processingGuarantee === 'exactly_once';
       const notify = () => this.running?.loop.notify();
       // At-least-once: one idempotent producer for every task. Exactly-once: one transactional producer per task.
       const producer = eos ? undefined : client.producer({ clientId, deliveryTimeoutMs: this.options.deliveryTimeoutMs });
       await producer?.connect();
-      const collector = new KafkaRecordCollector(producer ?? noProducer, counts, { onBatchSettled: notify });
+      const collector = new KafkaRecordCollector(producer ?? noProducer, counts, { ...sizing, onBatchSettled: notify });
       // Global tables first: stream tasks may read them from their first record on.
       let global: GlobalStateUpdater | undefined;
       if (this.topology.globalSubTopology) {
         global = new GlobalStateUpdater({
           subTopology: this.topology.globalSubTopology,
-          createTask: (sub) => this.createTask(sub, 0, collector, new CommitTracker(), undefined),
+          createTask: (sub) => this.createTask(sub, 0, collector, new CommitTracker(), undefined, (error) => this.fail(error)),
           admin,
           reader: client.changelogReader({ groupIdPrefix: `${applicationId}-global`, clientId, readCommitted: eos }),
           onError: (error) => this.fail(new StreamsError(`the global tables failed: ${error.message}`, { cause: error })),
@@ -241,6 +267,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
       }
       const sharedStores = global?.stores;
       let tasks!: TaskManager;
+      const assignor = new StreamsAssignor(layout, () => tasks.ownedTaskIds(), logger);
       const consumer = client.groupConsumer({
         groupId: applicationId,
         clientId,
@@ -251,28 +278,28 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
         maxBytesPerPartition: this.options.maxBytesPerPartition,
         readCommitted: eos,
         autoOffsetReset: this.options.autoOffsetReset,
-        assignor: new StreamsAssignor(layout, () => tasks.ownedTaskIds(), logger),
+        assignor,
       });
       const transactions = eos
         ? new TransactionCommitter({
             groupId: applicationId,
-            admin,
-            consumer,
             tasks: () => tasks.tasks(),
             resumed: notify,
             logger,
             idleTimeoutMs: REVOCATION_COMMIT_TIMEOUT_MS,
+            onCommitFailed: (task, error) => this.onTaskFailure(task.id, error),
           })
         : undefined;
       tasks = new TaskManager({
         layout,
         createTask: (spec) => {
-          if (!transactions) return this.createTask(spec.subTopology, spec.partition, collector, this.tracker, sharedStores);
+          const onFailure = (error: Error) => this.onTaskFailure(spec.id, error);
+          if (!transactions) return this.createTask(spec.subTopology, spec.partition, collector, this.tracker, sharedStores, onFailure);
           const tracker = new CommitTracker();
           const taskProducer = client.transactionalProducer({ clientId, deliveryTimeoutMs: this.options.deliveryTimeoutMs, transactionalId: `${applicationId}-${spec.id}` });
-          const taskCollector = new KafkaRecordCollector(taskProducer, counts, { onBatchSettled: notify });
+          const taskCollector = new KafkaRecordCollector(taskProducer, counts, { ...sizing, onBatchSettled: notify });
           transactions.add(spec.id, { producer: taskProducer, collector: taskCollector, tracker });
-          return this.createTask(spec.subTopology, spec.partition, taskCollector, tracker, sharedStores);
+          return this.createTask(spec.subTopology, spec.partition, taskCollector, tracker, sharedStores, onFailure);
         },
         // Exactly-once: every new task first fences its predecessor (see TransactionCommitter.prepare).
         needsRestore: (spec) => eos || spec.subTopology.stores.some((s) => s.logging),
@@ -297,7 +324,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
           tasks: () => tasks.tasks(),
           inFlight: transactions ? () => transactions.openRecords() : () => this.tracker.openRecords,
           afterRound: () => this.afterRound(),
-          onTaskFailure: (_task, error) => this.fail(error),
+          onTaskFailure: (task, error) => this.onTaskFailure(task.id, error),
           latency: this.recorder,
         },
         {
@@ -315,20 +342,45 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
         onProgress: (progress) => this.onRestoreProgress(progress),
       });
       const repartitionTopics = new Set(internal.filter((s) => s.kind === 'repartition').map((s) => s.name));
-      this.running = { admin, producer, consumer, collector, committer, transactions, tasks, loop, restorer, layout, repartitionTopics };
+      const recovery = new TaskRecovery({
+        applicationId,
+        logger,
+        handler: this.options.uncaughtExceptionHandler,
+        exactlyOnce: eos,
+        rebalanceTimeoutMs: this.options.rebalanceTimeoutMs,
+        tasks,
+        consumer,
+        assignor,
+        loop,
+        stopped: () => this.stopped || this.failure !== undefined,
+        commit: (reason) => this.commitWithin(reason, REVOCATION_COMMIT_TIMEOUT_MS),
+        restore: (revived) => this.restore(revived),
+        forget: (task) => {
+          this.restoring.delete(task);
+          for (const q of task.queues) committer.forget(q.topic, q.partition);
+        },
+        report: (error) => this.subject.next({ type: 'error', error }),
+        stop: (error) => this.fail(error),
+      });
+      this.running = { admin, producer, consumer, collector, committer, transactions, tasks, loop, restorer, layout, assignor, recovery, repartitionTopics };
 
       await consumer.connect();
       this.recorder.start();
       await consumer.run(layout.topics, {
         onBatch: (batch, context) => this.onBatch(batch, context),
-        onAssigned: (partitions) => this.onAssigned(partitions),
+        onPassed: (passed) => this.running?.tasks.route(passed.topic, passed.partition)?.queue.pass(passed),
+        onAssigned: (partitions, lost) => this.onAssigned(partitions, lost),
         onRevoking: () => this.commitWithin('rebalance', REVOCATION_COMMIT_TIMEOUT_MS),
         onRebalancing: () => {
           if (!this.stopped) this.machine.transition('REBALANCING');
         },
+        onShutdownRequested: () => {
+          const reason = this.running?.recovery.shutdownCause ?? new StreamsError(`another instance of application '${applicationId}' asked every instance to shut down (its uncaught-exception handler answered 'shutdown_application')`);
+          this.fail(reason);
+        },
         onCrash: (error, restarting) => {
           if (restarting) logger.warn(`${applicationId}: the Kafka consumer failed and rejoins: ${error.message}`);
-          else this.fail(new StreamsError(`the Kafka consumer failed: ${error.message}`, { cause: error }));
+          else this.onUncaught(new StreamsError(`the Kafka consumer failed: ${error.message}`, { cause: error }));
         },
       });
       if (this.stopped) return; // failed or closed while joining
@@ -349,6 +401,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     collector: KafkaRecordCollector,
     tracker: CommitTracker,
     sharedStores: ReadonlyMap<string, StateStore> | undefined,
+    onFailure: (error: Error) => void,
   ): Task {
     const o = this.options;
     return new Task(subTopology, partition, {
@@ -361,26 +414,40 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
       defaultValueSerde: o.defaultValueSerde,
       deserializationErrorHandler: o.deserializationErrorHandler,
       processingErrorHandler: o.processingErrorHandler,
-      onFailure: (error) => this.fail(error),
+      productionErrorHandler: o.productionErrorHandler,
+      onFailure,
     });
   }
 
-  private async onBatch(batch: ConsumedBatch, context: BatchContext): Promise<void> {
+  /** Queues a fetched batch; `false` when it was not taken (the consumer then fetches it again, or from where a seek put it). */
+  private async onBatch(batch: ConsumedBatch, context: BatchContext): Promise<boolean> {
     const running = this.running;
-    if (!running || this.stopped) return;
+    if (!running || this.stopped) return false;
     const route = running.tasks.route(batch.topic, batch.partition);
-    if (!route || route.task.state === 'closed') return;
-    route.queue.append(batch.records, batch.highWatermark);
-    if (route.queue.size > this.options.maxBufferedRecordsPerPartition) running.tasks.setOverflow(route.queue, true);
+    if (!route || route.task.state === 'closed') return false;
+    const { queue } = route;
+    if (queue.append(batch) === 'gap') {
+      // Taking it would skip records: read again from the next record the task has not seen.
+      this.options.logger.warn(
+        `${this.options.applicationId}: a fetch of ${batch.topic}-${batch.partition} began at offset ${batch.fetchedOffset}, after the next record to process (${queue.position}); reading again from ${queue.position}`,
+      );
+      running.consumer.seek({ topic: queue.topic, partition: queue.partition, offset: queue.position! });
+      return false;
+    }
+    if (queue.size > this.options.maxBufferedRecordsPerPartition) running.tasks.setOverflow(queue, true);
     running.loop.schedule();
     await running.loop.waitForCapacity(context.heartbeat, context.isRunning);
+    return true;
   }
 
-  private onAssigned(partitions: readonly TopicPartition[]): void {
+  private onAssigned(partitions: readonly TopicPartition[], lost: boolean): void {
     const running = this.running;
     if (!running || this.stopped) return;
     try {
-      const { created, closed } = running.tasks.assign(partitions);
+      if (lost && running.tasks.size > 0) {
+        this.options.logger.warn(`${this.options.applicationId}: this member rejoined the group as a new member: its tasks are closed without a commit and created again`);
+      }
+      const { created, closed } = running.tasks.assign(partitions, lost);
       for (const task of closed) {
         this.restoring.delete(task);
         for (const q of task.queues) running.committer.forget(q.topic, q.partition);
@@ -394,29 +461,29 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
       void this.refreshOffsets();
       running.loop.schedule();
     } catch (error) {
-      this.fail(error);
+      this.onUncaught(error);
     }
   }
 
+  /**
+   * Readies new tasks: registers their transactional ids (exactly-once), starts their
+   * partitions at the offsets committed now, restores their stores, then lets them run.
+   */
   private async restore(tasks: readonly StreamTask[]): Promise<void> {
     const running = this.running!;
     for (const task of tasks) this.restoring.add(task);
     const live = () => tasks.filter((t) => t.state !== 'closed');
     try {
       const transactions = running.transactions;
-      if (transactions) {
-        await Promise.all(
-          tasks.map((task) =>
-            transactions.prepare(task).catch((error: unknown) => {
-              // A task revoked while it was being prepared is gone: nothing to report.
-              if (task.state !== 'closed') throw error;
-            }),
-          ),
-        );
-      }
+      if (transactions) await Promise.all(tasks.map((task) => transactions.prepare(task)));
+      await this.startAtCommittedOffsets(live());
       await running.restorer.restore(live(), this.restoreAbort.signal);
     } catch (error) {
-      if (!this.stopped) this.fail(new StreamsError(`restoring the stores of tasks ${tasks.map((t) => t.id).join(', ')} failed: ${(error as Error).message}`, { cause: error }));
+      if (this.stopped) return;
+      const failed = live();
+      const failure = new StreamsError(`restoring the stores of tasks ${failed.map((t) => t.id).join(', ')} failed: ${(error as Error).message}`, { cause: error });
+      for (const task of failed) this.restoring.delete(task);
+      if (failed.length > 0) this.onUncaught(failure, failed.length === 1 ? failed[0] : undefined);
       return;
     }
     if (this.stopped) return;
@@ -426,6 +493,48 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     }
     if (this.restoring.size === 0) this.machine.transition('RUNNING');
     running.loop.schedule();
+  }
+
+  /**
+   * Starts each partition of new tasks at the group's committed offset as the broker has it
+   * now (after exactly-once fencing settled a previous owner's transaction), or where
+   * `autoOffsetReset` says when there is none. Records fetched before are dropped.
+   */
+  private async startAtCommittedOffsets(tasks: readonly StreamTask[]): Promise<void> {
+    const running = this.running!;
+    const queues = tasks.flatMap((t) => t.queues);
+    if (queues.length === 0) return;
+    const topics = [...new Set(queues.map((q) => q.topic))];
+    const committed = new Map((await running.admin.committedOffsets(this.options.applicationId, topics)).map((o) => [partitionKey(o.topic, o.partition), o.offset]));
+    const uncommitted = queues.filter((q) => !committed.has(partitionKey(q.topic, q.partition)));
+    if (uncommitted.length > 0) {
+      for (const { topic, partition, low, high } of await running.admin.offsets([...new Set(uncommitted.map((q) => q.topic))])) {
+        const key = partitionKey(topic, partition);
+        if (!committed.has(key)) committed.set(key, this.options.autoOffsetReset === 'earliest' ? low : high);
+      }
+    }
+    for (const task of tasks) {
+      if (task.state === 'closed') continue;
+      for (const queue of task.queues) {
+        const offset = committed.get(partitionKey(queue.topic, queue.partition));
+        if (offset === undefined) continue;
+        queue.resetTo(offset);
+        running.consumer.seek({ topic: queue.topic, partition: queue.partition, offset });
+        running.committer.seed([{ topic: queue.topic, partition: queue.partition, offset }]);
+      }
+    }
+  }
+
+  /** A task failed: {@link TaskRecovery} decides (before the application runs, nothing can fail a task). */
+  private onTaskFailure(taskId: string, error: unknown): void {
+    this.running?.recovery.taskFailed(taskId, error);
+  }
+
+  /** A failure of the instance, or of `task`, that no error handler took care of. */
+  private onUncaught(error: unknown, task?: StreamTask): void {
+    const recovery = this.running?.recovery;
+    if (recovery) recovery.uncaught(error, task);
+    else this.fail(error);
   }
 
   private onRestoreProgress(progress: RestoreProgress): void {
@@ -505,7 +614,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     }
   }
 
-  /** A task failed (or the consumer gave up): stop without committing the failed record, end in ERROR. */
+  /** This instance stops (the uncaught-exception handler's `shutdown_client`): without committing the failed record, ending in ERROR. */
   private fail(error: unknown): void {
     if (this.failure || this.stopped) return;
     const failure = error instanceof Error ? error : new Error(String(error));
@@ -545,7 +654,15 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     await this.global?.stop().catch(() => undefined);
     this.removeSignalHandlers?.();
     // A failure ends in ERROR, unless close() had begun (then NOT_RUNNING, as close() promised).
-    if (!(error && this.machine.transition('ERROR'))) this.machine.transition('NOT_RUNNING');
+    const failed = error !== undefined && this.machine.transition('ERROR');
+    if (!failed) this.machine.transition('NOT_RUNNING');
+    // An application that owns the process (it handles its signals) must not let a failure end
+    // it with exit code 0: nothing keeps the event loop alive after ERROR, and a supervisor
+    // would take the exit for success.
+    if (failed && this.options.handleSignals && !process.exitCode) {
+      process.exitCode = 1;
+      this.options.logger.error(`${this.options.applicationId}: stopped in ERROR; the process will exit with code 1`);
+    }
     this.subject.complete();
   }
 

@@ -5,6 +5,22 @@ import type { StreamsClient } from './client/StreamsClient';
 /** At-least-once is the default; exactly-once puts each task's outputs and offsets in transactions. */
 export type ProcessingGuarantee = 'at_least_once' | 'exactly_once';
 
+/**
+ * What becomes of the application after an error no error handler took care of (Kafka
+ * Streams' `StreamsUncaughtExceptionHandler` responses):
+ * - `'replace_task'`: the failed task is closed without committing the failed record and
+ *   created again, restoring its stores and starting at its committed offsets; the
+ *   application goes on (Kafka Streams' `REPLACE_THREAD`; Tributary has tasks, not threads).
+ *   A record that fails every time fails again: pair it with an error handler that skips or
+ *   dead-letters such records.
+ * - `'shutdown_client'`: this instance stops in `ERROR`; its partitions move to the others.
+ * - `'shutdown_application'`: every instance of the application stops in `ERROR` (the
+ *   request travels through the consumer group's next rebalance).
+ */
+export type UncaughtExceptionResponse = 'replace_task' | 'shutdown_client' | 'shutdown_application';
+
+export type UncaughtExceptionHandler = (error: Error) => UncaughtExceptionResponse;
+
 export interface KafkaStreamsOptions {
   /** Names the consumer group and prefixes internal topics (`<applicationId>-<name>-changelog`). Required. */
   applicationId: string;
@@ -26,6 +42,20 @@ export interface KafkaStreamsOptions {
   deserializationErrorHandler?: ErrorHandler;
   /** Defaults to `ErrorHandlers.logAndFail()`. */
   processingErrorHandler?: ErrorHandler;
+  /**
+   * For an output record too large to write (above `maxRequestSizeBytes` or its topic's
+   * `max.message.bytes` once serialized): `fail` stops the task naming the topic, the input
+   * record and the size; `continue` skips the output; `deadLetter(topic)` sends the input
+   * record there. The records sent with it are written either way; a changelog record that
+   * large always fails. Defaults to `ErrorHandlers.logAndFail()` (Kafka Streams' `ProductionExceptionHandler`).
+   */
+  productionErrorHandler?: ErrorHandler;
+  /**
+   * Decides what a failure that no error handler took care of does (a handler answered
+   * `fail`, a write the broker refused for `deliveryTimeoutMs`, a failed restore, a consumer
+   * that gave up). Defaults to `() => 'shutdown_client'`, as in Kafka Streams.
+   */
+  uncaughtExceptionHandler?: UncaughtExceptionHandler;
   /** Replication factor of the internal topics. Defaults to `-1`: the broker's `default.replication.factor`. */
   replicationFactor?: number;
   /** Where a partition without a committed offset starts. Defaults to `'earliest'`, as in Kafka Streams. */
@@ -52,6 +82,12 @@ export interface KafkaStreamsOptions {
   metricsIntervalMs?: number;
   /** How long a write may retry before the task fails (a broker restart must fit). Defaults to `120000` (`delivery.timeout.ms`). */
   deliveryTimeoutMs?: number;
+  /**
+   * The largest produce request, and so the largest record (in a record batch of its own, as
+   * Kafka counts it), the producer sends; a larger record goes to the production error handler.
+   * Defaults to `1048576` (Kafka's `max.request.size`). Each topic's `max.message.bytes` bounds too.
+   */
+  maxRequestSizeBytes?: number;
   /** How often consumed records are deleted from repartition topics. Defaults to `30000`; `0` never purges. */
   repartitionPurgeIntervalMs?: number;
   /** `start()` installs SIGTERM and SIGINT handlers that run `close()`; `close()` removes them. Defaults to `true`. */
@@ -60,8 +96,10 @@ export interface KafkaStreamsOptions {
   client?: StreamsClient;
 }
 
-export type ResolvedOptions = Required<Omit<KafkaStreamsOptions, 'brokers' | 'client' | 'defaultKeySerde' | 'defaultValueSerde' | 'deserializationErrorHandler' | 'processingErrorHandler'>> &
-  Pick<KafkaStreamsOptions, 'client' | 'defaultKeySerde' | 'defaultValueSerde' | 'deserializationErrorHandler' | 'processingErrorHandler'> & {
+export type ResolvedOptions = Required<
+  Omit<KafkaStreamsOptions, 'brokers' | 'client' | 'defaultKeySerde' | 'defaultValueSerde' | 'deserializationErrorHandler' | 'processingErrorHandler' | 'productionErrorHandler'>
+> &
+  Pick<KafkaStreamsOptions, 'client' | 'defaultKeySerde' | 'defaultValueSerde' | 'deserializationErrorHandler' | 'processingErrorHandler' | 'productionErrorHandler'> & {
     brokers: string[];
   };
 
@@ -94,6 +132,8 @@ export function resolveOptions(options: KafkaStreamsOptions): ResolvedOptions {
     defaultValueSerde: options.defaultValueSerde,
     deserializationErrorHandler: options.deserializationErrorHandler,
     processingErrorHandler: options.processingErrorHandler,
+    productionErrorHandler: options.productionErrorHandler,
+    uncaughtExceptionHandler: handlerOption(options.uncaughtExceptionHandler),
     replicationFactor,
     autoOffsetReset: offsetReset,
     sessionTimeoutMs: positive('sessionTimeoutMs', options.sessionTimeoutMs, 45_000),
@@ -107,6 +147,7 @@ export function resolveOptions(options: KafkaStreamsOptions): ResolvedOptions {
     maxTaskIdleMs: nonNegative('maxTaskIdleMs', options.maxTaskIdleMs, 0),
     metricsIntervalMs: nonNegative('metricsIntervalMs', options.metricsIntervalMs, 30_000),
     deliveryTimeoutMs: positive('deliveryTimeoutMs', options.deliveryTimeoutMs, 120_000),
+    maxRequestSizeBytes: requestSize(options.maxRequestSizeBytes),
     repartitionPurgeIntervalMs: nonNegative('repartitionPurgeIntervalMs', options.repartitionPurgeIntervalMs, 30_000),
     handleSignals: options.handleSignals ?? true,
     client: options.client,
@@ -135,6 +176,25 @@ function isHostPort(address: string): boolean {
   if (!match) return false;
   const port = Number(match[3]);
   return port >= 1 && port <= 65_535;
+}
+
+function handlerOption(handler: UncaughtExceptionHandler | undefined): UncaughtExceptionHandler {
+  if (handler === undefined) return () => 'shutdown_client';
+  if (typeof handler !== 'function') {
+    throw new StreamsError(`uncaughtExceptionHandler must be a function returning 'replace_task', 'shutdown_client' or 'shutdown_application', got ${typeof handler}`);
+  }
+  return handler;
+}
+
+/** Room for a dead letter cut to its error headers (message and stack trace 2 KiB each): smaller limits could not take one. */
+const MIN_REQUEST_SIZE_BYTES = 16 * 1024;
+
+function requestSize(value: number | undefined): number {
+  if (value === undefined) return 1_048_576;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_REQUEST_SIZE_BYTES) {
+    throw new StreamsError(`maxRequestSizeBytes must be an integer of at least ${MIN_REQUEST_SIZE_BYTES} bytes, got ${String(value)}`);
+  }
+  return value;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {

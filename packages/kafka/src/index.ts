@@ -1,6 +1,6 @@
 // The public API of @tributary/kafka: run a topology on Apache Kafka.
 export { KafkaStreams } from './KafkaStreams';
-export type { KafkaStreamsOptions, ProcessingGuarantee } from './KafkaStreamsOptions';
+export type { KafkaStreamsOptions, ProcessingGuarantee, UncaughtExceptionHandler, UncaughtExceptionResponse } from './KafkaStreamsOptions';
 export type { KafkaStreamsMetrics, TaskMetricsSnapshot } from './metrics/StreamsMetricsRecorder';
 
 // The client seam: implement StreamsClient to run on another Kafka client than KafkaJS.
@@ -19,6 +19,7 @@ export type {
   ChangelogReaderOptions,
   ChangelogRange,
   ConsumedBatch,
+  PassedOffsets,
   BatchContext,
   NewTopic,
   PartitionOffsets,

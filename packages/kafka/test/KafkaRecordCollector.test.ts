@@ -1,8 +1,13 @@
+import { createRequire } from 'node:module';
+import { RecordTooLargeError } from '@tributary/core';
 import { defaultPartition, murmur2 } from '@tributary/core/runtime';
-import { Partitioners } from 'kafkajs';
+import { Partitioners, type Message } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import { toTopicMessages } from '../src/client/kafkajs/records';
 import type { ProducedRecord } from '../src/client/StreamsClient';
 import { KafkaRecordCollector } from '../src/producer/KafkaRecordCollector';
+import { RECORD_BATCH_OVERHEAD_BYTES, recordSize } from '../src/producer/recordSize';
+import { TopicLimits } from '../src/producer/TopicLimits';
 
 const record = (topic: string, key: string | null, partition?: number): ProducedRecord => ({
   topic,
@@ -26,6 +31,59 @@ function fakeProducer() {
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
+
+// KafkaJS's own encoders, as its produce request uses them: the bytes the broker counts.
+const kafkaJs = createRequire(import.meta.url);
+const { RecordBatch } = kafkaJs('kafkajs/src/protocol/recordBatch/v0') as { RecordBatch: (batch: object) => Promise<{ size(): number }> };
+const encodeRecord = kafkaJs('kafkajs/src/protocol/recordBatch/record/v0') as (record: object) => { size(): number };
+
+/** The size of one partition's record batch holding `messages`, encoded as KafkaJS's produce request encodes it. */
+async function encodedBatchSize(messages: readonly Message[]): Promise<number> {
+  const timestamps = messages.map((m) => m.timestamp!).sort();
+  const records = messages.map((m, i) => encodeRecord({ ...m, offsetDelta: i, timestampDelta: Number(m.timestamp) - Number(timestamps[0]) }));
+  return (await RecordBatch({ records, firstTimestamp: timestamps[0], maxTimestamp: timestamps[timestamps.length - 1], lastOffsetDelta: records.length - 1 })).size();
+}
+
+/** What a dead letter carries: a small bad value, the input's headers and the error's (a stack trace of about 1 KB). */
+const deadLetter = (i: number): ProducedRecord => ({
+  topic: 'dlq',
+  key: Buffer.from(`key-${i}`),
+  value: Buffer.from(`{"n": ${i},`),
+  timestamp: 1_700_000_000_000 + i,
+  headers: {
+    seq: String(i),
+    '__streams.errors.exception': 'DeserializationError',
+    '__streams.errors.message': `Cannot deserialize the record at topic 'events' partition 0 offset ${i}: Unexpected end of JSON input`,
+    '__streams.errors.stacktrace': `DeserializationError: Cannot deserialize\n${'    at Task.process (/app/node_modules/@tributary/core/dist/index.js:1234:56)\n'.repeat(12)}`,
+    '__streams.errors.topic': 'events',
+    '__streams.errors.partition': '0',
+    '__streams.errors.offset': String(i),
+  },
+  partition: undefined,
+});
+
+/** Sends `records` and acknowledges every request; returns the requests and each send's outcome. */
+async function sendAll(collector: KafkaRecordCollector, producer: ReturnType<typeof fakeProducer>, records: readonly ProducedRecord[]) {
+  const outcomes: { ok: boolean; error?: unknown }[] = records.map(() => ({ ok: false }));
+  records.forEach((r, i) => {
+    try {
+      collector.send(r).then(
+        () => (outcomes[i] = { ok: true }),
+        (error: unknown) => (outcomes[i] = { ok: false, error }),
+      );
+    } catch (error) {
+      outcomes[i] = { ok: false, error };
+    }
+  });
+  const flushed = collector.flush();
+  for (let acked = 0; ; ) {
+    await tick();
+    while (acked < producer.sends.length) producer.sends[acked++]!.ack();
+    if (await Promise.race([flushed.then(() => true), tick().then(() => false)])) break;
+  }
+  await tick();
+  return { requests: producer.sends.map((s) => s.records), outcomes };
+}
 
 describe('KafkaRecordCollector', () => {
   it('puts keyed records on the partition Kafka’s default partitioner picks (murmur2)', async () => {
@@ -122,5 +180,113 @@ describe('KafkaRecordCollector', () => {
     const collector = new KafkaRecordCollector(fakeProducer(), new Map([['out', 3]]));
     expect(collector.partitionsFor('out')).toBe(3);
     expect(() => collector.partitionsFor('nope')).toThrow(/topic 'nope' is unknown/);
+  });
+
+  describe('sizes requests in the bytes Kafka counts', () => {
+    it('counts each record exactly as KafkaJS encodes it, but for the two deltas (at most 13 bytes more)', () => {
+      const records = [
+        deadLetter(1),
+        { ...deadLetter(2), key: null, value: null, headers: {} },
+        { ...deadLetter(3), value: Buffer.alloc(300_000, 1), headers: { 'ünïcödé': 'välüe', binary: Buffer.alloc(200, 7), skipped: undefined } },
+      ];
+      for (const record of records) {
+        const [message] = toTopicMessages([record])[0]!.messages;
+        const encoded = encodeRecord({ ...message, offsetDelta: 0, timestampDelta: 0 }).size();
+        expect(recordSize(record) - encoded).toBeGreaterThanOrEqual(0);
+        expect(recordSize(record) - encoded).toBeLessThanOrEqual(13);
+      }
+    });
+
+    it('never builds a request above the batch cap, headers and overhead included, nor a record batch above its topic’s max.message.bytes', async () => {
+      const producer = fakeProducer();
+      const limits = new TopicLimits(new Map([['dlq', 60_000], ['out', 1_048_588]]), async () => new Map());
+      const collector = new KafkaRecordCollector(producer, new Map([['out', 4]]), { maxBatchBytes: 128 * 1024, topicLimits: limits });
+      // 3,000 dead letters in a row (about 1.1 KB each, mostly headers), among outputs to four partitions.
+      const records = Array.from({ length: 3_000 }, (_, i) => (i % 3 === 0 ? { ...record('out', `k${i}`), value: Buffer.alloc(500, 1) } : deadLetter(i)));
+      const { requests, outcomes } = await sendAll(collector, producer, records);
+
+      expect(outcomes.every((o) => o.ok)).toBe(true);
+      expect(requests.flat()).toHaveLength(records.length);
+      expect(requests.length).toBeGreaterThan(25);
+      for (const request of requests) {
+        let requestBytes = 0;
+        for (const { topic, messages } of toTopicMessages(request)) {
+          // Records of no given partition may all land in one: their topic's batch is the bound.
+          expect(await encodedBatchSize(messages)).toBeLessThanOrEqual(limits.get(topic)!);
+          const byPartition = new Map<number, Message[]>();
+          for (const m of messages) {
+            if (m.partition === undefined) requestBytes += await encodedBatchSize([m]);
+            else byPartition.set(m.partition, [...(byPartition.get(m.partition) ?? []), m]);
+          }
+          for (const inPartition of byPartition.values()) requestBytes += await encodedBatchSize(inPartition);
+        }
+        expect(requestBytes).toBeLessThanOrEqual(128 * 1024);
+      }
+    });
+
+    it('refuses a record larger than maxRequestSizeBytes alone; the records sent with it are written, in order', async () => {
+      const producer = fakeProducer();
+      const collector = new KafkaRecordCollector(producer, new Map([['out', 1]]), { maxRequestSizeBytes: 1_048_576 });
+      const big = { ...record('out', 'big'), value: Buffer.alloc(1_048_576 - RECORD_BATCH_OVERHEAD_BYTES - 20, 1) };
+      const { requests, outcomes } = await sendAll(collector, producer, [record('out', 'a'), big, record('out', 'b')]);
+
+      expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+      const error = outcomes[1]!.error as RecordTooLargeError;
+      expect(error).toBeInstanceOf(RecordTooLargeError);
+      expect(error.message).toBe(`the record for topic 'out' partition 0 is ${RECORD_BATCH_OVERHEAD_BYTES + recordSize(big)} bytes, more than the 1048576 bytes allowed (maxRequestSizeBytes)`);
+      expect(requests.flat().map((r) => r.key?.toString())).toEqual(['a', 'b']);
+      expect(collector.pending).toBe(0);
+    });
+
+    it('sends a record that fits alone in a request of its own, whatever the batch cap', async () => {
+      const producer = fakeProducer();
+      const collector = new KafkaRecordCollector(producer, new Map([['out', 1]]), { maxBatchBytes: 1_000 });
+      const large = { ...record('out', 'large'), value: Buffer.alloc(900 * 1024, 1) };
+      const { requests, outcomes } = await sendAll(collector, producer, [record('out', 'a'), large, large, record('out', 'b')]);
+      expect(outcomes.every((o) => o.ok)).toBe(true);
+      expect(requests.map((r) => r.map((x) => x.key?.toString()))).toEqual([['a'], ['large'], ['large'], ['b']]);
+    });
+
+    it('learns the limit of a topic the topology does not name when first writing to it, keeping its records in order', async () => {
+      const producer = fakeProducer();
+      const looked: string[][] = [];
+      let answer!: () => void;
+      const limits = new TopicLimits(new Map(), async (topics) => {
+        looked.push([...topics]);
+        await new Promise<void>((resolve) => (answer = resolve));
+        return new Map([['small-dlq', 50_000]]);
+      });
+      const collector = new KafkaRecordCollector(producer, new Map(), { topicLimits: limits });
+      const letters = [30_000, 30_000, 60_000, 10].map((bytes, i) => ({ ...deadLetter(i), topic: 'small-dlq', value: Buffer.alloc(bytes, 1) }));
+      const settled = letters.map((r) => collector.send(r).then(() => 'ok', (e: unknown) => (e as Error).name));
+      await tick();
+      expect(producer.sends).toHaveLength(0); // held until the limit is known
+      expect(collector.pending).toBe(4);
+      answer();
+      const flushed = collector.flush();
+      for (let i = 0; i < 4; i++) {
+        await tick();
+        producer.sends[i]?.ack();
+      }
+      await flushed;
+      expect(looked).toEqual([['small-dlq']]);
+      expect(await Promise.all(settled)).toEqual(['ok', 'ok', 'RecordTooLargeError', 'ok']);
+      // 30 KB and 30 KB exceed 50,000 bytes together: two requests.
+      expect(producer.sends.map((s) => s.records.map((r) => r.headers.seq))).toEqual([['0'], ['1', '3']]);
+      expect(collector.pending).toBe(0);
+    });
+
+    it('takes Kafka’s default for a topic whose limit cannot be read (no DescribeConfigs permission), and says so', async () => {
+      const producer = fakeProducer();
+      const warnings: string[] = [];
+      const logger = { debug: () => {}, info: () => {}, warn: (m: string) => warnings.push(m), error: () => {} };
+      const limits = new TopicLimits(new Map(), () => Promise.reject(new Error('TOPIC_AUTHORIZATION_FAILED')), logger);
+      const collector = new KafkaRecordCollector(producer, new Map(), { topicLimits: limits });
+      const { requests, outcomes } = await sendAll(collector, producer, [deadLetter(1), deadLetter(2)]);
+      expect(outcomes.every((o) => o.ok)).toBe(true);
+      expect(requests).toHaveLength(1);
+      expect(limits.get('dlq')).toBe(1_048_588);
+      expect(warnings).toEqual([`cannot read max.message.bytes of topic 'dlq', taking Kafka's default 1048588: TOPIC_AUTHORIZATION_FAILED`]);
+    });
   });
 });

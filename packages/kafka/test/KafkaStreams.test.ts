@@ -292,5 +292,14 @@ describe('KafkaStreams (on a fake Kafka)', () => {
     expect(() => new KafkaStreams(topology, { applicationId: 'a', brokers: 'h:1', processingGuarantee: 'exactly_twice' as never })).toThrow(/processingGuarantee/);
     expect(() => new KafkaStreams(topology, { applicationId: 'a b', brokers: 'h:1' })).toThrow(/applicationId 'a b'/);
     expect(() => new KafkaStreams(topology, { applicationId: 'a', brokers: 'h:1', heartbeatIntervalMs: 10_000, sessionTimeoutMs: 6_000 })).toThrow(/heartbeatIntervalMs/);
+  }, 15_000);
+
+  it('a topic created a moment before start() that the metadata lacks at first is found when it appears', async () => {
+    const kafka = new FakeKafka();
+    kafka.createTopic('out', 1);
+    setTimeout(() => kafka.createTopic('in', 1), 600);
+    await using streams = app(kafka, doubling);
+    await streams.start();
+    expect(streams.assignedTasks()).toEqual(['0_0']);
   });
 });

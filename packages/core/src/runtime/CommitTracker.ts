@@ -42,6 +42,13 @@ class PartitionProgress {
     this.queue.push(record);
   }
 
+  /** Records of this partition begun and not complete yet. */
+  openCount(): number {
+    let n = 0;
+    for (let i = this.head; i < this.queue.length; i++) if (this.queue[i]!.pending > 0) n++;
+    return n;
+  }
+
   /** Called when one of this partition's records completes: moves the safe offset past every complete record at the head. */
   advance(): void {
     const queue = this.queue;
@@ -125,14 +132,20 @@ export class CommitTracker {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Forgets a partition (revoked): its in-flight records no longer count. */
+  /**
+   * Forgets a partition (revoked, or its task closed after a failure): its in-flight records
+   * no longer count, neither for the safe offset nor as open records (a failed record that is
+   * held for good no longer keeps {@link whenIdle} waiting).
+   */
   forget(topic: string, partition: number): void {
     const key = `${topic}\u0000${partition}`;
     const progress = this.partitions.get(key);
     if (!progress) return;
+    this.open -= progress.openCount();
     progress.forgotten = true;
     this.partitions.delete(key);
     if (this.last === progress) this.last = undefined;
+    if (this.open === 0) this.wakeIdleWaiters();
   }
 
   private makeHold(record: InFlightRecord): RecordHold {
@@ -142,8 +155,13 @@ export class CommitTracker {
 
   /** @internal called by a hold's first release */
   complete(record: InFlightRecord): void {
-    if (!record.progress.forgotten) record.progress.advance();
-    if (--this.open === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    if (record.progress.forgotten) return; // no longer counted as open
+    record.progress.advance();
+    if (--this.open === 0) this.wakeIdleWaiters();
+  }
+
+  private wakeIdleWaiters(): void {
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   private progress(topic: string, partition: number): PartitionProgress {

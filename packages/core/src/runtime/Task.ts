@@ -1,12 +1,12 @@
 import { merge, Subject, type Observable } from 'rxjs';
-import { DeserializationError, ProcessingError, SerializationError, StreamsError, TaskFailedError } from '../errors';
+import { DeserializationError, ProcessingError, ProductionError, RecordTooLargeError, SerializationError, StreamsError, TaskFailedError } from '../errors';
 import type { AnyRecord, GraphNode, SinkNode, SourceNode } from '../graph/GraphNode';
 import type { SubTopology } from '../graph/Topology';
 import type { Serde } from '../serdes/Serde';
 import { Serdes } from '../serdes/Serdes';
 import type { RestorableStore, StateStore, StoreChangeLogger, StoreSpec } from '../state/StateStore';
 import { CommitTracker, type InFlightRecord, type RecordHold } from './CommitTracker';
-import { deadLetterHeaders, ErrorHandlers, type ErrorContext, type ErrorHandler } from './ErrorHandler';
+import { deadLetterHeaders, ErrorHandlers, shrinkDeadLetter, type ErrorContext, type ErrorHandler } from './ErrorHandler';
 import type { InputRecord } from './InputRecord';
 import { consoleLogger, type Logger } from './Logger';
 import type { Cancellable, ProcessorNodeContext, PunctuationType } from './ProcessorNodeContext';
@@ -27,6 +27,12 @@ export interface TaskOptions {
   deserializationErrorHandler?: ErrorHandler;
   /** Defaults to {@link ErrorHandlers.logAndFail}. */
   processingErrorHandler?: ErrorHandler;
+  /**
+   * For output records the collector refuses for their size ({@link RecordTooLargeError});
+   * the records sent with them are unaffected. Changelog records always fail the task.
+   * Defaults to {@link ErrorHandlers.logAndFail}.
+   */
+  productionErrorHandler?: ErrorHandler;
   /** For user topics whose key serde was not declared. Defaults to `Serdes.string()`. */
   defaultKeySerde?: Serde<unknown>;
   /** For user topics whose value serde was not declared. Defaults to `Serdes.json()`. */
@@ -40,6 +46,9 @@ export interface TaskOptions {
   /** Called once when the task fails outside `process()` (an asynchronous stage, a failed send). */
   onFailure?: (error: Error) => void;
 }
+
+/** What a record sent through {@link Task.send} is: it decides what happens when the collector refuses it. */
+export type OutputKind = 'output' | 'changelog' | 'dead-letter';
 
 interface SourceRoute {
   readonly node: SourceNode;
@@ -72,6 +81,7 @@ export class Task {
   private readonly collector: RecordCollector;
   private readonly onDeserializationError: ErrorHandler;
   private readonly onProcessingError: ErrorHandler;
+  private readonly onProductionError: ErrorHandler;
   private readonly wallClock: () => number;
   private streamTimeMs = Number.NEGATIVE_INFINITY;
   private current: InFlightRecord | undefined;
@@ -89,6 +99,7 @@ export class Task {
     this.collector = options.collector;
     this.onDeserializationError = options.deserializationErrorHandler ?? ErrorHandlers.logAndFail();
     this.onProcessingError = options.processingErrorHandler ?? ErrorHandlers.logAndFail();
+    this.onProductionError = options.productionErrorHandler ?? ErrorHandlers.logAndFail();
     this.wallClock = options.wallClock ?? Date.now;
     for (const spec of subTopology.stores) {
       const logger = spec.logging ? (options.changelogLogger ?? defaultChangelog)(spec, this) : undefined;
@@ -357,12 +368,13 @@ export class Task {
   }
 
   /** Hands a serialized record to the collector and keeps the current input record open until it is acknowledged. */
-  send(record: OutgoingRecord): void {
+  send(record: OutgoingRecord, kind: OutputKind = 'output'): void {
     let ack: void | PromiseLike<void>;
     try {
       ack = this.collector.send(record);
     } catch (error) {
-      this.fail(new StreamsError(`task ${this.id} could not send to topic '${record.topic}': ${asError(error).message}`, { cause: error }));
+      if (error instanceof RecordTooLargeError) this.tooLarge(record, kind, error);
+      else this.fail(new StreamsError(`task ${this.id} could not send to topic '${record.topic}': ${asError(error).message}`, { cause: error }));
       return;
     }
     if (ack && typeof ack.then === 'function') {
@@ -375,6 +387,14 @@ export class Task {
         },
         (error: unknown) => {
           this.metrics.pendingSends--;
+          // A closed task's unsent records were dropped on purpose (its partitions moved, or its
+          // transaction is aborted): the next owner processes them again. Nothing failed.
+          if (this.closed) return;
+          if (error instanceof RecordTooLargeError) {
+            // Refused alone, once the topic's limit was known: handled as if refused at once.
+            this.resumeWith(hold, () => this.tooLarge(record, kind, error));
+            return;
+          }
           // The hold is never released: the record's offset must not be committed.
           this.fail(new StreamsError(`task ${this.id} failed to write to topic '${record.topic}': ${asError(error).message}`, { cause: error, retriable: true }));
         },
@@ -388,8 +408,48 @@ export class Task {
     this.handleError(wrapped, { kind: 'processing', ...origin, processor });
   }
 
+  /**
+   * The production error path for a record the collector refused for its size: a dead letter
+   * is sent again smaller; a changelog record fails the task (a store write cannot be skipped);
+   * an output goes to the production error handler.
+   */
+  private tooLarge(record: OutgoingRecord, kind: OutputKind, error: RecordTooLargeError): void {
+    const input = this.current;
+    if (kind === 'dead-letter') {
+      const of = input ? `the record at topic '${input.topic}' partition ${input.partition} offset ${input.offset}` : 'a record';
+      const smaller = shrinkDeadLetter(record, error.sizeBytes - error.limitBytes);
+      if (smaller) {
+        this.logger.warn(`the dead letter of ${of} is cut to fit: ${error.message}`);
+        this.send(smaller, 'dead-letter');
+      } else {
+        this.fail(new StreamsError(`the dead letter of ${of} does not fit even without its key, value and headers: ${error.message}`, { cause: error }));
+      }
+      return;
+    }
+    if (!input) {
+      this.fail(new StreamsError(`task ${this.id} cannot write to topic '${record.topic}' outside of a record: ${error.message}`, { cause: error }));
+      return;
+    }
+    const origin = { topic: input.topic, partition: input.partition, offset: input.offset };
+    const production = new ProductionError(record.topic, origin, error);
+    if (kind === 'changelog') this.fail(production);
+    else this.handleError(production, { kind: 'production', ...origin });
+  }
+
+  /** Runs `work` for the record `hold` keeps open (as if it were being processed), then releases the hold. */
+  private resumeWith(hold: RecordHold | undefined, work: () => void): void {
+    const previous = this.current;
+    this.current = hold?.record;
+    try {
+      work();
+    } finally {
+      this.current = previous;
+      hold?.release();
+    }
+  }
+
   private handleError(error: Error, context: ErrorContext): void {
-    const handler = context.kind === 'deserialization' ? this.onDeserializationError : this.onProcessingError;
+    const handler = context.kind === 'deserialization' ? this.onDeserializationError : context.kind === 'processing' ? this.onProcessingError : this.onProductionError;
     let response;
     try {
       response = handler(error, context);
@@ -400,7 +460,7 @@ export class Task {
     if (response === 'fail') {
       this.fail(error);
     } else if (response === 'continue') {
-      this.metrics.skipped(context.kind === 'deserialization' ? 'deserialization-error' : 'processing-error');
+      this.metrics.skipped(`${context.kind}-error`);
       this.logger.warn(`${error.message} (skipped by the ${context.kind} error handler)`);
     } else {
       const input = this.current?.input as InputRecord | undefined;
@@ -417,7 +477,7 @@ export class Task {
         timestamp: input.timestamp,
         headers: deadLetterHeaders(error, context, input.headers),
         partition: undefined,
-      });
+      }, 'dead-letter');
     }
   }
 
@@ -458,13 +518,16 @@ function defaultChangelog(spec: StoreSpec, task: Task): StoreChangeLogger {
   const valueSerde = spec.valueSerde ?? internalSerde;
   return {
     log: (key, value, timestamp) =>
-      task.send({
-        topic,
-        key: keySerde.serialize(topic, key),
-        value: value === null || value === undefined ? null : valueSerde.serialize(topic, value),
-        timestamp,
-        headers: {},
-        partition: task.partition,
-      }),
+      task.send(
+        {
+          topic,
+          key: keySerde.serialize(topic, key),
+          value: value === null || value === undefined ? null : valueSerde.serialize(topic, value),
+          timestamp,
+          headers: {},
+          partition: task.partition,
+        },
+        'changelog',
+      ),
   };
 }

@@ -1,6 +1,6 @@
 // @tributary/core/runtime: what a runtime (KafkaStreams, the embedded engine) needs to run tasks.
 // Not for topology authors; the DSL is in '@tributary/core'.
-export { Task, type TaskOptions } from './Task';
+export { Task, type TaskOptions, type OutputKind } from './Task';
 export { TaskMetrics } from './TaskMetrics';
 export { CommitTracker, type InFlightRecord, type RecordHold } from './CommitTracker';
 export { planPartitions, type PartitionPlan } from './PartitionPlan';

@@ -110,6 +110,25 @@ describe('CommitTracker', () => {
     tracker.forget('in', 9); // unknown: nothing to do
   });
 
+  it('a forgotten partition’s open records stop counting at once: a record held for good (a failed one) does not keep it busy', async () => {
+    const tracker = new CommitTracker();
+    const held = tracker.begin('in', 0, 0);
+    const other = tracker.begin('in', 1, 0);
+    expect(tracker.openRecords).toBe(2);
+    let idle = false;
+    const waiting = tracker.whenIdle().then(() => (idle = true));
+    tracker.forget('in', 0);
+    expect(tracker.openRecords).toBe(1);
+    other.release();
+    await waiting;
+    expect(idle).toBe(true);
+    // Its late release counts nothing twice.
+    held.release();
+    expect(tracker.openRecords).toBe(0);
+    tracker.begin('in', 1, 1);
+    expect(tracker.openRecords).toBe(1);
+  });
+
   it('resolves whenIdle once no record is open', async () => {
     const tracker = new CommitTracker();
     await tracker.whenIdle();

@@ -127,10 +127,14 @@ export async function caughtUp(app: StreamsApplication, inputTopic: string, expe
         resolve(metrics);
       }
     };
+    // An `error` event alone is no stop (a replaced task reports one and the application goes
+    // on); the state says whether it stopped, and the last error says why.
+    let lastError: Error | undefined;
     const subscription = app.events.subscribe((event) => {
-      if (event.type === 'error') {
+      if (event.type === 'error') lastError = event.error;
+      if (event.type === 'state' && (event.to === 'ERROR' || event.to === 'NOT_RUNNING')) {
         done();
-        reject(event.error);
+        reject(lastError ?? new Error(`the application stopped (state ${event.to}) before it caught up`));
       }
     });
     const timer = setInterval(check, 200);

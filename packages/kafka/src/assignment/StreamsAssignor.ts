@@ -8,6 +8,8 @@ interface SubscriptionInfo {
   readonly version: number;
   /** Tasks this member runs now: the leader keeps them here if it can (sticky). */
   readonly tasks: readonly string[];
+  /** The member's uncaught-exception handler asked for the whole application to shut down. */
+  readonly shutdownRequested?: boolean;
 }
 
 const VERSION = 1;
@@ -27,13 +29,28 @@ export class StreamsAssignor implements GroupAssignor {
     private readonly logger: Logger,
   ) {}
 
+  private shutdownRequested = false;
+
+  /**
+   * From the next join on, this member asks the group to shut down (Kafka Streams'
+   * `SHUTDOWN_APPLICATION`): the leader then tells every member so in its assignment.
+   */
+  requestShutdown(): void {
+    this.shutdownRequested = true;
+  }
+
   userData(): Buffer {
-    const info: SubscriptionInfo = { version: VERSION, tasks: [...this.ownedTasks()] };
+    const info: SubscriptionInfo = { version: VERSION, tasks: [...this.ownedTasks()], ...(this.shutdownRequested ? { shutdownRequested: true } : {}) };
     return Buffer.from(JSON.stringify(info));
   }
 
   assign(members: readonly GroupMemberSubscription[]): Map<string, MemberAssignment> {
-    const owners = members.map((m) => ({ memberId: m.memberId, previousTasks: decode(m.userData) }));
+    const infos = members.map((m) => decode(m.userData));
+    if (infos.some((info) => info.shutdownRequested)) {
+      this.logger.warn(`a member asked the application to shut down: telling all ${members.length} members`);
+      return new Map(members.map((m) => [m.memberId, { partitions: [], userData: Buffer.alloc(0), shutdownRequested: true }]));
+    }
+    const owners = members.map((m, i) => ({ memberId: m.memberId, previousTasks: infos[i]!.tasks }));
     const plan = assignTasks(
       this.layout.tasks.map((t) => t.id),
       owners,
@@ -50,12 +67,17 @@ export class StreamsAssignor implements GroupAssignor {
   }
 }
 
-function decode(userData: Buffer): string[] {
-  if (userData.length === 0) return [];
+function decode(userData: Buffer): SubscriptionInfo {
+  const empty: SubscriptionInfo = { version: VERSION, tasks: [] };
+  if (userData.length === 0) return empty;
   try {
     const info = JSON.parse(userData.toString('utf8')) as Partial<SubscriptionInfo>;
-    return Array.isArray(info.tasks) ? info.tasks.filter((t): t is string => typeof t === 'string') : [];
+    return {
+      version: typeof info.version === 'number' ? info.version : VERSION,
+      tasks: Array.isArray(info.tasks) ? info.tasks.filter((t): t is string => typeof t === 'string') : [],
+      shutdownRequested: info.shutdownRequested === true,
+    };
   } catch {
-    return [];
+    return empty;
   }
 }

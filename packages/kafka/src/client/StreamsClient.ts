@@ -44,6 +44,11 @@ export interface StreamsAdmin {
   disconnect(): Promise<void>;
   /** Partition counts of those of `topics` that exist; missing topics are absent from the map. */
   partitionCounts(topics: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * The largest record batch each of `topics` that exists accepts: its `max.message.bytes` (the
+   * broker's `message.max.bytes` unless the topic sets its own). Missing topics are absent.
+   */
+  maxMessageBytes(topics: readonly string[]): Promise<Map<string, number>>;
   /** Creates the topics and resolves once every partition has a leader that serves it. */
   createTopics(topics: readonly NewTopic[]): Promise<void>;
   /** Earliest and log-end offsets of every partition of `topics`. */
@@ -115,6 +120,8 @@ export interface GroupMemberSubscription {
 export interface MemberAssignment {
   readonly partitions: readonly TopicPartition[];
   readonly userData: Buffer;
+  /** Tells the member to shut down (a member asked for the whole application to stop). */
+  readonly shutdownRequested?: boolean;
 }
 
 /** Decides which member reads which partitions (runs on the group leader). */
@@ -129,9 +136,24 @@ export interface GroupAssignor {
 export interface ConsumedBatch {
   readonly topic: string;
   readonly partition: number;
+  /** The offset the fetch that returned this batch started at. */
+  readonly fetchedOffset: number;
+  /**
+   * The offset after the last one the fetch covered, transaction markers and aborted records
+   * included: where the next fetch of the partition starts once this batch is taken.
+   */
+  readonly nextOffset: number;
   /** The partition's log-end offset when the batch was fetched. */
   readonly highWatermark: number;
   readonly records: readonly InputRecord[];
+}
+
+/** Offsets the client moved past without a batch: they hold nothing for the application (transaction markers, aborted records). */
+export interface PassedOffsets extends TopicPartition {
+  /** The first offset of the skipped range that the fetch returned, when known. */
+  readonly fromOffset: number | undefined;
+  /** Where the next fetch of the partition starts. */
+  readonly nextOffset: number;
 }
 
 export interface BatchContext {
@@ -142,10 +164,21 @@ export interface BatchContext {
 }
 
 export interface GroupConsumerHandlers {
-  /** Records fetched from one partition, in offset order. The client fetches more once it resolves. */
-  onBatch(batch: ConsumedBatch, context: BatchContext): Promise<void>;
-  /** A new generation: the partitions this member owns now. Called before the generation's first fetch. */
-  onAssigned(partitions: readonly TopicPartition[]): void;
+  /**
+   * Records fetched from one partition, in offset order. Resolves `true` when the runtime took
+   * them: the client's position moves to `batch.nextOffset` only then. `false` leaves the
+   * position where it was (the records are fetched again, or the runtime sought elsewhere).
+   */
+  onBatch(batch: ConsumedBatch, context: BatchContext): Promise<boolean>;
+  /** The client moved past offsets that hold no records for the application, without a batch. */
+  onPassed(passed: PassedOffsets): void;
+  /**
+   * A new generation: the partitions this member owns now. Called before the generation's
+   * first fetch. `lost` is true when the member may have been out of the group since its
+   * last assignment (it rejoined under a new member id, or the client restarted): another
+   * member may have owned its partitions meanwhile, so no task can be kept as it was.
+   */
+  onAssigned(partitions: readonly TopicPartition[], lost: boolean): void;
   /**
    * A rebalance started and this member will rejoin: the last moment to commit in the
    * old generation. Best-effort: a client may not see every rebalance coming.
@@ -153,6 +186,8 @@ export interface GroupConsumerHandlers {
   onRevoking(): Promise<void>;
   /** The member is rejoining the group (its partitions will be reassigned). */
   onRebalancing(): void;
+  /** The group leader's assignment asked every member to shut down. */
+  onShutdownRequested(): void;
   /** The client failed; `restarting` tells whether it rejoins by itself. */
   onCrash(error: Error, restarting: boolean): void;
 }
@@ -167,6 +202,12 @@ export interface GroupConsumer {
   seek(position: TopicPartitionOffset): void;
   /** Commits `offsets` (the next offset to read, Kafka's convention) for the current generation. */
   commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /**
+   * Leaves the group and joins it again as a new member (Kafka Streams does this on a
+   * TaskMigrated error: a fenced producer means another member may own the task). The next
+   * assignment comes with `lost` set.
+   */
+  rejoin(): Promise<void>;
   /** Stops fetching, leaves the group and closes the connections. */
   disconnect(): Promise<void>;
 }

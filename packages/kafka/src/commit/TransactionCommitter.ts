@@ -1,6 +1,6 @@
 import type { Logger } from '@tributary/core';
 import { CommitTracker } from '@tributary/core/runtime';
-import type { GroupConsumer, StreamsAdmin, TopicPartitionOffset, TransactionalProducer } from '../client/StreamsClient';
+import type { TopicPartitionOffset, TransactionalProducer } from '../client/StreamsClient';
 import type { StreamTask } from '../processing/StreamTask';
 import type { KafkaRecordCollector } from '../producer/KafkaRecordCollector';
 import { SerialCommitter } from './SerialCommitter';
@@ -14,14 +14,18 @@ export interface TaskTransaction {
 
 export interface TransactionCommitterDeps {
   readonly groupId: string;
-  readonly admin: Pick<StreamsAdmin, 'committedOffsets'>;
-  readonly consumer: Pick<GroupConsumer, 'seek'>;
   readonly tasks: () => Iterable<StreamTask>;
   /** After a task's commit: its suspended processing may go on. */
   readonly resumed: () => void;
   readonly logger: Logger;
   /** How long a commit waits for a task's records in asynchronous stages before it skips the task this time. */
   readonly idleTimeoutMs: number;
+  /**
+   * A task's transaction could not be committed (its producer was fenced, or the commit
+   * failed half-way): what it did since its last commit is lost, and the runtime decides
+   * what becomes of the task.
+   */
+  readonly onCommitFailed: (task: StreamTask, error: Error) => void;
 }
 
 /**
@@ -57,21 +61,15 @@ export class TransactionCommitter extends SerialCommitter {
   }
 
   /**
-   * Before a new task reads: register its transactional id (fencing a zombie, whose open
-   * transaction the broker then completes), then start each input partition at the offset
-   * committed now. KafkaJS may have looked the offsets up before the fencing settled them.
+   * Before a new task reads: register its transactional id, which fences a zombie with the
+   * same id (the broker then completes or aborts the zombie's open transaction, so the
+   * committed offsets read after this are final). A task revoked before this begins does
+   * not register at all, so it cannot fence the member the task moved to.
    */
   async prepare(task: StreamTask): Promise<void> {
     const transaction = this.transactions.get(task.id);
-    if (!transaction) throw new Error(`task ${task.id} has no transaction`);
+    if (!transaction || task.state === 'closed') return;
     await transaction.producer.connect();
-    const topics = [...new Set(task.queues.map((q) => q.topic))];
-    const committed = await this.deps.admin.committedOffsets(this.deps.groupId, topics);
-    for (const o of committed) {
-      if (o.partition !== task.spec.partition || !task.queue(o.topic)) continue;
-      this.markCommitted([o]);
-      this.deps.consumer.seek(o);
-    }
   }
 
   /** A revoked or failed task: what it did since its last commit is aborted; its producer closes. */
@@ -105,9 +103,14 @@ export class TransactionCommitter extends SerialCommitter {
       // A consistent point: no record of the task half-way (in an asynchronous stage).
       if (!(await idleWithin(transaction.tracker, this.deps.idleTimeoutMs))) return [];
       await transaction.collector.flush();
-      if (task.task.failed) return [];
+      if (task.task.failed || task.state === 'closed') return [];
       const offsets = this.advanced(transaction.tracker.committable());
-      await transaction.producer.commit(this.deps.groupId, offsets);
+      try {
+        await transaction.producer.commit(this.deps.groupId, offsets);
+      } catch (error) {
+        if (!task.closed) this.deps.onCommitFailed(task, error instanceof Error ? error : new Error(String(error)));
+        return [];
+      }
       this.markCommitted(offsets);
       return offsets;
     } finally {

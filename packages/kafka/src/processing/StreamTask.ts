@@ -36,6 +36,11 @@ export class StreamTask {
     this.byTopic = new Map(this.queues.map((q) => [q.topic, q]));
   }
 
+  /** The state, read afresh (TypeScript would narrow `state` across an await). */
+  get closed(): boolean {
+    return this.state === 'closed';
+  }
+
   queue(topic: string): PartitionQueue | undefined {
     return this.byTopic.get(topic);
   }

@@ -61,9 +61,12 @@ export class TaskManager {
   /**
    * Applies a new generation's assignment. Kept tasks go on where they were: KafkaJS starts
    * every partition from the committed offset after a join, so each kept partition is
-   * sought back to the offset after the last record fetched.
+   * sought back to the offset after the last record fetched. When the member was `lost`
+   * (out of the group since its last assignment), another member may have owned any of its
+   * tasks meanwhile and moved their state and offsets on: none is kept, each is closed
+   * dirty and created again, to restore and start from the committed offsets.
    */
-  assign(partitions: readonly TopicPartition[]): AssignmentChange {
+  assign(partitions: readonly TopicPartition[], lost = false): AssignmentChange {
     const specs = this.deps.layout.tasksFor(partitions);
     const partial = partitions.filter((p) => !specs.some((s) => s.inputs.some((i) => i.topic === p.topic && i.partition === p.partition)));
     if (partial.length > 0) {
@@ -72,7 +75,7 @@ export class TaskManager {
     const wanted = new Set(specs.map((s) => s.id));
     const closed: StreamTask[] = [];
     for (const task of [...this.running.values()]) {
-      if (wanted.has(task.id)) continue;
+      if (wanted.has(task.id) && !lost) continue;
       this.close(task);
       closed.push(task);
     }
@@ -87,13 +90,38 @@ export class TaskManager {
         }
         continue;
       }
-      const task = new StreamTask(spec, this.deps.createTask(spec), this.deps.needsRestore(spec));
-      this.running.set(task.id, task);
-      for (const queue of task.queues) this.queues.set(partitionKey(queue.topic, queue.partition), { task, queue });
-      created.push(task);
+      created.push(this.create(spec, this.deps.needsRestore(spec)));
     }
     this.applyPauses();
     return { created, closed, kept };
+  }
+
+  /**
+   * Closes a task dirty and creates it again from its spec (Kafka Streams' revive): the new
+   * task restores its stores and starts at the committed offsets, so it begins restoring
+   * (its partitions paused) whatever its stores.
+   */
+  revive(task: StreamTask): StreamTask {
+    if (this.running.get(task.id) !== task) throw new Error(`task ${task.id} is not running here`);
+    this.close(task);
+    const revived = this.create(task.spec, true);
+    this.applyPauses(revived.queues);
+    return revived;
+  }
+
+  /**
+   * Closes a task outside of an assignment (it migrated): its partitions stay assigned to
+   * this member until the next assignment, paused, so nothing is fetched for them meanwhile.
+   */
+  closeTask(task: StreamTask): void {
+    if (this.running.get(task.id) !== task) return;
+    this.close(task);
+    this.deps.consumer.pause(task.queues.map(({ topic, partition }) => ({ topic, partition })));
+  }
+
+  /** The running task with this id. */
+  get(id: string): StreamTask | undefined {
+    return this.running.get(id);
   }
 
   /** A restored task starts processing. */
@@ -124,6 +152,13 @@ export class TaskManager {
     }
     this.deps.consumer.pause(pause);
     this.deps.consumer.resume(resume);
+  }
+
+  private create(spec: TaskSpec, restoring: boolean): StreamTask {
+    const task = new StreamTask(spec, this.deps.createTask(spec), restoring);
+    this.running.set(task.id, task);
+    for (const queue of task.queues) this.queues.set(partitionKey(queue.topic, queue.partition), { task, queue });
+    return task;
   }
 
   closeAll(): void {

@@ -10,7 +10,8 @@ export interface InternalTopicSpec extends NewTopic {
  * The repartition topics and changelogs of an application, as the broker names them
  * (`<applicationId>-<name>`), with the partition counts of the plan. Changelogs are
  * compacted (the latest value per key is all a restore needs); repartition topics use the
- * delete policy and are purged as their records are committed.
+ * delete policy and are purged as their records are committed. With three replicas or more
+ * they take a write only while two replicas have it (see {@link durabilityConfig}).
  */
 export function internalTopicSpecs(topology: Topology, plan: PartitionPlan, applicationId: string, replicationFactor: number): InternalTopicSpec[] {
   return topology.internalTopics().map(({ name, kind, store }) => {
@@ -21,7 +22,7 @@ export function internalTopicSpecs(topology: Topology, plan: PartitionPlan, appl
       kind,
       partitions,
       replicationFactor,
-      config: kind === 'changelog' ? changelogConfig(store?.retentionMs) : REPARTITION_CONFIG,
+      config: { ...(kind === 'changelog' ? changelogConfig(store?.retentionMs) : REPARTITION_CONFIG), ...durabilityConfig(replicationFactor) },
     };
   });
 }
@@ -32,6 +33,20 @@ export function internalTopicSpecs(topology: Topology, plan: PartitionPlan, appl
  * they are kept until purged after commit.
  */
 const REPARTITION_CONFIG = { 'cleanup.policy': 'delete', 'retention.ms': '-1', 'segment.bytes': '52428800' } as const;
+
+/**
+ * `min.insync.replicas=2` when the topic has three replicas or more: with acks=all a record is
+ * then acknowledged only once two brokers have it, so losing the leader after the in-sync
+ * replicas shrank to it loses nothing (the broker default is 1, which acknowledges records
+ * held by the leader alone). One broker down still leaves two replicas to write to. Kafka
+ * Streams leaves this to the broker; Tributary sets it because its durability rests on acks=all
+ * meaning two copies (packages/kafka/README.md, "Producer settings and leader changes").
+ * With two replicas it would stop writes whenever a broker restarts, and with the broker's
+ * default replication factor (-1) the count is unknown: both keep the broker's setting.
+ */
+function durabilityConfig(replicationFactor: number): Record<string, string> {
+  return replicationFactor >= 3 ? { 'min.insync.replicas': '2' } : {};
+}
 
 /** Kafka Streams' extra retention on windowed changelogs (`windowstore.changelog.additional.retention.ms`). */
 const WINDOWED_CHANGELOG_EXTRA_RETENTION_MS = 86_400_000;

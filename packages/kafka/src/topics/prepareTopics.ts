@@ -25,7 +25,7 @@ export async function prepareTopics(
 ): Promise<PreparedTopics> {
   const sources = topology.sourceTopics();
   const sinks = [...new Set(topology.subTopologies.flatMap((s) => s.sinks).filter((s) => !s.internal && typeof s.topic === 'string').map((s) => s.topic as string))];
-  const counts = await admin.partitionCounts([...sources, ...sinks]);
+  const counts = await partitionCountsSettled(admin, [...sources, ...sinks]);
   for (const topic of sources) if (!counts.has(topic)) throw new StreamsError(`source topic '${topic}' does not exist; create it before starting the application`);
   for (const topic of sinks) if (!counts.has(topic)) throw new StreamsError(`sink topic '${topic}' does not exist; create it before starting the application`);
   const plan = planPartitions(topology, (topic) => counts.get(topic));
@@ -35,3 +35,24 @@ export async function prepareTopics(
   const layout = new TaskLayout(topology, plan, applicationId, (topic) => counts.get(topic));
   return { counts, plan, internal, layout };
 }
+
+/** How long a topic missing from the metadata is looked up again before it counts as missing. */
+const METADATA_SETTLE_MS = 5_000;
+
+/**
+ * Partition counts, asking again for a while about topics the first answer lacked: on a
+ * cluster of several brokers, a topic created a moment ago is known to its controller before
+ * every broker has it in its metadata, and the broker asked may be one of the late ones.
+ */
+async function partitionCountsSettled(admin: Pick<StreamsAdmin, 'partitionCounts'>, topics: readonly string[]): Promise<Map<string, number>> {
+  const counts = await admin.partitionCounts(topics);
+  const deadline = Date.now() + METADATA_SETTLE_MS;
+  let missing = topics.filter((t) => !counts.has(t));
+  while (missing.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    for (const [topic, count] of await admin.partitionCounts(missing)) counts.set(topic, count);
+    missing = missing.filter((t) => !counts.has(t));
+  }
+  return counts;
+}
+

@@ -25,6 +25,8 @@ export class FakeKafka implements StreamsClient {
   holdAcks = false;
   private heldAcks: (() => void)[] = [];
   failSends: Error | undefined;
+  /** While set, restores wait for it (a slow changelog read). */
+  restoreGate: Promise<void> | undefined;
   consumer: FakeGroupConsumer | undefined;
   readonly epochs = new Map<string, number>();
   transactionCommits = 0;
@@ -75,6 +77,8 @@ export class FakeKafka implements StreamsClient {
       connect: async () => undefined,
       disconnect: async () => undefined,
       partitionCounts: async (topics: readonly string[]) => new Map(topics.filter((t) => this.logs.has(t)).map((t) => [t, this.logs.get(t)!.length])),
+      maxMessageBytes: async (topics: readonly string[]) =>
+        new Map(topics.filter((t) => this.logs.has(t)).map((t) => [t, Number(this.configs.get(t)?.['max.message.bytes'] ?? 1_048_588)])),
       createTopics: async (topics: readonly NewTopic[]) => {
         for (const t of topics) this.createTopic(t.name, t.partitions, { ...t.config });
       },
@@ -118,18 +122,22 @@ export class FakeKafka implements StreamsClient {
     let writes: ProducedRecord[] = [];
     const epoch = (this.epochs.get(options.transactionalId) ?? 0) + 1;
     const fenced = () => this.epochs.get(options.transactionalId) !== epoch;
+    // What KafkaJS throws for a broker's PRODUCER_FENCED: a protocol error with a `type`.
+    const fencedError = () => Object.assign(new Error('There is a newer producer with the same transactionalId which fences the current one'), { type: 'PRODUCER_FENCED' });
     return {
       connect: async () => {
         this.epochs.set(options.transactionalId, epoch);
       },
       disconnect: async () => undefined,
       send: async (records: readonly ProducedRecord[]) => {
-        if (fenced()) throw new Error('PRODUCER_FENCED');
+        if (this.holdAcks) await new Promise<void>((resolve) => this.heldAcks.push(resolve));
+        if (fenced()) throw fencedError();
         if (this.failSends) throw this.failSends;
         writes.push(...records);
       },
       commit: async (_groupId: string, offsets: readonly TopicPartitionOffset[]) => {
-        if (fenced()) throw new Error('PRODUCER_FENCED');
+        if (writes.length === 0 && offsets.length === 0) return; // no transaction open: nothing to commit
+        if (fenced()) throw fencedError();
         for (const r of writes) {
           const log = this.logs.get(r.topic)!;
           const partition = r.partition ?? (r.key ? defaultPartition(r.key, log.length) : 0);
@@ -155,6 +163,7 @@ export class FakeKafka implements StreamsClient {
   changelogReader() {
     return {
       read: async (ranges: readonly ChangelogRange[], onRecords: (range: ChangelogRange, records: readonly InputRecord[]) => void) => {
+        await this.restoreGate;
         for (const range of ranges) {
           const records = (this.logs.get(range.topic)?.[range.partition] ?? []).filter((r) => r.offset >= range.from && r.offset < range.to);
           for (let i = 0; i < records.length; i += 3) onRecords(range, records.slice(i, i + 3));
@@ -209,11 +218,30 @@ export class FakeGroupConsumer implements GroupConsumer {
     this.loop = this.fetchLoop();
   }
 
-  /** A new generation with `partitions` (after the runtime had its chance to commit). */
-  async rebalance(partitions: readonly TopicPartition[]): Promise<void> {
-    await this.handlers!.onRevoking();
+  /** A new generation with `partitions` (after the runtime had its chance to commit); `lost`: the member rejoined as a new one. */
+  async rebalance(partitions: readonly TopicPartition[], lost = false): Promise<void> {
+    if (!lost) await this.handlers!.onRevoking();
     this.handlers!.onRebalancing();
-    this.assign(partitions);
+    this.assign(partitions, lost);
+  }
+
+  /**
+   * Moves this client's fetch position of a partition `n` records on without handing them
+   * over: a client that lost track of where the runtime is (what the runtime must not follow).
+   */
+  skipAhead(topic: string, partition: number, n: number): void {
+    const key = `${topic}-${partition}`;
+    this.positions.set(key, (this.positions.get(key) ?? 0) + n);
+  }
+
+  rejoins = 0;
+  /** While set, this member fetches nothing and hears of no assignment: it fell out of the group unawares. */
+  outOfGroup = false;
+
+  async rejoin(): Promise<void> {
+    this.rejoins++;
+    this.handlers!.onRebalancing();
+    if (!this.outOfGroup) this.assign(this.assignment, true);
   }
 
   pause(partitions: readonly TopicPartition[]): void {
@@ -239,12 +267,12 @@ export class FakeGroupConsumer implements GroupConsumer {
     await this.loop;
   }
 
-  private assign(partitions: readonly TopicPartition[]): void {
+  private assign(partitions: readonly TopicPartition[], lost = false): void {
     this.assignment = [...partitions];
     // Like KafkaJS after a join: every partition starts again from the committed offset.
     this.positions.clear();
     for (const p of partitions) this.positions.set(`${p.topic}-${p.partition}`, this.kafka.committed.get(`${p.topic}-${p.partition}`) ?? 0);
-    this.handlers!.onAssigned(partitions);
+    this.handlers!.onAssigned(partitions, lost);
   }
 
   private async fetchLoop(): Promise<void> {
@@ -253,17 +281,21 @@ export class FakeGroupConsumer implements GroupConsumer {
       for (const { topic, partition } of this.assignment) {
         if (!this.running) break;
         const key = `${topic}-${partition}`;
-        if (this.paused.has(key) || !this.topics.includes(topic)) continue;
+        if (this.outOfGroup || this.paused.has(key) || !this.topics.includes(topic)) continue;
         const log = this.kafka.logs.get(topic)?.[partition] ?? [];
         const position = this.positions.get(key) ?? 0;
         if (position >= log.length) continue;
         const records = log.slice(position, position + 50);
-        this.positions.set(key, position + records.length);
         delivered = true;
         this.batches++;
-        await this.handlers!.onBatch({ topic, partition, highWatermark: log.length, records }, { heartbeat: async () => undefined, isRunning: () => this.running });
+        const batch = { topic, partition, fetchedOffset: position, nextOffset: position + records.length, highWatermark: log.length, records };
+        const taken = await this.handlers!.onBatch(batch, { heartbeat: async () => undefined, isRunning: () => this.running });
+        // Like KafkaJS without auto-resolve: the position moves only over a batch the runtime took (unless a seek moved it meanwhile).
+        if (taken && this.positions.get(key) === position) this.positions.set(key, batch.nextOffset);
       }
-      if (!delivered) await new Promise((r) => setTimeout(r, 2));
+      // One fetch response holds every partition's batch; the next fetch is I/O, so timers and acknowledgements get in between.
+      if (delivered) await new Promise((r) => setImmediate(r));
+      else await new Promise((r) => setTimeout(r, 2));
     }
   }
 }

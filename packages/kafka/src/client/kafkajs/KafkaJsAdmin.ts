@@ -1,7 +1,15 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { NewTopic, PartitionOffsets, StreamsAdmin, TopicPartitionOffset } from '../StreamsClient';
 
+/**
+ * `ConfigResourceTypes.TOPIC`. Not imported by name: KafkaJS is CommonJS, and Node's ESM loader
+ * cannot see that export, so a named import fails outside a bundler (in a plain `node` process).
+ */
+const TOPIC_RESOURCE = 2;
+
 const TOPIC_READY_TIMEOUT_MS = 30_000;
+/** How often a topic the metadata does not show yet is looked for again (200 ms apart). */
+const METADATA_ATTEMPTS = 5;
 
 /** The admin operations the runtime needs, on a KafkaJS admin client. */
 export class KafkaJsAdmin implements StreamsAdmin {
@@ -30,6 +38,36 @@ export class KafkaJsAdmin implements StreamsAdmin {
     const { topics: metadata } = await this.admin.fetchTopicMetadata({ topics: wanted });
     for (const { name, partitions } of metadata) counts.set(name, partitions.length);
     return counts;
+  }
+
+  /**
+   * A broker may learn of a topic created a moment ago later than the others, and describing a
+   * topic it does not know fails the whole request: topics not listed yet are asked for again
+   * a few times before they count as missing.
+   */
+  async maxMessageBytes(topics: readonly string[]): Promise<Map<string, number>> {
+    const limits = new Map<string, number>();
+    let missing = [...new Set(topics)];
+    for (let attempt = 0; missing.length > 0 && attempt < METADATA_ATTEMPTS; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+      const existing = new Set(await this.admin.listTopics());
+      const listed = missing.filter((topic) => existing.has(topic));
+      if (listed.length === 0) continue;
+      try {
+        const { resources } = await this.admin.describeConfigs({
+          includeSynonyms: false,
+          resources: listed.map((name) => ({ type: TOPIC_RESOURCE, name, configNames: ['max.message.bytes'] })),
+        });
+        for (const { resourceName, configEntries } of resources) {
+          const value = Number(configEntries.find((entry) => entry.configName === 'max.message.bytes')?.configValue);
+          if (Number.isInteger(value) && value > 0) limits.set(resourceName, value);
+        }
+      } catch (error) {
+        if (attempt === METADATA_ATTEMPTS - 1) throw error;
+      }
+      missing = missing.filter((topic) => !limits.has(topic));
+    }
+    return limits;
   }
 
   /**

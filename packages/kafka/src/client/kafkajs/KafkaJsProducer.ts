@@ -1,28 +1,32 @@
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { Logger } from '@tributary/core';
+import type { Kafka, Producer } from 'kafkajs';
 import type { ProducedRecord, ProducerOptions, StreamsProducer } from '../StreamsClient';
-import { toTopicMessages } from './records';
+import { BatchDelivery } from './BatchDelivery';
 
 /**
- * An idempotent KafkaJS producer with acks=all. One request at a time per broker keeps
- * the idempotent sequence numbers in order; the runtime batches records between requests.
- * KafkaJS retries an idempotent send without end, so a send that outlives
- * `deliveryTimeoutMs` is failed here (Kafka's `delivery.timeout.ms`).
+ * An idempotent KafkaJS producer with acks=all and one request at a time per broker (the
+ * idempotent sequence numbers stay in order; the runtime batches records between requests).
+ * KafkaJS retries a send without end; a send that outlives `deliveryTimeoutMs` fails
+ * (Kafka's `delivery.timeout.ms`). {@link BatchDelivery} makes a send resolve only once every
+ * partition of it was acknowledged.
+ *
+ * After a failed send the KafkaJS producer is replaced before the next one, once the failed
+ * send has settled: its sequence numbers may be out of step with the broker's (it may have
+ * been written), and a new producer id starts them afresh, as the Java producer bumps its
+ * epoch. The old and the new producer never write at the same time.
  */
 export class KafkaJsProducer implements StreamsProducer {
-  private readonly producer: Producer;
+  private readonly delivery: BatchDelivery;
+  private producer: Producer;
+  private failed = false;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly options: ProducerOptions,
+    logger?: Logger,
   ) {
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      // The runtime picks partitions for keyed records itself; the rest go where Kafka's
-      // murmur2 partitioner (KafkaJS's DefaultPartitioner) puts them.
-      createPartitioner: Partitioners.DefaultPartitioner,
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 2_000 },
-    });
+    this.delivery = new BatchDelivery(logger);
+    this.producer = this.create();
   }
 
   connect(): Promise<void> {
@@ -35,20 +39,31 @@ export class KafkaJsProducer implements StreamsProducer {
 
   async send(records: readonly ProducedRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const sent = this.producer.sendBatch({ topicMessages: toTopicMessages(records), acks: -1 });
-    // A send that outlived the timeout may still fail later: nobody waits for it then.
-    sent.catch(() => undefined);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`the broker did not acknowledge ${records.length} records within ${this.options.deliveryTimeoutMs} ms (deliveryTimeoutMs)`)),
-        this.options.deliveryTimeoutMs,
-      );
-    });
     try {
-      await Promise.race([sent, timeout]);
-    } finally {
-      clearTimeout(timer);
+      if (this.failed) await this.replace();
+      await this.delivery.deliver((batch) => this.producer.sendBatch(batch), records, this.options.deliveryTimeoutMs);
+    } catch (error) {
+      this.failed = true;
+      throw error;
     }
+  }
+
+  private create(): Producer {
+    return this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      // The runtime picks partitions for keyed records itself; the rest go where Kafka's
+      // murmur2 partitioner (KafkaJS's DefaultPartitioner) puts them.
+      createPartitioner: this.delivery.createPartitioner,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 2_000 },
+    });
+  }
+
+  private async replace(): Promise<void> {
+    await this.delivery.settled(this.options.deliveryTimeoutMs);
+    await this.producer.disconnect().catch(() => undefined);
+    this.producer = this.create();
+    await this.producer.connect();
+    this.failed = false;
   }
 }

@@ -44,8 +44,8 @@ export function createKafkaJsClient(options: KafkaJsClientOptions): StreamsClien
   });
   return {
     admin: () => new KafkaJsAdmin(adminKafka),
-    producer: (producerOptions) => new KafkaJsProducer(kafka, producerOptions),
-    transactionalProducer: (producerOptions) => new KafkaJsTransactionalProducer(kafka, producerOptions),
+    producer: (producerOptions) => new KafkaJsProducer(kafka, producerOptions, options.logger),
+    transactionalProducer: (producerOptions) => new KafkaJsTransactionalProducer(kafka, producerOptions, options.logger),
     groupConsumer: (consumerOptions) => new KafkaJsGroupConsumer(kafka, consumerOptions, options.logger),
     changelogReader: (readerOptions) => new KafkaJsChangelogReader(kafka, readerOptions, options.logger),
   };

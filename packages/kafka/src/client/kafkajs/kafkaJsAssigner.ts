@@ -1,6 +1,13 @@
 import { AssignerProtocol, type PartitionAssigner } from 'kafkajs';
 import type { GroupAssignor, TopicPartition } from '../StreamsClient';
 
+/**
+ * A topic no member subscribes to: an assignment that names it tells the member to shut down.
+ * KafkaJS hands a member only its assignment's partitions, not its user data, but it reports
+ * assigned topics the member did not subscribe to (`RECEIVED_UNSUBSCRIBED_TOPICS`).
+ */
+export const SHUTDOWN_SIGNAL_TOPIC = '__tributary-shutdown-requested';
+
 /** Plugs a {@link GroupAssignor} into KafkaJS's consumer group protocol. */
 export function kafkaJsAssigner(assignor: GroupAssignor): PartitionAssigner {
   return () => ({
@@ -18,7 +25,7 @@ export function kafkaJsAssigner(assignor: GroupAssignor): PartitionAssigner {
           memberId,
           memberAssignment: AssignerProtocol.MemberAssignment.encode({
             version: assignor.version,
-            assignment: byTopic(assignment?.partitions ?? []),
+            assignment: assignment?.shutdownRequested ? { [SHUTDOWN_SIGNAL_TOPIC]: [0] } : byTopic(assignment?.partitions ?? []),
             userData: assignment?.userData ?? Buffer.alloc(0),
           }),
         };
