@@ -58,7 +58,7 @@ fi
 
 run_stage "typecheck" pnpm typecheck
 mkdir -p .tributary
-rm -f .tributary/unit-results.json .tributary/integration-results.json
+rm -f .tributary/unit-results.json .tributary/integration-results.json .tributary/system-results.json
 run_stage "unit tests" pnpm test:unit --reporter=default --reporter=json --outputFile.json=.tributary/unit-results.json
 
 # --- broker ------------------------------------------------------------------------
@@ -106,5 +106,13 @@ else
 fi
 
 stop_broker
+
+# Short chaos and bad-input system tests: each starts its own Kafka cluster (tools/kafka) and
+# kills application instances; the full versions run with `pnpm test:system`.
+if ensure_java_and_maven; then
+  run_stage "system tests (short)" pnpm test:system:short --reporter=default --reporter=json --outputFile.json=.tributary/system-results.json
+else
+  record "system tests (short)" 1 0
+fi
 summary
 exit "$FAILED"

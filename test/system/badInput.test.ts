@@ -8,8 +8,8 @@ import { DeadLetterHeaders } from '@tributary/core';
 import { Partitioners, type Kafka, type Message } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { uniqueName } from '../harness';
-import { expectNoProblems } from './expectNoProblems';
 import { fingerprint, planBadInput, processingKinds, type PlannedRecord, type RecordKind } from './badRecords';
+import { expectNoProblems } from './expectNoProblems';
 import { Fleet } from './Fleet';
 import { seededRandom } from './random';
 import { readTopic } from './readTopic';
@@ -72,8 +72,9 @@ describe('bad input', () => {
     try {
       await fleet.waitUntil(
         async () => {
-          const [ends, committed] = await Promise.all([cluster.endOffsets(topics.input), cluster.committedOffsets(applicationId, topics.input, size.partitions)]);
-          return ends.every((end, p) => committed[p]! >= end);
+          // A failed look-up (the broker is busy) means "not yet".
+          const offsets = await Promise.all([cluster.endOffsets(topics.input), cluster.committedOffsets(applicationId, topics.input, size.partitions)]).catch(() => undefined);
+          return offsets !== undefined && offsets[0].every((end, p) => offsets[1][p]! >= end);
         },
         { timeoutMs: size.settleTimeoutMs, description: () => `every input offset committed (${app.processed} processed; ${JSON.stringify(app.lines('progress').at(-1)?.dropped ?? {})} dropped)` },
       );

@@ -6,11 +6,12 @@
 import { describe, it } from 'vitest';
 import { CountingPipeline } from './CountingPipeline';
 import { expectNoProblems } from './expectNoProblems';
+import { longestGapDuring } from './gaps';
 import { brokerFaultsSize } from './sizes';
 import { countingFigures, describeStalls, printSummary } from './summary';
 import { Timeline } from './Timeline';
 import { useCluster } from './useCluster';
-import { countingProblems, longestGapDuring } from './verifyCounting';
+import { countingProblems } from './verifyCounting';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -12,6 +12,8 @@
 // other settings, and a double fault that shows what min.insync.replicas and unclean leader
 // election do: the figures of that README section. Those runs report and assert nothing.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Logger } from '@tributary/core';
 import { createKafkaJsClient, type ProducedRecord } from '@tributary/kafka';
 import { Kafka, logLevel, Partitioners, type Message, type Producer, type Transaction } from 'kafkajs';
@@ -219,6 +221,7 @@ async function shrunkIsrRun(minInsyncReplicas: number, unclean: boolean): Promis
   console.log(
     JSON.stringify({
       scenario: `producer-shrunk-isr: min ISR ${minInsyncReplicas}, unclean ${unclean}`,
+      kafka: kafkaVersion(),
       acknowledged: acknowledged.size,
       acknowledgedByPhase: byPhase,
       leaderWhileNode1Down: leaderWhileDown,
@@ -327,8 +330,10 @@ async function leaderKillRun({ name, minInsyncReplicas = 2, uncleanLeaderElectio
   };
   const failures: string[] = [];
   let fault: Promise<void> | undefined;
-  let down = false;
-  let sentWhileDown = 0;
+  /** When the leader was killed, and when it served requests again. */
+  const window = { from: Number.POSITIVE_INFINITY, to: Number.POSITIVE_INFINITY };
+  let sendsDuringFault = 0;
+  let longestSendMs = 0;
   const started = Date.now();
   try {
     for (let from = 0; from < RECORDS; from += PER_REQUEST) {
@@ -336,19 +341,21 @@ async function leaderKillRun({ name, minInsyncReplicas = 2, uncleanLeaderElectio
       for (let i = from; i < Math.min(RECORDS, from + PER_REQUEST); i++) {
         records.push({ topic, partition: i % PARTITIONS, key: Buffer.from(`k${i}`), value: Buffer.from(String(i)), timestamp: Date.now(), headers: {} });
       }
+      const sendStarted = Date.now();
       try {
         acknowledge(await write.send(records));
-        if (down) sentWhileDown += records.length;
       } catch (error) {
         failures.push(`[${from}, ${from + records.length}): ${(error as Error).message}`);
       }
+      longestSendMs = Math.max(longestSendMs, Date.now() - sendStarted);
+      if (sendStarted < window.to && Date.now() > window.from) sendsDuringFault++;
       if (!fault && from >= KILL_AT * RECORDS) {
         fault = (async () => {
-          down = true;
+          window.from = Date.now();
           await cluster.killNode(victim, { graceful });
           await sleep(DOWN_MS);
           await cluster.startNode(victim);
-          down = false;
+          window.to = Date.now();
         })();
       }
       await sleep(20);
@@ -368,10 +375,12 @@ async function leaderKillRun({ name, minInsyncReplicas = 2, uncleanLeaderElectio
   console.log(
     JSON.stringify({
       scenario: `producer-leader-kill: ${name}`,
+      kafka: kafkaVersion(),
       records: RECORDS,
       acknowledged: acknowledged.size,
       failedSends: failures.length,
-      sentWhileLeaderDown: sentWhileDown,
+      sendsDuringFault,
+      longestSendMs,
       offsets,
       read: [...values.values()].reduce((a, b) => a + b, 0),
       acknowledgedMissing: missing.length,
@@ -387,8 +396,13 @@ async function leaderKillRun({ name, minInsyncReplicas = 2, uncleanLeaderElectio
     }),
   );
   // The leader change must have happened mid-stream, or the run proves nothing.
-  expect(sentWhileDown).toBeGreaterThan(0);
+  expect(sendsDuringFault).toBeGreaterThan(0);
   return { acknowledged: acknowledged.size, duplicates, missing, visibleUncommitted, failures };
+}
+
+/** The Kafka release the cluster runs (tools/kafka's default, or KAFKA_VERSION). */
+function kafkaVersion(): string {
+  return /^VERSION=(.*)$/m.exec(readFileSync(join(cluster.runDir, 'cluster.env'), 'utf8'))?.[1] ?? 'unknown';
 }
 
 /** A logger that keeps the lines of the producer's guard (KafkaJS's own lines are dropped). */

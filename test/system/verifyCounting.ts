@@ -5,6 +5,8 @@
 // (exactly-once: exactly, and every update 1, 2, 3, ... once).
 import type { Kafka } from 'kafkajs';
 import type { CountingTopics, TaggedOrder } from './fixtures/topologies';
+import { Emitted, diagnoseLoss, type Emit } from './Emitted';
+import { longestGaps, type Gap } from './gaps';
 import { readTopic } from './readTopic';
 import type { Timeline } from './Timeline';
 
@@ -16,12 +18,6 @@ export interface LostRange {
   diagnosis: string;
   /** Broker append time (epoch ms) of the output of the offset before the range, or else after it. */
   around: number | undefined;
-}
-
-export interface Gap {
-  ms: number;
-  /** Epoch ms of the last output before the gap. */
-  from: number;
 }
 
 export interface CountingVerdict {
@@ -228,32 +224,6 @@ export async function verifyCounting(kafka: Kafka, topics: CountingTopics, optio
   };
 }
 
-/** The `n` longest gaps between consecutive times (sorted), longest first. */
-export function longestGaps(sorted: Float64Array, n: number): Gap[] {
-  const gaps: Gap[] = [];
-  for (let i = 1; i < sorted.length; i++) {
-    const ms = sorted[i]! - sorted[i - 1]!;
-    if (gaps.length < n || ms > gaps[gaps.length - 1]!.ms) {
-      gaps.push({ ms, from: sorted[i - 1]! });
-      gaps.sort((a, b) => b.ms - a.ms);
-      if (gaps.length > n) gaps.pop();
-    }
-  }
-  return gaps;
-}
-
-/** The longest gap between consecutive times (sorted) that overlaps [from, to]. */
-export function longestGapDuring(sorted: Float64Array, from: number, to: number): Gap {
-  let longest: Gap = { ms: 0, from };
-  for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i]! < from) continue;
-    if (sorted[i - 1]! > to) break;
-    const ms = sorted[i]! - sorted[i - 1]!;
-    if (ms > longest.ms) longest = { ms, from: sorted[i - 1]! };
-  }
-  return longest;
-}
-
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** "lost 1,645 of 1,000,000 input records: partition 3 offsets 8,595..9,594 (1,000): m2/0_3#4 emitted 8,594 and 9,595 one after the other: ..." */
@@ -300,92 +270,4 @@ export function countingProblems(verdict: CountingVerdict, { exactlyOnce, produc
   if (counts.updates === 0 && input.records > 0) problems.push('no count update was read');
   if (counts.below.length || (exactlyOnce && (counts.above.length || counts.breakCount))) problems.push(describeCounts(verdict, exactlyOnce));
   return problems;
-}
-
-/** One output record: the writer (an index into Emitted) and its output number. */
-interface Emit {
-  writer: number;
-  n: number;
-}
-
-/** The output numbers each task incarnation has in the topic: a hole is a record emitted and not written. */
-class Emitted {
-  private readonly names: string[] = [''];
-  private readonly index = new Map<string, number>();
-  private readonly numbers: Uint8Array[] = [new Uint8Array(0)];
-  private readonly highest: number[] = [-1];
-
-  /** Records output `n` of writer `name`; returns the writer's index (from 1). */
-  mark(name: string, n: number): number {
-    let writer = this.index.get(name);
-    if (writer === undefined) {
-      writer = this.names.push(name) - 1;
-      this.index.set(name, writer);
-      this.numbers.push(new Uint8Array(1_024));
-      this.highest.push(-1);
-    }
-    let numbers = this.numbers[writer]!;
-    if (n >= numbers.length) {
-      const grown = new Uint8Array(Math.max(n + 1, numbers.length * 2));
-      grown.set(numbers);
-      this.numbers[writer] = numbers = grown;
-    }
-    numbers[n] = 1;
-    this.highest[writer] = Math.max(this.highest[writer]!, n);
-    return writer;
-  }
-
-  name(writer: number): string {
-    return this.names[writer] ?? '?';
-  }
-
-  /** `m1/0_3#2` -> `m1`. */
-  instance(writer: number): string {
-    return this.name(writer).split('/')[0]!;
-  }
-
-  has(writer: number, n: number): boolean {
-    return this.numbers[writer]?.[n] === 1;
-  }
-
-  last(writer: number): number {
-    return this.highest[writer] ?? -1;
-  }
-
-  holes(): { emittedMissing: number; emittedMissingRuns: string[] } {
-    let emittedMissing = 0;
-    const emittedMissingRuns: string[] = [];
-    for (let writer = 1; writer < this.names.length; writer++) {
-      let from = -1;
-      for (let n = 0; n <= this.highest[writer]! + 1; n++) {
-        const missing = n <= this.highest[writer]! && !this.has(writer, n);
-        if (missing) emittedMissing++;
-        if (missing && from < 0) from = n;
-        if (!missing && from >= 0) {
-          if (emittedMissingRuns.length < 10) emittedMissingRuns.push(`${this.name(writer)} #${from}..#${n - 1}`);
-          from = -1;
-        }
-      }
-    }
-    return { emittedMissing, emittedMissingRuns };
-  }
-}
-
-/** Tells a range never processed from one processed and lost on the way, by the writers around it. */
-function diagnoseLoss(range: { from: number; to: number }, before: Emit | undefined, after: Emit | undefined, emitted: Emitted): string {
-  const at = (e: Emit, offset: number) => `${emitted.name(e.writer)} wrote ${fmt(offset)} (its #${e.n})`;
-  if (before && after && before.writer === after.writer) {
-    const between = after.n - before.n - 1;
-    if (between === 0) return `${emitted.name(before.writer)} emitted ${fmt(range.from - 1)} and ${fmt(range.to + 1)} one after the other: the application never processed the range`;
-    return `${emitted.name(before.writer)} emitted ${between} records between ${fmt(range.from - 1)} and ${fmt(range.to + 1)} that are not in the topic: processed, then lost on the way to the broker or by it`;
-  }
-  const parts: string[] = [];
-  if (before) {
-    const next = before.n + 1;
-    const then = emitted.has(before.writer, next) ? `its #${next} is in the topic elsewhere` : emitted.last(before.writer) > before.n ? `its #${next}.. are not in the topic (lost on the way)` : 'it emitted nothing more';
-    parts.push(`${at(before, range.from - 1)} and ${then}`);
-  } else parts.push(range.from === 0 ? 'from the first offset' : 'nothing before');
-  if (after) parts.push(`${at(after, range.to + 1)}${after.n === 0 ? ', its first record: it started after the range (committed or sought past it)' : ''}`);
-  else parts.push('up to the end');
-  return `lost at a handover: ${parts.join('; ')}`;
 }

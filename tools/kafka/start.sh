@@ -116,8 +116,13 @@ fi
 # --- configuration -------------------------------------------------------------------
 
 # A random cluster id: Kafka's Uuid format is 16 random bytes, base64url without padding
-# (what `kafka-storage random-uuid` prints), generated here to save a JVM start.
-CLUSTER_ID="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+# (what `kafka-storage random-uuid` prints), generated here to save a JVM start. One that
+# starts with '-' would be read as an option by `kafka-storage format --cluster-id`, so draw
+# again, as Kafka's own Uuid.randomUuid() does.
+CLUSTER_ID=-
+while [[ "$CLUSTER_ID" == -* ]]; do
+  CLUSTER_ID="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+done
 
 VOTERS=""
 BOOTSTRAP=""

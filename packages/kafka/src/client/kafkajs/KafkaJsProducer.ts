@@ -5,10 +5,10 @@ import { BatchDelivery } from './BatchDelivery';
 
 /**
  * An idempotent KafkaJS producer with acks=all and one request at a time per broker (the
- * idempotent sequence numbers stay in order; the runtime batches records between requests).
- * KafkaJS retries a send without end; a send that outlives `deliveryTimeoutMs` fails
- * (Kafka's `delivery.timeout.ms`). {@link BatchDelivery} makes a send resolve only once every
- * partition of it was acknowledged.
+ * idempotent sequence numbers stay in order; the runtime batches records between requests, and
+ * its sends never overlap). KafkaJS retries a send without end; a send that outlives
+ * `deliveryTimeoutMs` fails (Kafka's `delivery.timeout.ms`). {@link BatchDelivery} keeps a
+ * leader change from losing or duplicating acknowledged records.
  *
  * After a failed send the KafkaJS producer is replaced before the next one, once the failed
  * send has settled: its sequence numbers may be out of step with the broker's (it may have
