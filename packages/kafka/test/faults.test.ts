@@ -4,30 +4,8 @@
 import { ErrorHandlers, silentLogger, StreamsBuilder, type StreamsState } from '@tributary/core';
 import { describe, expect, it } from 'vitest';
 import { KafkaStreams, type KafkaStreamsOptions } from '../src';
+import { app, until } from './fakes/fakeApp';
 import { FakeKafka } from './fakes/FakeKafka';
-
-async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-function app(kafka: FakeKafka, build: (builder: StreamsBuilder) => void, options: Partial<KafkaStreamsOptions> = {}) {
-  const builder = new StreamsBuilder();
-  build(builder);
-  return new KafkaStreams(builder.build(), {
-    applicationId: 'app',
-    brokers: 'fake:9092',
-    client: kafka,
-    logger: silentLogger,
-    handleSignals: false,
-    commitIntervalMs: 20,
-    metricsIntervalMs: 0,
-    ...options,
-  });
-}
 
 const copying = (builder: StreamsBuilder) => builder.stream<string, { n: number }>('in').to('out');
 const counting = (builder: StreamsBuilder) => builder.stream<string, { n: number }>('in').groupByKey().count({ name: 'cnt' }).toStream().to('counts');
