@@ -70,7 +70,7 @@ stop_broker() {
   if ((FAILED)); then
     # Keep the broker logs of a failed run for inspection; the next start wipes them.
     bash tools/kafka/stop.sh --keep || true
-    echo "Broker logs: tools/kafka/run/node-*/server.log"
+    echo "Broker logs: ${KAFKA_RUN_DIR:-tools/kafka/run}/node-*/server.log"
   else
     bash tools/kafka/stop.sh || true
   fi
@@ -83,15 +83,22 @@ trap 'exit 143' TERM
 section "Kafka broker"
 broker_ok=1
 t=$SECONDS
+# The security tests need the SASL_SSL listener (start.sh --sasl-ssl), described in sasl-ssl.json.
 if [[ -n "${KAFKA_BROKERS:-}" ]]; then
   echo "Using KAFKA_BROKERS=$KAFKA_BROKERS (not started or stopped by this script)."
-elif bash tools/kafka/status.sh >/dev/null 2>&1; then
+  [[ -n "${KAFKA_SASL_SSL:-}" ]] || echo "Set KAFKA_SASL_SSL to its sasl-ssl.json for the security tests (tools/kafka/start.sh --sasl-ssl writes one)."
+elif bash tools/kafka/status.sh >/dev/null 2>&1 && [[ -f tools/kafka/run/sasl-ssl.json ]]; then
   KAFKA_BROKERS="$(cat tools/kafka/run/brokers)"
-  echo "Reusing the broker started by 'pnpm kafka:start' at $KAFKA_BROKERS (left running)."
+  echo "Reusing the broker started by 'pnpm kafka:start --sasl-ssl' at $KAFKA_BROKERS (left running)."
 else
+  if bash tools/kafka/status.sh >/dev/null 2>&1; then
+    # A broker without the SASL_SSL listener runs from tools/kafka/run: leave it, start our own beside it.
+    export KAFKA_RUN_DIR="$PWD/.tributary/kafka-run"
+    echo "The running broker has no SASL_SSL listener; starting one for the tests in $KAFKA_RUN_DIR."
+  fi
   STARTED_BROKER=1
-  if ensure_java_and_maven && bash tools/kafka/start.sh --port auto; then
-    KAFKA_BROKERS="$(cat tools/kafka/run/brokers)"
+  if ensure_java_and_maven && bash tools/kafka/start.sh --port auto --sasl-ssl; then
+    KAFKA_BROKERS="$(cat "${KAFKA_RUN_DIR:-tools/kafka/run}/brokers")"
   else
     broker_ok=0
     record "Kafka broker" 1 $((SECONDS - t))
@@ -106,6 +113,8 @@ else
 fi
 
 stop_broker
+# The system tests start clusters of their own, each in its own directory.
+[[ "${KAFKA_RUN_DIR:-}" == "$PWD/.tributary/kafka-run" ]] && unset KAFKA_RUN_DIR
 
 # Short chaos and bad-input system tests: each starts its own Kafka cluster (tools/kafka) and
 # kills application instances; the full versions run with `pnpm test:system`.

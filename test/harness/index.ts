@@ -27,3 +27,4 @@ export {
   type KafkaToolResult,
   type ConsumerGroupRow,
 } from './tools';
+export { saslSslListener, type SaslSslListener } from './saslSsl';

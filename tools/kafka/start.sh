@@ -20,7 +20,8 @@ Usage: tools/kafka/start.sh [options]
                       3.x and 4.x releases on Maven Central, e.g. --version 3.9.1
   --sasl-ssl          also a SASL_SSL listener on each node (the N ports after the controllers):
                       TLS with a CA made by keytool, user "$SASL_SSL_USER" with SCRAM-SHA-512,
-                      SCRAM-SHA-256 and PLAIN. Client settings go to client-sasl-ssl.properties
+                      SCRAM-SHA-256 and PLAIN, and OAUTHBEARER with unsigned test tokens.
+                      Client settings go to client-sasl-ssl.properties
                       and sasl-ssl.json next to the brokers file.
   --config key=value  extra broker property for every node (repeatable), e.g. --config log.retention.ms=60000
   --timeout S         seconds to wait for the cluster to serve requests (default 120)
@@ -238,7 +239,7 @@ for id in $(seq 1 "$NODES"); do
   log "  node $id: $HOST:$(broker_port "$id")  pid $(cat "$(node_dir "$id")/pid")  log $(node_dir "$id")/server.log"
 done
 if ((SASL_SSL)); then
-  log "  SASL_SSL: $SASL_SSL_BOOTSTRAP  user $SASL_SSL_USER (SCRAM-SHA-512, SCRAM-SHA-256, PLAIN), CA $TLS_DIR/ca.pem"
+  log "  SASL_SSL: $SASL_SSL_BOOTSTRAP  user $SASL_SSL_USER ($(IFS=,; echo "${SASL_SSL_MECHANISMS[*]}")), CA $TLS_DIR/ca.pem"
   log "    client settings: $SASL_SSL_PROPERTIES and $SASL_SSL_JSON"
 fi
 log "  use it:  export KAFKA_BROKERS=$BOOTSTRAP    stop it:  tools/kafka/stop.sh"

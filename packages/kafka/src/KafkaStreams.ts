@@ -231,13 +231,14 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
   }
 
   private async startUp(): Promise<void> {
-    const { applicationId, brokers, clientId, logger, replicationFactor } = this.options;
-    const client = this.options.client ?? createKafkaJsClient({ brokers, clientId, logger, reconnectForMs: this.options.deliveryTimeoutMs });
+    const { applicationId, brokers, clientId, logger, replicationFactor, connection } = this.options;
+    const client = this.options.client ?? createKafkaJsClient({ brokers, clientId, logger, connection, reconnectForMs: this.options.deliveryTimeoutMs });
     const admin = client.admin();
     try {
       await admin.connect();
     } catch (error) {
-      throw new StreamsError(`cannot connect to Kafka at ${brokers.join(', ')}: ${(error as Error).message}`, { cause: error, retriable: true });
+      const retriable = !(error instanceof StreamsError) || error.retriable;
+      throw new StreamsError(`cannot connect to Kafka at ${brokers.join(', ')} (${connection}): ${(error as Error).message}`, { cause: error, retriable });
     }
     try {
       const { counts, internal, layout } = await prepareTopics(admin, this.topology, applicationId, replicationFactor);

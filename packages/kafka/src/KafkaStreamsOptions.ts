@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { consoleLogger, StreamsError, type ErrorHandler, type Logger, type Serde } from '@tributary/core';
 import type { StreamsClient } from './client/StreamsClient';
+import { ResolvedConnection, type ConnectionOptions } from './config/ConnectionOptions';
+import { rejectUnknownOptions } from './config/unknownOptions';
 
 /** At-least-once is the default; exactly-once puts each task's outputs and offsets in transactions. */
 export type ProcessingGuarantee = 'at_least_once' | 'exactly_once';
@@ -21,7 +23,12 @@ export type UncaughtExceptionResponse = 'replace_task' | 'shutdown_client' | 'sh
 
 export type UncaughtExceptionHandler = (error: Error) => UncaughtExceptionResponse;
 
-export interface KafkaStreamsOptions {
+/**
+ * How the application connects (TLS, SASL, timeouts, each kind of client's settings: see
+ * {@link ConnectionOptions}) and what it does. Every client the application creates
+ * (consumers, producers, admin, restore and global readers) gets the same security settings.
+ */
+export interface KafkaStreamsOptions extends ConnectionOptions {
   /** Names the consumer group and prefixes internal topics (`<applicationId>-<name>-changelog`). Required. */
   applicationId: string;
   /** Bootstrap servers: `'host:port'`, `'h1:9092,h2:9092'` or an array. Required. */
@@ -92,15 +99,30 @@ export interface KafkaStreamsOptions {
   repartitionPurgeIntervalMs?: number;
   /** `start()` installs SIGTERM and SIGINT handlers that run `close()`; `close()` removes them. Defaults to `true`. */
   handleSignals?: boolean;
-  /** The Kafka client. Defaults to KafkaJS (`createKafkaJsClient`). */
+  /**
+   * The Kafka client. Defaults to KafkaJS (`createKafkaJsClient`) with the connection
+   * options above; a client given here brings its own (pass them to `createKafkaJsClient`).
+   */
   client?: StreamsClient;
 }
 
+/** Every option's name, checked against the type: an unknown option is a typo, and an error. */
+const OPTION_NAMES = Object.keys({
+  applicationId: 1, brokers: 1, processingGuarantee: 1, commitIntervalMs: 1, clientId: 1, logger: 1, defaultKeySerde: 1, defaultValueSerde: 1,
+  deserializationErrorHandler: 1, processingErrorHandler: 1, productionErrorHandler: 1, uncaughtExceptionHandler: 1, replicationFactor: 1,
+  autoOffsetReset: 1, sessionTimeoutMs: 1, heartbeatIntervalMs: 1, rebalanceTimeoutMs: 1, maxWaitTimeMs: 1, maxBytesPerPartition: 1,
+  maxInFlightRecords: 1, maxBufferedRecords: 1, maxBufferedRecordsPerPartition: 1, maxTaskIdleMs: 1, metricsIntervalMs: 1, deliveryTimeoutMs: 1,
+  maxRequestSizeBytes: 1, repartitionPurgeIntervalMs: 1, handleSignals: 1, client: 1,
+  ssl: 1, sasl: 1, connectionTimeoutMs: 1, requestTimeoutMs: 1, authenticationTimeoutMs: 1, consumer: 1, producer: 1, admin: 1,
+} satisfies Record<keyof KafkaStreamsOptions, 1>);
+
 export type ResolvedOptions = Required<
-  Omit<KafkaStreamsOptions, 'brokers' | 'client' | 'defaultKeySerde' | 'defaultValueSerde' | 'deserializationErrorHandler' | 'processingErrorHandler' | 'productionErrorHandler'>
+  Omit<KafkaStreamsOptions, keyof ConnectionOptions | 'brokers' | 'client' | 'defaultKeySerde' | 'defaultValueSerde' | 'deserializationErrorHandler' | 'processingErrorHandler' | 'productionErrorHandler'>
 > &
   Pick<KafkaStreamsOptions, 'client' | 'defaultKeySerde' | 'defaultValueSerde' | 'deserializationErrorHandler' | 'processingErrorHandler' | 'productionErrorHandler'> & {
     brokers: string[];
+    /** TLS, SASL and client settings; its secrets are kept out of logs and error messages. */
+    connection: ResolvedConnection;
   };
 
 const TOPIC_CHARS = /^[a-zA-Z0-9._-]+$/;
@@ -108,6 +130,7 @@ const TOPIC_CHARS = /^[a-zA-Z0-9._-]+$/;
 /** Checks the options and fills in the defaults; every problem is a {@link StreamsError} naming the culprit. */
 export function resolveOptions(options: KafkaStreamsOptions): ResolvedOptions {
   if (!options || typeof options !== 'object') throw new StreamsError('KafkaStreams needs an options object with applicationId and brokers');
+  rejectUnknownOptions(options, OPTION_NAMES, 'KafkaStreams options');
   const { applicationId } = options;
   if (typeof applicationId !== 'string' || applicationId.length === 0) throw new StreamsError('applicationId is required (it names the consumer group and the internal topics)');
   if (!TOPIC_CHARS.test(applicationId) || applicationId.length > 200) {
@@ -151,7 +174,11 @@ export function resolveOptions(options: KafkaStreamsOptions): ResolvedOptions {
     repartitionPurgeIntervalMs: nonNegative('repartitionPurgeIntervalMs', options.repartitionPurgeIntervalMs, 30_000),
     handleSignals: options.handleSignals ?? true,
     client: options.client,
+    connection: new ResolvedConnection(options),
   };
+  if (resolved.client && resolved.connection.customized) {
+    throw new StreamsError('ssl, sasl, consumer, producer and admin configure the built-in KafkaJS client; a client given in `client` brings its own: pass them to createKafkaJsClient({ connection })');
+  }
   if (resolved.heartbeatIntervalMs >= resolved.sessionTimeoutMs) {
     throw new StreamsError(`heartbeatIntervalMs (${resolved.heartbeatIntervalMs}) must be lower than sessionTimeoutMs (${resolved.sessionTimeoutMs})`);
   }

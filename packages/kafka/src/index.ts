@@ -30,3 +30,20 @@ export type {
   TopicPartition,
   TopicPartitionOffset,
 } from './client/StreamsClient';
+
+// Connecting to secured clusters: TLS, SASL, timeouts and each kind of client's own settings.
+export type {
+  ConnectionOptions,
+  TlsOptions,
+  Pem,
+  SaslOptions,
+  SaslPasswordOptions,
+  SaslOAuthBearerOptions,
+  SaslAwsIamOptions,
+  CommonClientSettings,
+  ConsumerSettings,
+  ProducerSettings,
+  AdminSettings,
+} from './config/ConnectionOptions';
+export { ResolvedConnection } from './config/ConnectionOptions';
+export { kafkaJsConnection } from './client/kafkajs/kafkaJsConnection';

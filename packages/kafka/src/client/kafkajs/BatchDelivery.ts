@@ -1,5 +1,6 @@
 import { StreamsError, type Logger } from '@tributary/core';
 import {
+  CompressionTypes,
   Partitioners,
   type ICustomPartitioner,
   type Message,
@@ -49,7 +50,10 @@ export class BatchDelivery {
   private readonly abandoned = new WeakSet<Message>();
   private unsettled: Promise<void> = Promise.resolve();
 
-  constructor(private readonly logger?: Logger) {}
+  constructor(
+    private readonly logger?: Logger,
+    private readonly compression: CompressionTypes = CompressionTypes.None,
+  ) {}
 
   /** For the KafkaJS producer: Kafka's murmur2 partitioner (KafkaJS's DefaultPartitioner), with the checks above. */
   readonly createPartitioner: ICustomPartitioner = () => (args) => {
@@ -99,7 +103,7 @@ export class BatchDelivery {
   private async sendToLeader(send: SendBatch, request: TopicMessages[], round: number): Promise<void> {
     let again: TopicMessages[];
     try {
-      again = unacknowledged(request, await send({ topicMessages: request, acks: -1 }));
+      again = unacknowledged(request, await send({ topicMessages: request, acks: -1, compression: this.compression }));
       if (again.length > 0) {
         const partitions = again.flatMap(({ topic, messages }) => [...new Set(messages.map((m) => `${topic}[${m.partition}]`))]);
         this.logger?.warn(`KafkaJS acknowledged a request without ${partitions.join(', ')}; sending those records again`);

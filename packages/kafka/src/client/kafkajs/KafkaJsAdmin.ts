@@ -1,4 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
+import { permanentConnectionFailure } from './connectionFailure';
 import type { NewTopic, PartitionOffsets, StreamsAdmin, TopicPartitionOffset } from '../StreamsClient';
 
 /**
@@ -15,14 +16,39 @@ const METADATA_ATTEMPTS = 5;
 export class KafkaJsAdmin implements StreamsAdmin {
   private readonly admin: Admin;
 
-  constructor(kafka: Kafka) {
+  /**
+   * @param probeKafka a KafkaJS instance that does not retry, for the first connection
+   * @param tls whether the connection is meant to be encrypted (explains a TLS mismatch)
+   */
+  constructor(
+    kafka: Kafka,
+    retries = 3,
+    private readonly probeKafka: Kafka = kafka,
+    private readonly tls = false,
+  ) {
     // Few retries: a broker that is not there should fail start() in seconds, and the
     // runtime's own admin calls (offsets for metrics, purges) are best-effort.
-    this.admin = kafka.admin({ retry: { retries: 3, initialRetryTime: 200 } });
+    this.admin = kafka.admin({ retry: { retries, initialRetryTime: 200 } });
   }
 
-  connect(): Promise<void> {
-    return this.admin.connect();
+  /**
+   * A first attempt without retries tells a failure retrying cannot mend (a refused login,
+   * an untrusted certificate, a TLS mismatch) at once, with what to change; the rest (a
+   * broker not up yet) get the admin's retries.
+   */
+  async connect(): Promise<void> {
+    const probe = this.probeKafka.admin({ retry: { retries: 0 } });
+    try {
+      await probe.connect();
+      // A listener that wants a SASL login answers ApiVersions without one, then closes on Metadata.
+      await probe.describeCluster();
+    } catch (error) {
+      const permanent = permanentConnectionFailure(error, this.tls);
+      if (permanent) throw permanent;
+    } finally {
+      await probe.disconnect().catch(() => undefined);
+    }
+    await this.admin.connect();
   }
 
   disconnect(): Promise<void> {

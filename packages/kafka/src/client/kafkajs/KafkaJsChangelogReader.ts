@@ -1,3 +1,5 @@
+import type { ConsumerSettings } from '../../config/ConnectionOptions';
+import { kafkaJsConsumerSettings } from './kafkaJsConnection';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@tributary/core';
 import type { InputRecord } from '@tributary/core/runtime';
@@ -25,6 +27,7 @@ export class KafkaJsChangelogReader implements ChangelogReader {
     private readonly kafka: Kafka,
     private readonly options: ChangelogReaderOptions,
     private readonly logger: Logger,
+    private readonly settings: ConsumerSettings = {},
   ) {}
 
   async read(
@@ -75,6 +78,7 @@ export class KafkaJsChangelogReader implements ChangelogReader {
     const groupId = `${this.options.groupIdPrefix}-${randomUUID()}`;
     const partitions = starts.map(({ topic, partition }) => ({ topic, partition }));
     const consumer = this.kafka.consumer({
+      ...kafkaJsConsumerSettings(this.settings),
       groupId,
       maxWaitTimeInMs: 100,
       readUncommitted: !this.options.readCommitted,

@@ -1,3 +1,5 @@
+import type { ConsumerSettings } from '../../config/ConnectionOptions';
+import { kafkaJsConsumerSettings } from './kafkaJsConnection';
 import type { Logger } from '@tributary/core';
 import type { Batch, Consumer, ConsumerRunConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import type { GroupConsumer, GroupConsumerHandlers, GroupConsumerOptions, TopicPartition, TopicPartitionOffset } from '../StreamsClient';
@@ -41,8 +43,10 @@ export class KafkaJsGroupConsumer implements GroupConsumer {
     kafka: Kafka,
     private readonly options: GroupConsumerOptions,
     private readonly logger: Logger,
+    settings: ConsumerSettings = {},
   ) {
     this.consumer = kafka.consumer({
+      ...kafkaJsConsumerSettings(settings),
       groupId: options.groupId,
       partitionAssigners: [kafkaJsAssigner(options.assignor)],
       sessionTimeout: options.sessionTimeoutMs,

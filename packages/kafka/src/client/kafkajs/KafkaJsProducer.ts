@@ -1,3 +1,5 @@
+import type { ProducerSettings } from '../../config/ConnectionOptions';
+import { kafkaJsCompression, kafkaJsProducerSettings } from './kafkaJsConnection';
 import type { Logger } from '@tributary/core';
 import type { Kafka, Producer } from 'kafkajs';
 import type { ProducedRecord, ProducerOptions, StreamsProducer } from '../StreamsClient';
@@ -24,8 +26,9 @@ export class KafkaJsProducer implements StreamsProducer {
     private readonly kafka: Kafka,
     private readonly options: ProducerOptions,
     logger?: Logger,
+    private readonly settings: ProducerSettings = {},
   ) {
-    this.delivery = new BatchDelivery(logger);
+    this.delivery = new BatchDelivery(logger, kafkaJsCompression(settings));
     this.producer = this.create();
   }
 
@@ -50,6 +53,7 @@ export class KafkaJsProducer implements StreamsProducer {
 
   private create(): Producer {
     return this.kafka.producer({
+      ...kafkaJsProducerSettings(this.settings),
       idempotent: true,
       maxInFlightRequests: 1,
       // The runtime picks partitions for keyed records itself; the rest go where Kafka's

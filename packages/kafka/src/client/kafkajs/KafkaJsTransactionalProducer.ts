@@ -1,3 +1,5 @@
+import type { ProducerSettings } from '../../config/ConnectionOptions';
+import { kafkaJsCompression, kafkaJsProducerSettings } from './kafkaJsConnection';
 import { StreamsError, type Logger } from '@tributary/core';
 import type { Kafka, Producer, Transaction } from 'kafkajs';
 import type { ProducedRecord, TopicPartitionOffset, TransactionalProducer, TransactionalProducerOptions } from '../StreamsClient';
@@ -34,8 +36,9 @@ export class KafkaJsTransactionalProducer implements TransactionalProducer {
     private readonly kafka: Kafka,
     private readonly options: TransactionalProducerOptions,
     logger?: Logger,
+    private readonly settings: ProducerSettings = {},
   ) {
-    this.delivery = new BatchDelivery(logger);
+    this.delivery = new BatchDelivery(logger, kafkaJsCompression(settings));
     this.producer = this.create();
   }
 
@@ -107,11 +110,12 @@ export class KafkaJsTransactionalProducer implements TransactionalProducer {
 
   private create(): Producer {
     return this.kafka.producer({
+      ...kafkaJsProducerSettings(this.settings),
       transactionalId: this.options.transactionalId,
       idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: this.delivery.createPartitioner,
-      transactionTimeout: Math.max(this.options.deliveryTimeoutMs, 60_000),
+      transactionTimeout: this.settings.transactionTimeoutMs ?? Math.max(this.options.deliveryTimeoutMs, 60_000),
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 2_000 },
     });
   }
