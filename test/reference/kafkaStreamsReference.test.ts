@@ -1,4 +1,4 @@
-// Differential test against Apache Kafka Streams 3.9.1: every scenario runs in Kafka Streams'
+// Differential test against Apache Kafka Streams 4.4.0: every scenario runs in Kafka Streams'
 // own TopologyTestDriver (tools/kafka-streams-reference, one JVM for all scenarios, caches
 // off) and in Tributary's TopologyTestDriver; the output topics must be identical record by
 // record (key, value, timestamp), and describe() must print Kafka Streams' text. No broker.
@@ -58,7 +58,7 @@ function differences(kafka: Record<string, OutputRecord[]>, tributary: Record<st
   return found;
 }
 
-describe('Tributary against Kafka Streams 3.9.1 (TopologyTestDriver, caches off)', () => {
+describe('Tributary against Kafka Streams 4.4.0 (TopologyTestDriver, caches off)', () => {
   const results = new Map<string, ReferenceResult>();
 
   beforeAll(async () => {

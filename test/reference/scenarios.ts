@@ -2,16 +2,12 @@
 // records, tombstones, null keys and values, equal timestamps, window boundaries) and
 // seeded random inputs of ~200 records per topology.
 import fc from 'fast-check';
-import type { InputRecord, Scenario } from './kafkaStreams';
-import { topologies } from './topologies';
-
-const r = (topic: string, key: string | null, value: string | null, timestamp: number): InputRecord => ({ topic, key, value, timestamp });
-
-function scenario(name: string, topology: string, inputs: InputRecord[]): Scenario {
-  const definition = topologies[topology];
-  if (!definition) throw new Error(`no topology '${topology}'`);
-  return { name, topology, inputs, outputs: Object.keys(definition.outputs) };
-}
+import { cogroupScenarios } from './cogroup/scenarios';
+import { conformanceScenarios } from './conformance/scenarios';
+import type { Scenario } from './kafkaStreams';
+import { processScenarios } from './process/scenarios';
+import { keyArb, N, nullable, on, r, randomInputs, scenario, smallStepTimestampsArb, textArb, wordArb } from './scenarioKit';
+import { versionedScenarios } from './versioned/scenarios';
 
 /** Stream time moves by at most 2 ms a record (see 'time-windows-on-close'); records also come out of order and late. */
 const smallStepClicks = [
@@ -217,75 +213,6 @@ const handWritten: Scenario[] = [
   ]),
 ];
 
-// ---- seeded random inputs ------------------------------------------------------------
-
-/**
- * Timestamps relative to stream time (the largest so far): mostly a small step forward or the
- * same time, now and then out of order (up to 25 ms behind, so sometimes beyond the grace
- * periods: late), rarely a jump far ahead.
- */
-const timestampsArb = (n: number) =>
-  fc
-    .array(
-      fc.oneof(
-        { weight: 10, arbitrary: fc.integer({ min: 0, max: 4 }) },
-        { weight: 3, arbitrary: fc.constant(0) },
-        { weight: 4, arbitrary: fc.integer({ min: -25, max: -1 }) },
-        { weight: 1, arbitrary: fc.integer({ min: 10, max: 40 }) },
-      ),
-      { minLength: n, maxLength: n },
-    )
-    .map(relativeToStreamTime);
-
-/** Like timestampsArb, but stream time moves forward by at most 2 ms a record (see 'time-windows-on-close'). */
-const smallStepTimestampsArb = (n: number) =>
-  fc
-    .array(
-      fc.oneof(
-        { weight: 10, arbitrary: fc.integer({ min: 0, max: 2 }) },
-        { weight: 4, arbitrary: fc.integer({ min: -25, max: -1 }) },
-      ),
-      { minLength: n, maxLength: n },
-    )
-    .map(relativeToStreamTime);
-
-function relativeToStreamTime(steps: number[]): number[] {
-  let streamTime = 100;
-  return steps.map((step) => {
-    const t = Math.max(0, streamTime + step);
-    streamTime = Math.max(streamTime, t);
-    return t;
-  });
-}
-
-const nullable = <T>(arb: fc.Arbitrary<T>, nullWeight = 1, weight = 12) =>
-  fc.oneof({ weight: nullWeight, arbitrary: fc.constant(null) }, { weight, arbitrary: arb });
-
-const keyArb = nullable(fc.constantFrom('a', 'b', 'c', 'd', 'e'));
-const wordArb = fc.constantFrom('apple', 'Bob', 'cat', 'dog', 'x', 'ice', 'joy');
-const textArb = fc.array(wordArb, { minLength: 0, maxLength: 4 }).map((w) => w.join(' '));
-
-/** One sample of `arb`, the same on every run. */
-const sample = <T>(arb: fc.Arbitrary<T>, seed: number): T => fc.sample(arb, { seed, numRuns: 1 })[0]!;
-
-function randomInputs(
-  seed: number,
-  n: number,
-  record: fc.Arbitrary<Omit<InputRecord, 'timestamp'>>,
-  timestamps: (n: number) => fc.Arbitrary<number[]> = timestampsArb,
-): InputRecord[] {
-  return sample(
-    fc.tuple(fc.array(record, { minLength: n, maxLength: n }), timestamps(n)).map(([records, timestamps]) =>
-      records.map((rec, i) => ({ ...rec, timestamp: timestamps[i]! })),
-    ),
-    seed,
-  );
-}
-
-const on = (topic: string, key: fc.Arbitrary<string | null>, value: fc.Arbitrary<string | null>) =>
-  fc.record({ topic: fc.constant(topic), key, value });
-
-const N = 200;
 const random: Scenario[] = [
   scenario('stateless: random', 'stateless', randomInputs(101, N, on('input', keyArb, nullable(textArb)))),
   scenario('wordcount: random', 'wordcount', randomInputs(102, N, on('lines', keyArb, nullable(textArb)))),
@@ -354,4 +281,4 @@ const random: Scenario[] = [
   ),
 ];
 
-export const scenarios: Scenario[] = [...handWritten, ...random];
+export const scenarios: Scenario[] = [...handWritten, ...random, ...conformanceScenarios, ...cogroupScenarios, ...processScenarios, ...versionedScenarios];

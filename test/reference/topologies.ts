@@ -1,6 +1,7 @@
 // Tributary's side of the differential test: the same topologies as the registry in
 // tools/kafka-streams-reference/src/main/java/Reference.java, operation for operation and in
-// the same order (so generated names, and describe(), can match Kafka Streams').
+// the same order (so generated names, and describe(), can match Kafka Streams'). Each room
+// of cases keeps its topologies (and Reference.java its Java twins) in a file of its own.
 import {
   EmitStrategy,
   JoinWindows,
@@ -15,86 +16,30 @@ import {
   type Topology,
   type Windowed,
 } from '@tributary/core';
+import { cogroupTopologies } from './cogroup/topologies';
+import { conformanceTopologies } from './conformance/topologies';
+import {
+  amount,
+  joined,
+  longs,
+  longSerde,
+  lowerWords,
+  region,
+  sessionWindowedLongs,
+  strings,
+  tableSourceDiffers,
+  timeWindowedLongs,
+  words,
+  type Key,
+  type TopologyDefinition,
+  type Value,
+} from './definition';
+import { processTopologies } from './process/topologies';
+import { versionedTopologies } from './versioned/topologies';
 
-/** Kafka's `LongSerde`: 8-byte big-endian two's complement (Tributary has only the double serde built in). */
-export const longSerde: Serde<number> = {
-  name: 'long',
-  serialize: (_topic, value) => {
-    if (value === null || value === undefined) return null;
-    if (!Number.isSafeInteger(value)) throw new TypeError(`long serde cannot write ${value}`);
-    const data = Buffer.alloc(8);
-    data.writeBigInt64BE(BigInt(value));
-    return data;
-  },
-  deserialize: (_topic, data) => {
-    if (data === null || data === undefined) return null as unknown as number;
-    if (data.length !== 8) throw new TypeError(`long serde expects 8 bytes, got ${data.length}`);
-    return Number(data.readBigInt64BE(0));
-  },
-};
+export { longSerde, type OutputFormat, type TopologyDefinition } from './definition';
 
-/** How to read an output topic back, and print its keys as the Java side does (`key@start/end` for windows). */
-export interface OutputFormat {
-  keySerde: Serde<unknown>;
-  valueSerde: Serde<unknown>;
-  formatKey: (key: unknown) => string | null;
-}
-
-const plainKey = (key: unknown) => (key === null || key === undefined ? null : String(key));
-const windowedKey = (key: unknown) => {
-  if (key === null || key === undefined) return null;
-  const { key: inner, window } = key as Windowed<string>;
-  return `${inner}@${window.start}/${window.end}`;
-};
-
-const strings: OutputFormat = { keySerde: Serdes.string() as Serde<unknown>, valueSerde: Serdes.string() as Serde<unknown>, formatKey: plainKey };
-const longs: OutputFormat = { keySerde: Serdes.string() as Serde<unknown>, valueSerde: longSerde as Serde<unknown>, formatKey: plainKey };
-const timeWindowedLongs = (size: number): OutputFormat => ({
-  keySerde: WindowedSerdes.timeWindowed(Serdes.string(), size) as Serde<unknown>,
-  valueSerde: longSerde as Serde<unknown>,
-  formatKey: windowedKey,
-});
-const sessionWindowedLongs: OutputFormat = {
-  keySerde: WindowedSerdes.sessionWindowed(Serdes.string()) as Serde<unknown>,
-  valueSerde: longSerde as Serde<unknown>,
-  formatKey: windowedKey,
-};
-
-export interface TopologyDefinition {
-  build: () => Topology;
-  outputs: Record<string, OutputFormat>;
-  /**
-   * Whether `describe()` should equal Kafka Streams' text. `false` with the reason only
-   * where the package README documents a deliberate difference.
-   */
-  describe: true | { differs: string };
-}
-
-// The same helpers as Reference.java.
-export const words = (text: string) => text.split(' ').filter((w) => w !== '');
-export const lowerWords = (text: string) => text.toLowerCase().split(/[^a-z]+/).filter((w) => w !== '');
-export const region = (row: string): string | null => {
-  if (row.startsWith('-')) return null;
-  const colon = row.indexOf(':');
-  return colon < 0 ? row : row.substring(0, colon);
-};
-export const amount = (row: string) => {
-  const colon = row.indexOf(':');
-  return colon < 0 ? 0 : Number.parseInt(row.substring(colon + 1), 10);
-};
-const joined = (left: string | null, right: string | null) => `${left}+${right}`;
-
-// Keys and values may be null at run time (tombstones, null keys); join inputs are typed
-// `string` values so the joiners' types infer, and handle nulls all the same.
-type Key = string | null;
-type Value = string | null;
-
-const tableSourceDiffers = {
-  differs:
-    "README 'Source tables are always materialized': Tributary gives builder.table() and toTable() a store even when nothing needs it, where Kafka Streams prints stores: [] (names and counters still match)",
-};
-
-export const topologies: Record<string, TopologyDefinition> = {
+const baseTopologies: Record<string, TopologyDefinition> = {
   stateless: {
     build: () => {
       const b = new StreamsBuilder();
@@ -396,4 +341,12 @@ export const topologies: Record<string, TopologyDefinition> = {
     outputs: { inner: strings, 'left-join': strings },
     describe: true,
   },
+};
+
+export const topologies: Record<string, TopologyDefinition> = {
+  ...baseTopologies,
+  ...conformanceTopologies,
+  ...cogroupTopologies,
+  ...processTopologies,
+  ...versionedTopologies,
 };

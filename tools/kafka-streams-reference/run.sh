@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs Kafka Streams 3.9.1 as the reference oracle of Tributary's differential test.
+# Runs Kafka Streams 4.4.0 as the reference oracle of Tributary's differential test.
 #
 #   tools/kafka-streams-reference/run.sh < scenarios.json > results.json
 #   tools/kafka-streams-reference/run.sh --build      # only build (or check the build is current)

@@ -84,7 +84,7 @@ public final class Reference {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What the reader needs to know about an output topic: how to deserialize it. */
-  private static final class Output {
+  static final class Output {
     final Deserializer<?> key;
     final Deserializer<?> value;
 
@@ -94,7 +94,7 @@ public final class Reference {
     }
   }
 
-  private static final class Definition {
+  static final class Definition {
     final Consumer<StreamsBuilder> build;
     final Map<String, Output> outputs = new HashMap<>();
 
@@ -127,16 +127,16 @@ public final class Reference {
     }
   }
 
-  private static final Map<String, Definition> TOPOLOGIES = new LinkedHashMap<>();
+  static final Map<String, Definition> TOPOLOGIES = new LinkedHashMap<>();
 
-  private static Definition define(String name, Consumer<StreamsBuilder> build) {
+  static Definition define(String name, Consumer<StreamsBuilder> build) {
     Definition definition = new Definition(build);
     TOPOLOGIES.put(name, definition);
     return definition;
   }
 
-  private static final Serde<String> STRING = Serdes.String();
-  private static final Serde<Long> LONG = Serdes.Long();
+  static final Serde<String> STRING = Serdes.String();
+  static final Serde<Long> LONG = Serdes.Long();
 
   /** Space-separated words, no empty ones (the same rule as the TypeScript side). */
   static List<String> words(String text) {
@@ -364,6 +364,12 @@ public final class Reference {
       orders.join(products, Reference::region, Reference::joined).toStream().to("inner");
       orders.leftJoin(products, Reference::region, Reference::joined).toStream().to("left-join");
     }).strings("inner", "left-join");
+
+    // Each room of cases beyond these registers its own topologies.
+    ConformanceTopologies.register();
+    CogroupTopologies.register();
+    ProcessTopologies.register();
+    VersionedTopologies.register();
   }
 
   private static Properties config(Path stateDir, String stores) {
