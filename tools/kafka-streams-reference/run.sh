@@ -36,8 +36,14 @@ ensure_build() {
   echo "$want" > target/.build-stamp
 }
 
+# Several runs at once (parallel test processes, several engineers' edits) share target/: a
+# build takes the lock alone, runs share it, so no JVM sees its classes deleted under it.
+mkdir -p target
+exec 9>target/.lock
+flock 9
 ensure_build
 if [[ "${1:-}" == "--build" ]]; then exit 0; fi
+flock -s 9
 
 # The state stores are RocksDB (Kafka Streams' default), flushed after every record by the test
 # driver: on a RAM disk that is ~6x faster than on a real one. REFERENCE_STATE_ROOT overrides.
