@@ -17,10 +17,15 @@ export interface InputRecord {
   timestamp: number;
 }
 
+/** Not a record: moves both drivers' wall clock forward by `advanceWallClockMs`, firing wall-clock punctuators. */
+export interface WallClockAdvance {
+  advanceWallClockMs: number;
+}
+
 export interface Scenario {
   name: string;
   topology: string;
-  inputs: InputRecord[];
+  inputs: (InputRecord | WallClockAdvance)[];
   outputs: string[];
   /** Kafka Streams' DSL store kind: `rocksDB` (its default) or `in_memory`. */
   stores?: 'rocksDB' | 'in_memory';

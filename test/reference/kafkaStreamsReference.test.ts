@@ -20,6 +20,10 @@ function runTributary(scenario: Scenario): Record<string, OutputRecord[]> {
     logger: silentLogger,
   });
   for (const input of scenario.inputs) {
+    if ('advanceWallClockMs' in input) {
+      driver.advanceWallClockTime(input.advanceWallClockMs);
+      continue;
+    }
     driver.createInputTopic<string, string>(input.topic).pipeInput(input.key, input.value, input.timestamp);
   }
   const outputs: Record<string, OutputRecord[]> = {};

@@ -1,12 +1,15 @@
 // The makings of reference scenarios: records, a scenario for a topology, and seeded random
 // inputs (fast-check) that come out the same on every run.
 import fc from 'fast-check';
-import type { InputRecord, Scenario } from './kafkaStreams';
+import type { InputRecord, Scenario, WallClockAdvance } from './kafkaStreams';
 import { topologies } from './topologies';
 
 export const r = (topic: string, key: string | null, value: string | null, timestamp: number): InputRecord => ({ topic, key, value, timestamp });
 
-export function scenario(name: string, topology: string, inputs: InputRecord[]): Scenario {
+/** Moves the wall clock of both drivers forward by `ms` at this point of a scenario. */
+export const advanceWallClock = (ms: number): WallClockAdvance => ({ advanceWallClockMs: ms });
+
+export function scenario(name: string, topology: string, inputs: (InputRecord | WallClockAdvance)[]): Scenario {
   const definition = topologies[topology];
   if (!definition) throw new Error(`no topology '${topology}'`);
   return { name, topology, inputs, outputs: Object.keys(definition.outputs) };
@@ -50,6 +53,19 @@ function relativeToStreamTime(steps: number[]): number[] {
     return t;
   });
 }
+
+/** Like timestampsArb, but now and then stream time jumps far ahead (100 to 1000 ms), closing every window at once. */
+export const jumpyTimestampsArb = (n: number) =>
+  fc
+    .array(
+      fc.oneof(
+        { weight: 10, arbitrary: fc.integer({ min: 0, max: 4 }) },
+        { weight: 4, arbitrary: fc.integer({ min: -25, max: -1 }) },
+        { weight: 1, arbitrary: fc.integer({ min: 100, max: 1000 }) },
+      ),
+      { minLength: n, maxLength: n },
+    )
+    .map(relativeToStreamTime);
 
 export const nullable = <T>(arb: fc.Arbitrary<T>, nullWeight = 1, weight = 12) =>
   fc.oneof({ weight: nullWeight, arbitrary: fc.constant(null) }, { weight, arbitrary: arb });

@@ -205,9 +205,8 @@ const baseTopologies: Record<string, TopologyDefinition> = {
     describe: true,
   },
 
-  // Final results only. Kafka Streams reads closed windows back from a store whose retention is
-  // measured from the latest window start, so a record that moves stream time far enough skips
-  // them (README: "onWindowClose emits every window"); its scenarios move stream time in small steps.
+  // Final results only, with stream time moving in small steps (big jumps, which skip closed
+  // windows out of retention as in Kafka Streams: conformance/'hopping-on-close', 'sliding-on-close').
   'time-windows-on-close': {
     build: () => {
       const b = new StreamsBuilder();

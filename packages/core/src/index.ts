@@ -11,10 +11,16 @@ export { KGroupedTable } from './dsl/KGroupedTable';
 export { BranchedKStream, type BranchOptions } from './dsl/BranchedKStream';
 export { TimeWindowedKStream } from './dsl/TimeWindowedKStream';
 export { SessionWindowedKStream } from './dsl/SessionWindowedKStream';
+export { CogroupedKStream } from './dsl/CogroupedKStream';
+export { TimeWindowedCogroupedKStream } from './dsl/TimeWindowedCogroupedKStream';
+export { SessionWindowedCogroupedKStream } from './dsl/SessionWindowedCogroupedKStream';
+export { Printed, type WritableText } from './dsl/Printed';
 export type { ConsumedOptions, GroupedOptions, MaterializedOptions, NamedOptions, ProducedOptions } from './dsl/options';
-export type { JoinedOptions, RepartitionedOptions, StreamJoinedOptions } from './dsl/options';
+export type { JoinedOptions, RepartitionedOptions, StreamJoinedOptions, TableMaterializedOptions } from './dsl/options';
 export type { WindowedMaterializedOptions } from './dsl/windowedOptions';
 export type { Processor, ProcessorContext, ProcessorSupplier } from './operators/process';
+export type { FixedKeyProcessor, FixedKeyProcessorContext, FixedKeyProcessorSupplier } from './operators/processValues';
+export { FixedKeyRecord } from './operators/FixedKeyRecord';
 export type { Cancellable, PunctuationType } from './runtime/ProcessorNodeContext';
 
 // Windows.
@@ -43,6 +49,14 @@ export type { KeyValueStore, ReadOnlyKeyValueStore, ValueAndTimestamp } from './
 export type { WindowStore, ReadOnlyWindowStore } from './state/WindowStore';
 export type { SessionStore, ReadOnlySessionStore } from './state/SessionStore';
 export type { StateStore, StoreOptions, StoreSpec, StoreKind, StoreChangeLogger, RestorableStore } from './state/StateStore';
+export {
+  PUT_RETURN_CODE_NOT_PUT,
+  PUT_RETURN_CODE_VALID_TO_UNDEFINED,
+  type VersionedKeyValueStore,
+  type ReadOnlyVersionedKeyValueStore,
+  type VersionedRecord,
+} from './state/VersionedKeyValueStore';
+export type { VersionedKeyValueStoreOptions, VersionedStoreSpec } from './state/versionedStoreSpec';
 
 // Errors, error handlers and logging.
 export {

@@ -7,6 +7,7 @@ import {
   JoinWindows,
   Serdes,
   SessionWindows,
+  Stores,
   StreamsBuilder,
   Suppressed,
   TimeWindows,
@@ -120,6 +121,17 @@ describe('packages/core/README.md', () => {
     expectTypeOf(priced).toEqualTypeOf<KStream<string, { customerId: string; sku: string; amount: number; price: number | null }>>();
     expectTypeOf(withAddress).toEqualTypeOf<KTable<string, { segment: string; segmentId: string; address: Address }>>();
     expectTypeOf(withSegment).toEqualTypeOf<KTable<string, { segment: Segment; segmentId: string }>>();
+  });
+
+  it('versioned tables', () => {
+    const builder = new StreamsBuilder();
+    const rates = builder.table<string, number>('fx-rates', { store: Stores.versionedKeyValueStore('rates', { historyRetention: '1h' }) });
+    builder
+      .stream<string, { currency: string; amount: number }>('payments')
+      .selectKey((_id, payment) => payment.currency)
+      .join(rates, (payment, rate) => payment.amount * rate, { gracePeriod: '30s' })
+      .to('payments-in-euro');
+    expectTypeOf(rates).toEqualTypeOf<KTable<string, number>>();
   });
 
   it('windows', () => {

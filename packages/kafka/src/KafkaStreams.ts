@@ -1,6 +1,7 @@
 import {
   StreamsError,
   type ReadOnlyKeyValueStore,
+  type ReadOnlyVersionedKeyValueStore,
   type ReadOnlySessionStore,
   type ReadOnlyWindowStore,
   type StateStore,
@@ -14,6 +15,7 @@ import { CommitTracker, Task } from '@tributary/core/runtime';
 import { Subject, type Observable } from 'rxjs';
 import { StreamsAssignor } from './assignment/StreamsAssignor';
 import type { TaskLayout } from './assignment/TaskLayout';
+import { connectAdmin } from './client/connectAdmin';
 import { createKafkaJsClient } from './client/kafkajs/createKafkaJsClient';
 import { partitionKey, type BatchContext, type ConsumedBatch, type GroupConsumer, type StreamsAdmin, type StreamsProducer, type TopicPartition } from './client/StreamsClient';
 import type { Committer } from './commit/Committer';
@@ -210,6 +212,11 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     return this.localStores.keyValue<K, V>(name);
   }
 
+  /** A read-only view of versioned store `name` (a versioned table's) over the tasks of this instance: `get(key)`, `get(key, asOfTimestamp)`. */
+  versionedStore<K = unknown, V = unknown>(name: string): ReadOnlyVersionedKeyValueStore<K, V> {
+    return this.localStores.versionedKeyValue<K, V>(name);
+  }
+
   /** A read-only view of window store `name` (a windowed aggregation's) over the tasks of this instance. */
   windowStore<K = unknown, V = unknown>(name: string): ReadOnlyWindowStore<K, V> {
     return this.localStores.window<K, V>(name);
@@ -234,12 +241,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     const { applicationId, brokers, clientId, logger, replicationFactor, connection } = this.options;
     const client = this.options.client ?? createKafkaJsClient({ brokers, clientId, logger, connection, reconnectForMs: this.options.deliveryTimeoutMs });
     const admin = client.admin();
-    try {
-      await admin.connect();
-    } catch (error) {
-      const retriable = !(error instanceof StreamsError) || error.retriable;
-      throw new StreamsError(`cannot connect to Kafka at ${brokers.join(', ')} (${connection}): ${(error as Error).message}`, { cause: error, retriable });
-    }
+    await connectAdmin(admin, brokers, connection);
     try {
       const { counts, internal, layout } = await prepareTopics(admin, this.topology, applicationId, replicationFactor);
       // Batches fit the request and topic limits; topics the topology does not name (dead letters) are looked up when first written.

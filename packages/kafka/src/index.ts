@@ -47,3 +47,13 @@ export type {
 } from './config/ConnectionOptions';
 export { ResolvedConnection } from './config/ConnectionOptions';
 export { kafkaJsConnection } from './client/kafkajs/kafkaJsConnection';
+
+// The same settings from a Kafka client properties file (`--command-config`) or TRIBUTARY_*
+// environment variables; first-connection failures explained; KafkaJS clients of your own.
+export type { ClientConnection } from './config/ConnectionOptions';
+export { readClientProperties, parseClientProperties, type ClientProperties } from './config/clientProperties';
+export { connectionFromEnvironment } from './config/environment';
+export { permanentConnectionFailure } from './client/kafkajs/connectionFailure';
+
+// Creating the topics a topology reads and writes before its first start.
+export { createTopologyTopics, type CreateTopologyTopicsOptions, type TopologyTopics, type TopicPartitions } from './topics/createTopologyTopics';

@@ -1,4 +1,4 @@
-import { StreamsBuilder } from '@tributary/core';
+import { StreamsBuilder, Stores } from '@tributary/core';
 import { planPartitions } from '@tributary/core/runtime';
 import { describe, expect, it } from 'vitest';
 import { internalTopicSpecs } from '../src/topics/InternalTopics';
@@ -21,6 +21,15 @@ describe('internalTopicSpecs', () => {
       ['repartition', 'delete'],
       ['changelog', 'compact'],
     ]);
+  });
+
+  it('keeps a versioned store\'s changelog compacted, with a compaction lag of the history retention plus a day', () => {
+    const builder = new StreamsBuilder();
+    builder.table('rates', { store: Stores.versionedKeyValueStore('rates', { historyRetention: '1h' }) });
+    const topology = builder.build();
+    const [changelog] = internalTopicSpecs(topology, planPartitions(topology, () => 2), 'app', 1);
+    expect(changelog).toMatchObject({ name: 'app-rates-changelog', kind: 'changelog', partitions: 2 });
+    expect(changelog!.config).toEqual({ 'cleanup.policy': 'compact', 'min.compaction.lag.ms': String(3_600_000 + 86_400_000) });
   });
 
   it('leaves min.insync.replicas to the broker with two replicas, one, or the broker’s default replication factor', () => {

@@ -9,8 +9,3 @@ export interface HandleState {
   readonly keySerde: Serde<unknown> | undefined;
   readonly valueSerde: Serde<unknown> | undefined;
 }
-
-/** Whether a table must forward old values even when both sides are null (a downstream groupBy needs them). */
-export interface OldValues {
-  enabled: boolean;
-}

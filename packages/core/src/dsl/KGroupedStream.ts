@@ -3,6 +3,7 @@ import { aggregateStream } from '../operators/aggregate';
 import { keyValueStoreSpec } from '../state/Stores';
 import type { HandleState } from './HandleState';
 import { KTable } from './KTable';
+import { aggregationOldValues } from './OldValues';
 import { drawCountStoreName } from './countNaming';
 import type { GroupedOptions, MaterializedOptions } from './options';
 import { addRepartition } from './repartitionInternals';
@@ -13,6 +14,8 @@ import { SlidingWindows } from '../windows/SlidingWindows';
 import { TimeWindows } from '../windows/TimeWindows';
 import { SessionWindowedKStream } from './SessionWindowedKStream';
 import { TimeWindowedKStream } from './TimeWindowedKStream';
+import { CogroupedKStream } from './CogroupedKStream';
+import { CogroupInputs } from './cogroupInternals';
 
 /**
  * A stream grouped by key, ready for an aggregation (Kafka Streams' `KGroupedStream`).
@@ -47,6 +50,26 @@ export class KGroupedStream<K, V> {
     checkFunction(initializer, 'aggregate', 'initializer');
     checkFunction(aggregator, 'aggregate', 'aggregator');
     return this.doAggregate('KSTREAM-AGGREGATE-', initializer, aggregator as never, options);
+  }
+
+  /**
+   * Starts a cogroup (Kafka Streams' `cogroup`): this stream's records fold into a shared
+   * aggregate per key with `aggregator(key, value, aggregate)`; `.cogroup(other, aggregator)`
+   * adds more grouped streams, each with its own value type, and `.aggregate(initializer)`
+   * (or `.windowedBy(windows).aggregate(...)`) makes the table. See {@link CogroupedKStream}.
+   *
+   * ## Example
+   * ```ts
+   * const activity = clicks
+   *   .cogroup((_customer, _click, total: number) => total + 1)
+   *   .cogroup(payments, (_customer, payment, total) => total + payment.amount)
+   *   .aggregate(() => 0, { name: 'activity' });
+   * ```
+   */
+  cogroup<VOut>(aggregator: (key: K, value: V, aggregate: VOut) => VOut): CogroupedKStream<K, VOut> {
+    const inputs = new CogroupInputs();
+    inputs.add(this, aggregator, 'cogroup');
+    return new CogroupedKStream<K, VOut>(inputs);
   }
 
   /**
@@ -91,7 +114,8 @@ export class KGroupedStream<K, V> {
     const valueSerde = options.valueSerde as Serde<unknown> | undefined;
     const input = this.inputFor(storeName);
     builder.addStore(keyValueStoreSpec(storeName, { keySerde, valueSerde, logging: options.store?.logging ?? true }));
-    const node = builder.addProcessor(input, processorName, aggregateStream(storeName, initializer, aggregator), [storeName]);
-    return new KTable<K, A>({ builder, node, keySerde, valueSerde }, storeName);
+    const oldValues = aggregationOldValues();
+    const node = builder.addProcessor(input, processorName, aggregateStream(storeName, initializer, aggregator, () => oldValues.enabled), [storeName]);
+    return new KTable<K, A>({ builder, node, keySerde, valueSerde }, storeName, oldValues);
   }
 }

@@ -10,21 +10,25 @@ import { mapRecordValuesAsync } from '../operators/mapValuesAsync';
 import { passThrough } from '../operators/passThrough';
 import { peekRecords } from '../operators/peek';
 import { processRecords, type ProcessorSupplier } from '../operators/process';
+import { processRecordValues, type FixedKeyProcessorSupplier } from '../operators/processValues';
+import { printRecords } from '../operators/print';
 import { selectRecordKey } from '../operators/selectKey';
 import { materializeTable } from '../operators/tableSource';
 import type { Serde } from '../serdes/Serde';
 import type { StoreSpec } from '../state/StateStore';
-import { keyValueStoreSpec } from '../state/Stores';
 import { JoinWindows } from '../windows/JoinWindows';
 import { BranchedKStream } from './BranchedKStream';
 import type { HandleState } from './HandleState';
 import { KGroupedStream } from './KGroupedStream';
 import { KTable } from './KTable';
+import { sourceOldValues } from './OldValues';
 import { GlobalKTable } from './GlobalKTable';
-import type { GroupedOptions, JoinedOptions, MaterializedOptions, NamedOptions, ProducedOptions, RepartitionedOptions, StreamJoinedOptions } from './options';
+import { Printed } from './Printed';
+import type { GroupedOptions, JoinedOptions, NamedOptions, ProducedOptions, RepartitionedOptions, StreamJoinedOptions, TableMaterializedOptions } from './options';
 import { addRepartition } from './repartitionInternals';
 import { joinStreamGlobalTable, joinStreams, joinStreamTable, type StreamJoinKind } from './streamJoins';
 import { checkFunction } from './validate';
+import { tableStore } from './versionedTables';
 
 /**
  * An unbounded stream of key-value records (Kafka Streams' `KStream`). Every method adds
@@ -145,19 +149,24 @@ export class KStream<K, V> {
 
   /**
    * Reads the stream as a changelog: the latest value per key wins, `null` deletes. Stateful:
-   * a key-value store named by `{ name }` (else `KSTREAM-TOTABLE-STATE-STORE-<n>`). Records
-   * with a `null` key are dropped; a stream whose key may have changed is repartitioned first.
+   * a key-value store named by `{ name }` (else `KSTREAM-TOTABLE-STATE-STORE-<n>`), or the
+   * versioned store of `{ store: Stores.versionedKeyValueStore(storeName, { historyRetention }) }`
+   * (then `{ name }` names only the processor), which makes a versioned table (see
+   * `StreamsBuilder.table`). Records with a `null` key are dropped; a stream whose key may
+   * have changed is repartitioned first.
    */
-  toTable(options: MaterializedOptions<K, V> = {}): KTable<K, V> {
+  toTable(options: TableMaterializedOptions<K, V> = {}): KTable<K, V> {
     const { builder } = this.state;
     // As Kafka Streams: the processor is named before the store, and the repartition topic after the processor.
     const name = options.name ?? builder.newName('KSTREAM-TOTABLE-');
-    const storeName = options.name ?? builder.newStoreName('KSTREAM-TOTABLE-');
     const keySerde = (options.keySerde ?? this.state.keySerde) as Serde<unknown> | undefined;
     const valueSerde = (options.valueSerde ?? this.state.valueSerde) as Serde<unknown> | undefined;
-    builder.addStore(keyValueStoreSpec(storeName, { keySerde, valueSerde, logging: options.store?.logging ?? true }));
+    const store = tableStore(options.store, () => options.name ?? builder.newStoreName('KSTREAM-TOTABLE-'), { keySerde, valueSerde });
+    const storeName = store.spec.name;
+    builder.addStore(store.spec);
     const node = builder.addProcessor(this.repartitionNode(name, keySerde, valueSerde), name, materializeTable(storeName), [storeName]);
-    return new KTable<K, V>({ builder, node, keySerde, valueSerde }, storeName);
+    store.mark(node);
+    return new KTable<K, V>({ builder, node, keySerde, valueSerde }, storeName, sourceOldValues(options.name !== undefined || store.spec.kind === 'versioned'));
   }
 
   /**
@@ -170,8 +179,12 @@ export class KStream<K, V> {
    *   size plus grace.
    * - With a `KTable`: each record looks up the table's current value for its key and
    *   emits `joiner(value, tableValue, key)` when there is one; table updates emit nothing.
+   *   A versioned table is read as of the record's timestamp; with `{ gracePeriod }` (a
+   *   versioned table only) records first wait in a buffer store (`<name>-Buffer`) until
+   *   stream time has passed them by the grace period, so late table updates are seen.
    * - With a `GlobalKTable` and a `keySelector`: each record looks up
-   *   `keySelector(key, value)` in the global table.
+   *   `keySelector(key, value)` in the global table (the selector also sees `null` values);
+   *   a `null` selected key drops the record.
    *
    * Records with a `null` key or value are dropped. If this stream's key may have changed
    * (`map`, `selectKey`, ...), it goes through a repartition topic first; stream and table
@@ -202,7 +215,9 @@ export class KStream<K, V> {
   /**
    * Like {@link join}, but each record of this stream has a result: `joiner(value, null, key)`
    * when nothing matched. In a windowed join that unmatched result is emitted only once the
-   * record's window and grace have passed (so a late partner does not make it spurious).
+   * record's window and grace have passed (so a late partner does not make it spurious). With
+   * a table, a record with a `null` key, or with a global table a `null` selected key, is
+   * emitted unmatched (Kafka Streams 4.x).
    */
   leftJoin<VO, VR>(other: KStream<K, VO>, joiner: (value: V, otherValue: VO | null, key: K) => VR, windows: JoinWindows, options?: StreamJoinedOptions<K, V, VO>): KStream<K, VR>;
   leftJoin<VO, VR>(table: KTable<K, VO>, joiner: (value: V, tableValue: VO | null, key: K) => VR, options?: JoinedOptions<K, V>): KStream<K, VR>;
@@ -273,13 +288,64 @@ export class KStream<K, V> {
   process<KR, VR>(supplier: ProcessorSupplier<K, V, KR, VR>, options: NamedOptions & { stores?: (StoreSpec | string)[] } = {}): KStream<KR, VR> {
     checkFunction(supplier, 'process', 'supplier');
     const { builder } = this.state;
-    const storeNames = (options.stores ?? []).map((store) => {
-      if (typeof store === 'string') return store;
-      builder.addStore(store);
-      return store.name;
-    });
+    const storeNames = this.connectStores(options.stores);
     const node = builder.addProcessor(this.state.node, options.name ?? builder.newName('KSTREAM-PROCESSOR-'), processRecords(supplier as never), storeNames);
     return new KStream<KR, VR>({ builder, node, keySerde: undefined, valueSerde: undefined }, true);
+  }
+
+  /**
+   * Runs a custom processor that may change values but not keys (Kafka Streams'
+   * `processValues`): it receives each record as a {@link FixedKeyRecord} and forwards
+   * `record.withValue(...)` (any number of times, now or from a punctuator), with stores
+   * and punctuators as in {@link process}. The key cannot change, so unlike `process` it
+   * does not mark the stream for repartitioning. Stateful with the stores it names
+   * (`Stores.keyValueStore(...)` specs, or names of stores added elsewhere), else record by record.
+   *
+   * ## Example
+   * ```ts
+   * import { Stores, type FixedKeyProcessorContext, type FixedKeyRecord, type KeyValueStore } from '@tributary/core';
+   *
+   * // Numbers each customer's orders: the key stays the customer.
+   * orders.processValues<{ order: Order; n: number }>(() => {
+   *   let context: FixedKeyProcessorContext<string, { order: Order; n: number }>;
+   *   let seen: KeyValueStore<string, number>;
+   *   return {
+   *     init: (c) => ((context = c), (seen = c.getStateStore('orders-seen'))),
+   *     process: (record: FixedKeyRecord<string, Order>) => {
+   *       const n = (seen.get(record.key) ?? 0) + 1;
+   *       seen.put(record.key, n);
+   *       context.forward(record.withValue({ order: record.value, n }));
+   *     },
+   *   };
+   * }, { stores: [Stores.keyValueStore('orders-seen')] });
+   * ```
+   */
+  processValues<VR>(supplier: FixedKeyProcessorSupplier<K, V, VR>, options: NamedOptions & { stores?: (StoreSpec | string)[] } = {}): KStream<K, VR> {
+    checkFunction(supplier, 'processValues', 'supplier');
+    const { builder } = this.state;
+    const storeNames = this.connectStores(options.stores);
+    const node = builder.addProcessor(this.state.node, options.name ?? builder.newName('KSTREAM-PROCESSVALUES-'), processRecordValues(supplier as never), storeNames);
+    return new KStream<K, VR>({ builder, node, keySerde: this.state.keySerde, valueSerde: undefined }, this.keyChanged);
+  }
+
+  /**
+   * Prints every record as the line `[label]: key, value` (Kafka Streams' `print`), to
+   * standard output, a file, a writable stream or a function, as `printed` says; the label
+   * defaults to the name of this stream's node. A terminal, record-by-record operation,
+   * for debugging (node `KSTREAM-PRINTER-<n>`).
+   *
+   * ## Example
+   * ```ts
+   * import { Printed } from '@tributary/core';
+   *
+   * totals.print(Printed.toSysOut<string, number>().withLabel('totals')); // [totals]: alice, 30
+   * ```
+   */
+  print(printed: Printed<K, V>): void {
+    if (!(printed instanceof Printed)) throw new TopologyError('print() takes Printed.toSysOut(), Printed.toFile(path), Printed.toWritable(stream) or Printed.toFunction(sink)');
+    const { builder } = this.state;
+    const name = printed.name ?? builder.newName('KSTREAM-PRINTER-');
+    builder.addProcessor(this.state.node, name, printRecords(printed.sink, printed.label ?? this.state.node.name, printed.mapper as never));
   }
 
   /** @internal the node the next grouping or join reads: this one, or a repartition topic's source. */
@@ -298,6 +364,15 @@ export class KStream<K, V> {
         : joinStreamTable(self, other, second, kind === 'left', (third ?? {}) as JoinedOptions<unknown, unknown>);
     }
     return joinStreams(self, other, second, third, kind, (fourth ?? {}) as StreamJoinedOptions<unknown, unknown, unknown>);
+  }
+
+  /** Adds the store specs among `stores` to the topology; returns the names of all of them. */
+  private connectStores(stores: readonly (StoreSpec | string)[] = []): string[] {
+    return stores.map((store) => {
+      if (typeof store === 'string') return store;
+      this.state.builder.addStore(store);
+      return store.name;
+    });
   }
 
   /** Adds a one-parent processor; `keeps` says which serdes still describe its output. */

@@ -5,7 +5,8 @@ import { selectTableGroup } from '../operators/groupTable';
 import { filterTable, mapTableValues, tableToStream } from '../operators/tableOperators';
 import { filterValueGetter, mapValuesValueGetter, storeValueGetter, type TableValueGetterSupplier } from '../operators/tableValueGetter';
 import { keyValueStoreSpec } from '../state/Stores';
-import type { HandleState, OldValues } from './HandleState';
+import type { HandleState } from './HandleState';
+import { aggregationOldValues, derivedOldValues, type OldValues } from './OldValues';
 import { KGroupedTable } from './KGroupedTable';
 import { KStream } from './KStream';
 import type { GroupedOptions, MaterializedOptions, NamedOptions } from './options';
@@ -13,6 +14,7 @@ import { joinTables, joinTablesOnForeignKey } from './tableJoins';
 import { materializeForLookup } from './tableLookup';
 import { checkFunction } from './validate';
 import { suppressTable } from './suppressTable';
+import { deriveTableVersioning } from './versionedTables';
 import type { Suppressed } from '../windows/Suppressed';
 
 /**
@@ -26,8 +28,8 @@ export class KTable<K, V> {
     /** @internal */ readonly state: HandleState,
     /** @internal the store holding this table's current values, when it is materialized */
     readonly storeName: string | undefined,
-    /** @internal shared with the tables this one derives from: a downstream need for old values reaches up */
-    readonly oldValues: OldValues = { enabled: false },
+    /** @internal whether this table forwards old values, and how a downstream need for them reaches up (an aggregation's by default) */
+    readonly oldValues: OldValues = aggregationOldValues(),
     /** @internal how joins look this table up when it has no store: through its parent and the operation deriving it */
     readonly lookup?: () => TableValueGetterSupplier,
   ) {}
@@ -85,8 +87,10 @@ export class KTable<K, V> {
 
   /** @internal how a join reads this table's current value for a key: its store, or its parent's lookup and the operation deriving it. */
   valueGetterSupplier(): TableValueGetterSupplier {
+    // Kafka Streams materializes a source table that something looks up.
+    this.oldValues.materialize();
     const spec = this.storeName === undefined ? undefined : this.state.builder.stores.get(this.storeName);
-    if (spec?.kind === 'keyValue') return storeValueGetter(spec.name);
+    if (spec?.kind === 'keyValue' || spec?.kind === 'versioned') return storeValueGetter(spec.name, true, spec.kind === 'versioned');
     if (this.lookup) return this.lookup();
     return storeValueGetter(materializeForLookup(this.state));
   }
@@ -99,26 +103,27 @@ export class KTable<K, V> {
   /**
    * Keeps the rows for which `predicate(key, value)` is true; a row that stops matching is
    * deleted downstream. Stateless, unless `{ name }` materializes the result in a store.
+   *
+   * As in Kafka Streams, a filter asks its parent for old values: after an aggregation, a
+   * table-table join or a named (materialized) table, a row that neither matched before nor
+   * matches now is dropped silently; after an unnamed source table, whose previous value is
+   * not at hand, such a row is forwarded as a tombstone.
    */
   filter(predicate: (key: K, value: V) => boolean, options: MaterializedOptions<K, V> = {}): KTable<K, V> {
     checkFunction(predicate, 'KTable.filter', 'predicate');
-    return this.deriveTable('KTABLE-FILTER-', options, (store) => filterTable(predicate as never, false, store, () => this.oldValues.enabled), this.state.valueSerde, (parent) =>
-      filterValueGetter(parent, predicate as never, false),
-    );
+    return this.filterRows(predicate, false, options);
   }
 
-  /** Keeps the rows for which `predicate(key, value)` is false. Stateless, unless `{ name }` materializes the result. */
+  /** Keeps the rows for which `predicate(key, value)` is false, as {@link filter} does. Stateless, unless `{ name }` materializes the result. */
   filterNot(predicate: (key: K, value: V) => boolean, options: MaterializedOptions<K, V> = {}): KTable<K, V> {
     checkFunction(predicate, 'KTable.filterNot', 'predicate');
-    return this.deriveTable('KTABLE-FILTER-', options, (store) => filterTable(predicate as never, true, store, () => this.oldValues.enabled), this.state.valueSerde, (parent) =>
-      filterValueGetter(parent, predicate as never, true),
-    );
+    return this.filterRows(predicate, true, options);
   }
 
   /** Maps each row's value with `mapper(value, key)`. Stateless, unless `{ name }` materializes the result. */
   mapValues<VR>(mapper: (value: V, key: K) => VR, options: MaterializedOptions<K, VR> = {}): KTable<K, VR> {
     checkFunction(mapper, 'KTable.mapValues', 'mapper');
-    return this.deriveTable('KTABLE-MAPVALUES-', options, (store) => mapTableValues(mapper as never, store), undefined, (parent) =>
+    return this.deriveTable('KTABLE-MAPVALUES-', options, (store, oldValues) => mapTableValues(mapper as never, store, () => oldValues.enabled), undefined, (parent) =>
       mapValuesValueGetter(parent, mapper as never),
     );
   }
@@ -149,7 +154,7 @@ export class KTable<K, V> {
   groupBy<KR, VR>(selector: (key: K, value: V) => KeyValue<KR, VR>, options: GroupedOptions<KR, VR> = {}): KGroupedTable<KR, VR> {
     checkFunction(selector, 'KTable.groupBy', 'selector');
     const { builder } = this.state;
-    this.oldValues.enabled = true;
+    this.oldValues.enable(true);
     const node = builder.addProcessor(this.state.node, options.name ?? builder.newName('KTABLE-SELECT-'), selectTableGroup(selector as never));
     return new KGroupedTable<KR, VR>(
       { builder, node, keySerde: options.keySerde as Serde<unknown> | undefined, valueSerde: options.valueSerde as Serde<unknown> | undefined },
@@ -164,12 +169,26 @@ export class KTable<K, V> {
     return joinTables(self, other, second, kind, (third ?? {}) as MaterializedOptions<unknown, unknown>);
   }
 
+  /** `filter`/`filterNot`: asks the parent for old values at once (without forcing), as Kafka Streams' `KTableFilter` does. */
+  private filterRows(predicate: (key: K, value: V) => boolean, negate: boolean, options: MaterializedOptions<K, V>): KTable<K, V> {
+    const parentSendsOldValues = this.oldValues.enable(false);
+    return this.deriveTable(
+      'KTABLE-FILTER-',
+      options,
+      (store, oldValues) => filterTable(predicate as never, negate, store, () => oldValues.enabled),
+      this.state.valueSerde,
+      (parent) => filterValueGetter(parent, predicate as never, negate),
+      parentSendsOldValues,
+    );
+  }
+
   private deriveTable<VR>(
     prefix: string,
     options: MaterializedOptions<K, VR>,
-    operator: (storeName: string | undefined) => OperatorFactory,
+    operator: (storeName: string | undefined, oldValues: OldValues) => OperatorFactory,
     inheritedValueSerde: Serde<unknown> | undefined,
     lookup?: (parent: TableValueGetterSupplier) => TableValueGetterSupplier,
+    sendsOldValues = false,
   ): KTable<K, VR> {
     const { builder } = this.state;
     const keySerde = (options.keySerde ?? this.state.keySerde) as Serde<unknown> | undefined;
@@ -177,7 +196,9 @@ export class KTable<K, V> {
     // Only a named table gets a store, as in Kafka Streams.
     const storeName = options.name;
     if (storeName) builder.addStore(keyValueStoreSpec(storeName, { keySerde, valueSerde, logging: options.store?.logging ?? true }));
-    const node = builder.addProcessor(this.state.node, options.name ?? builder.newName(prefix), operator(storeName), storeName ? [storeName] : []);
-    return new KTable<K, VR>({ builder, node, keySerde, valueSerde }, storeName, this.oldValues, lookup && (() => lookup(this.valueGetterSupplier())));
+    const oldValues = derivedOldValues(this.oldValues, storeName !== undefined, sendsOldValues);
+    const node = builder.addProcessor(this.state.node, options.name ?? builder.newName(prefix), operator(storeName, oldValues), storeName ? [storeName] : []);
+    deriveTableVersioning(this.state.node, node, storeName !== undefined);
+    return new KTable<K, VR>({ builder, node, keySerde, valueSerde }, storeName, oldValues, lookup && (() => lookup(this.valueGetterSupplier())));
   }
 }

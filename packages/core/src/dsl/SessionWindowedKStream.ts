@@ -1,5 +1,6 @@
 import { TopologyError } from '../errors';
 import { aggregateSessionWindows } from '../operators/sessionWindowAggregate';
+import { windowCloseTrackerSpec } from '../operators/windowCloseTracker';
 import type { Serde } from '../serdes/Serde';
 import { Serdes } from '../serdes/Serdes';
 import { sessionStoreSpec } from '../state/windowedStoreSpecs';
@@ -117,15 +118,14 @@ export class SessionWindowedKStream<K, V> {
       covers: 'the inactivity gap plus the grace period',
     });
     const input = this.grouped.inputFor(storeName);
-    builder.addStore(sessionStoreSpec(storeName, { retentionMs, keySerde, valueSerde, logging: options.store?.logging ?? true }));
-    const operator = aggregateSessionWindows(windows, {
-      storeName,
-      initializer,
-      aggregator,
-      merger,
-      emitOnClose: this.strategy.type === 'onWindowClose',
-    });
-    const node = builder.addProcessor(input, processorName, operator, [storeName]);
+    const logging = options.store?.logging ?? true;
+    builder.addStore(sessionStoreSpec(storeName, { retentionMs, keySerde, valueSerde, logging }));
+    const emitOnClose = this.strategy.type === 'onWindowClose';
+    // onWindowClose keeps its last emitted close time across restarts, in a store describe() leaves out.
+    const closeTracker = emitOnClose ? windowCloseTrackerSpec(storeName, logging) : undefined;
+    if (closeTracker) builder.addStore(closeTracker);
+    const operator = aggregateSessionWindows(windows, { storeName, initializer, aggregator, merger, emitOnClose, closeTrackerStore: closeTracker?.name });
+    const node = builder.addProcessor(input, processorName, operator, closeTracker ? [storeName, closeTracker.name] : [storeName]);
     registerWindowGrace(node, windows.gapMs + windows.graceMs);
     const windowedKeySerde = WindowedSerdes.sessionWindowed(keySerde ?? Serdes.string()) as Serde<unknown>;
     return new KTable<Windowed<K>, A>({ builder, node, keySerde: windowedKeySerde, valueSerde }, storeName);

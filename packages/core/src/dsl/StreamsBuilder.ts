@@ -2,12 +2,18 @@ import { TopologyError } from '../errors';
 import type { Serde } from '../serdes/Serde';
 import type { Topology } from '../graph/Topology';
 import { TopologyBuilder } from '../graph/TopologyBuilder';
+import type { ProcessorSupplier } from '../operators/process';
 import { materializeTable } from '../operators/tableSource';
+import { updateGlobalStore } from '../operators/updateGlobalStore';
+import type { StoreSpec } from '../state/StateStore';
 import { keyValueStoreSpec } from '../state/Stores';
 import { GlobalKTable } from './GlobalKTable';
 import { KStream } from './KStream';
 import { KTable } from './KTable';
-import type { ConsumedOptions, MaterializedOptions } from './options';
+import { sourceOldValues } from './OldValues';
+import { checkFunction } from './validate';
+import type { ConsumedOptions, MaterializedOptions, TableMaterializedOptions } from './options';
+import { tableStore } from './versionedTables';
 
 /**
  * Where a topology starts (Kafka Streams' `StreamsBuilder`): read topics as streams or
@@ -48,17 +54,32 @@ export class StreamsBuilder {
   /**
    * Reads `topic` as a table: the latest value per key, `null` deleting it. The table is
    * kept in a store named `options.name` (or `<topic>-STATE-STORE-<n>`).
+   *
+   * With `{ store: Stores.versionedKeyValueStore(name, { historyRetention }) }` the table is
+   * versioned (Kafka Streams' `Materialized.as(Stores.persistentVersionedKeyValueStore(...))`):
+   * its store keeps every version for the history retention, a stream-table join reads it as
+   * of each stream record's timestamp, and an update older than the key's latest version
+   * updates the history only (it still reaches `toStream()`, but table-table joins,
+   * `groupBy` and foreign-key joins ignore it). Updates older than the history retention
+   * allows are dropped.
    */
-  table<K = string, V = unknown>(topic: string, options: ConsumedOptions<K, V> & MaterializedOptions<K, V> = {}): KTable<K, V> {
+  table<K = string, V = unknown>(topic: string, options: ConsumedOptions<K, V> & TableMaterializedOptions<K, V> = {}): KTable<K, V> {
     this.checkOpen();
     const keySerde = options.keySerde as Serde<unknown> | undefined;
     const valueSerde = options.valueSerde as Serde<unknown> | undefined;
     // Kafka Streams names the store before the source (InternalStreamsBuilder's shared index).
-    const storeName = options.name ?? this.graph.newName(`${topic}-STATE-STORE-`);
+    const store = tableStore(options.store, () => options.name ?? this.graph.newName(`${topic}-STATE-STORE-`), { keySerde, valueSerde });
+    const storeName = store.spec.name;
+    if (options.name !== undefined && options.name !== storeName) {
+      throw new TopologyError(`table('${topic}'): the versioned store names the table's store ('${storeName}'); leave out name '${options.name}'`);
+    }
     const source = this.graph.addSource({ topics: [topic], keySerde, valueSerde, timestampExtractor: options.timestampExtractor as never });
-    this.graph.addStore(keyValueStoreSpec(storeName, { keySerde, valueSerde, logging: options.store?.logging ?? true }));
+    this.graph.addStore(store.spec);
     const node = this.graph.addProcessor(source, this.graph.newName('KTABLE-SOURCE-'), materializeTable(storeName), [storeName]);
-    return new KTable<K, V>({ builder: this.graph, node, keySerde, valueSerde }, storeName);
+    store.mark(node);
+    // Kafka Streams materializes a source table only when it is named (or something needs its values later).
+    const oldValues = sourceOldValues(options.name !== undefined || store.spec.kind === 'versioned');
+    return new KTable<K, V>({ builder: this.graph, node, keySerde, valueSerde }, storeName, oldValues);
   }
 
   /**
@@ -85,6 +106,58 @@ export class StreamsBuilder {
     const processor = this.graph.addProcessor(source, this.graph.newName('KTABLE-SOURCE-'), materializeTable(storeName), [storeName]);
     this.graph.globalStores.push({ store, source, processor });
     return new GlobalKTable<K, V>(this.graph, storeName);
+  }
+
+  /**
+   * Adds a global store filled by your own processor (Kafka Streams' `addGlobalStore`): the
+   * `stateUpdater`'s processor receives every record of every partition of `topic`, in the
+   * global task, and is the only writer of `store`; every other processor may read the store
+   * by name (`context.getStateStore(name)`), read-only, with no co-partitioning. The store
+   * is not logged: `topic` is its changelog, and on start the processor is run again over
+   * the whole topic to rebuild it (as Kafka Streams 4.x does for `addGlobalStore`). Its
+   * nodes are `KSTREAM-SOURCE-<n>` and `KTABLE-SOURCE-<n>` (with `{ name }`: `<name>-source`
+   * and `<name>`). The processor cannot schedule punctuators.
+   *
+   * ## Example
+   * ```ts
+   * import { Stores, type KeyValueStore } from '@tributary/core';
+   *
+   * // Keeps each product's latest price, ignoring deletes.
+   * builder.addGlobalStore(Stores.keyValueStore('prices'), 'products', { valueSerde: Serdes.json<Product>() }, () => {
+   *   let prices: KeyValueStore<string, number>;
+   *   return {
+   *     init: (context) => (prices = context.getStateStore('prices')),
+   *     process: (record) => record.value && prices.put(record.key, record.value.price, record.timestamp),
+   *   };
+   * });
+   * ```
+   */
+  addGlobalStore<K = string, V = unknown>(
+    store: StoreSpec,
+    topic: string,
+    options: ConsumedOptions<K, V>,
+    stateUpdater: ProcessorSupplier<K, V, never, never>,
+  ): this {
+    this.checkOpen();
+    if (!store || typeof store.name !== 'string' || typeof store.create !== 'function') {
+      throw new TopologyError("addGlobalStore: store must be a store spec, e.g. Stores.keyValueStore('name')");
+    }
+    checkFunction(stateUpdater, 'addGlobalStore', 'stateUpdater');
+    // Kafka Streams' order: the source name, then the processor name; the topic is the changelog.
+    const sourceName = options.name === undefined ? this.graph.newName('KSTREAM-SOURCE-') : `${options.name}-source`;
+    const processorName = options.name ?? this.graph.newName('KTABLE-SOURCE-');
+    const source = this.graph.addSource({
+      name: sourceName,
+      topics: [topic],
+      keySerde: options.keySerde as Serde<unknown> | undefined,
+      valueSerde: options.valueSerde as Serde<unknown> | undefined,
+      timestampExtractor: options.timestampExtractor as never,
+    });
+    const spec: StoreSpec = { ...store, logging: false };
+    this.graph.addStore(spec);
+    const processor = this.graph.addProcessor(source, processorName, updateGlobalStore(stateUpdater as never), [spec.name]);
+    this.graph.globalStores.push({ store: spec, source, processor });
+    return this;
   }
 
   /** Freezes the graph into a {@link Topology}. The builder cannot be used afterwards. */

@@ -1,6 +1,7 @@
 import { TopologyError } from '../errors';
 import { aggregateSlidingWindows } from '../operators/slidingWindowAggregate';
 import { aggregateTimeWindows } from '../operators/windowAggregate';
+import { windowCloseTrackerSpec } from '../operators/windowCloseTracker';
 import type { Serde } from '../serdes/Serde';
 import { Serdes } from '../serdes/Serdes';
 import { windowStoreSpec } from '../state/windowedStoreSpecs';
@@ -12,6 +13,7 @@ import type { Windowed } from '../windows/Windowed';
 import { WindowedSerdes } from '../windows/WindowedSerdes';
 import type { KGroupedStream } from './KGroupedStream';
 import { KTable } from './KTable';
+import { aggregationOldValues } from './OldValues';
 import { drawCountStoreName } from './countNaming';
 import { checkFunction } from './validate';
 import { storeRetention, type WindowedMaterializedOptions } from './windowedOptions';
@@ -22,7 +24,8 @@ import { storeRetention, type WindowedMaterializedOptions } from './windowedOpti
  * `windowedBy(SlidingWindows...)`. Each aggregation keeps its results in a window store
  * (named by `{ name }`, read with `driver.getWindowStore(name)`) and returns a table keyed
  * by `{ key, window: { start, end } }`. It emits on every update unless
- * `emitStrategy(EmitStrategy.onWindowClose())` asks for one final result per window.
+ * `emitStrategy(EmitStrategy.onWindowClose())` asks for one final result per window (see
+ * {@link EmitStrategy} for the windows a far jump of stream time skips).
  *
  * CAUTION: records later than their window's end + grace are dropped and counted in the
  * `dropped-records` metric (reason `late`); see {@link TimeWindows} and {@link SlidingWindows}.
@@ -104,12 +107,18 @@ export class TimeWindowedKStream<K, V> {
       covers: sliding ? '2 x the time difference plus the grace period' : 'its window size plus the grace period',
     });
     const input = this.grouped.inputFor(storeName);
-    builder.addStore(windowStoreSpec(storeName, { retentionMs, windowSizeMs, keySerde, valueSerde, logging: options.store?.logging ?? true }));
-    const aggregation = { storeName, initializer, aggregator, emitOnClose: this.strategy.type === 'onWindowClose' };
+    const logging = options.store?.logging ?? true;
+    builder.addStore(windowStoreSpec(storeName, { retentionMs, windowSizeMs, keySerde, valueSerde, logging }));
+    const emitOnClose = this.strategy.type === 'onWindowClose';
+    // onWindowClose keeps its last emitted close time across restarts, in a store describe() leaves out.
+    const closeTracker = emitOnClose ? windowCloseTrackerSpec(storeName, logging) : undefined;
+    if (closeTracker) builder.addStore(closeTracker);
+    const oldValues = aggregationOldValues();
+    const aggregation = { storeName, initializer, aggregator, emitOnClose, sendOldValues: () => oldValues.enabled, closeTrackerStore: closeTracker?.name };
     const operator = sliding ? aggregateSlidingWindows(windows, aggregation) : aggregateTimeWindows(windows, aggregation);
-    const node = builder.addProcessor(input, processorName, operator, [storeName]);
+    const node = builder.addProcessor(input, processorName, operator, closeTracker ? [storeName, closeTracker.name] : [storeName]);
     registerWindowGrace(node, windows.graceMs);
     const windowedKeySerde = WindowedSerdes.timeWindowed(keySerde ?? Serdes.string(), windowSizeMs) as Serde<unknown>;
-    return new KTable<Windowed<K>, A>({ builder, node, keySerde: windowedKeySerde, valueSerde }, storeName);
+    return new KTable<Windowed<K>, A>({ builder, node, keySerde: windowedKeySerde, valueSerde }, storeName, oldValues);
   }
 }

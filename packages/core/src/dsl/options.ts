@@ -1,6 +1,8 @@
 import type { StreamRecord } from '../KeyValue';
 import type { Serde } from '../serdes/Serde';
 import type { StoreOptions } from '../state/StateStore';
+import type { VersionedStoreSpec } from '../state/versionedStoreSpec';
+import type { Duration } from '../duration';
 
 /** Names the node an operation adds (otherwise `KSTREAM-FILTER-0000000003` style). */
 export interface NamedOptions {
@@ -42,6 +44,17 @@ export interface MaterializedOptions<K, V> extends NamedOptions {
 }
 
 /**
+ * How a table read from a topic or a stream is kept (`builder.table`, `KStream.toTable`):
+ * like {@link MaterializedOptions}, and `store` may also be a versioned store
+ * (`Stores.versionedKeyValueStore(name, { historyRetention })`, Kafka Streams'
+ * `Materialized.as(Stores.persistentVersionedKeyValueStore(...))`), which names the store.
+ */
+export interface TableMaterializedOptions<K, V> extends Omit<MaterializedOptions<K, V>, 'store'> {
+  /** Defaults to an in-memory key-value store logged to its changelog. */
+  store?: StoreOptions | VersionedStoreSpec;
+}
+
+/**
  * Serdes and name of the repartition topic a grouping may need (Kafka Streams' `Grouped`):
  * `<applicationId>-<name>-repartition`, named after the aggregation's store when unnamed.
  */
@@ -77,6 +90,14 @@ export interface JoinedOptions<K, V> extends NamedOptions {
   keySerde?: Serde<K>;
   /** For the repartition topic. Defaults to the stream's value serde. */
   valueSerde?: Serde<V>;
+  /**
+   * Holds each stream record back in a buffer (store `<name>-Buffer`) until stream time has
+   * passed its timestamp by this much, then joins it with the table's version as of its
+   * timestamp, so table updates arriving up to this late are seen (Kafka Streams'
+   * `Joined.withGracePeriod`). The table must be versioned, with a history retention of at
+   * least the grace period. Defaults to none: each record joins on arrival.
+   */
+  gracePeriod?: Duration;
 }
 
 /** An explicit repartition (Kafka Streams' `Repartitioned`): topic `<applicationId>-<name>-repartition`. */

@@ -3,7 +3,11 @@ import type { GraphNode } from '../graph/GraphNode';
 import { passThrough } from '../operators/passThrough';
 import { joinWindowBuffer, streamStreamJoinSide } from '../operators/streamStreamJoin';
 import { streamTableJoin } from '../operators/streamTableJoin';
-import { storeValueGetter } from '../operators/tableValueGetter';
+import { streamTableJoinGrace } from '../operators/streamTableJoinGrace';
+import { storeValueGetter, type TableValueGetterSupplier } from '../operators/tableValueGetter';
+import type { TopologyBuilder } from '../graph/TopologyBuilder';
+import { timeOrderedRecordBufferSpec } from '../state/TimeOrderedRecordBuffer';
+import { windowMillis } from '../windows/windowArguments';
 import type { Serde } from '../serdes/Serde';
 import { joinWindowStoreSpec } from '../state/JoinWindowStore';
 import { outerJoinStoreSpec } from '../state/OuterJoinStore';
@@ -125,7 +129,8 @@ export function joinStreams(
 /**
  * Wires a stream-table join (Kafka Streams' `KStreamImpl.doStreamTableJoin`): the stream is
  * repartitioned if its key may have changed, must be co-partitioned with the table, and
- * looks the table up record by record.
+ * looks the table up record by record. With a grace period (a versioned table only) the
+ * records first wait in a buffer store `<name>-Buffer`.
  */
 export function joinStreamTable(
   stream: KStream<unknown, unknown>,
@@ -143,9 +148,36 @@ export function joinStreamTable(
   builder.requireCopartition([input, table.state.node]);
   const name = options.name ?? builder.newName(leftJoin ? 'KSTREAM-LEFTJOIN-' : 'KSTREAM-JOIN-');
   const lookup = table.valueGetterSupplier();
-  const node = builder.addProcessor(input, name, streamTableJoin(lookup, undefined, joiner as Joiner, leftJoin), [...lookup.storeNames]);
+  let node: GraphNode;
+  if (options.gracePeriod === undefined) {
+    node = builder.addProcessor(input, name, streamTableJoin(lookup, undefined, joiner as Joiner, leftJoin), [...lookup.storeNames]);
+  } else {
+    const graceMs = windowMillis(options.gracePeriod, `${operation}: gracePeriod`);
+    checkGraceTable(builder, lookup, graceMs, operation);
+    const bufferName = `${name}-Buffer`;
+    builder.addStore(timeOrderedRecordBufferSpec(bufferName, { graceMs, keySerde, valueSerde: (options.valueSerde ?? stream.state.valueSerde) as Serde<unknown> | undefined }));
+    node = builder.addProcessor(input, name, streamTableJoinGrace(lookup, bufferName, joiner as Joiner, leftJoin), [...lookup.storeNames, bufferName]);
+  }
   if (leftJoin) relaxNullKeyFilters(node);
   return new KStream({ builder, node, keySerde, valueSerde: undefined }, false);
+}
+
+/**
+ * A grace period needs a versioned table whose history reaches back at least that far
+ * (Kafka Streams' checks in `KStreamImpl` and `StreamTableJoinNode`).
+ */
+function checkGraceTable(builder: TopologyBuilder, lookup: TableValueGetterSupplier, graceMs: number, operation: string): void {
+  const specs = lookup.storeNames.map((storeName) => builder.stores.get(storeName));
+  if (!lookup.versioned || specs.length === 0 || specs.some((spec) => spec?.kind !== 'versioned')) {
+    throw new TopologyError(
+      `${operation}: KTable must be versioned to use a grace period in a stream table join (read it with { store: Stores.versionedKeyValueStore(name, { historyRetention }) })`,
+    );
+  }
+  for (const spec of specs) {
+    if (graceMs > spec!.historyRetentionMs!) {
+      throw new TopologyError(`${operation}: History retention must be at least grace period: store '${spec!.name}' keeps ${spec!.historyRetentionMs} ms, the grace period is ${graceMs} ms`);
+    }
+  }
 }
 
 /**

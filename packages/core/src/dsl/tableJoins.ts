@@ -16,7 +16,7 @@ import type { Serde } from '../serdes/Serde';
 import { Serdes } from '../serdes/Serdes';
 import { keyValueStoreSpec } from '../state/Stores';
 import { subscriptionStoreSpec } from '../state/SubscriptionStore';
-import type { OldValues } from './HandleState';
+import { joinOldValues, sourceOldValues } from './OldValues';
 import { KTable } from './KTable';
 import type { MaterializedOptions } from './options';
 import { checkFunction } from './validate';
@@ -25,25 +25,6 @@ type Joiner = (left: unknown, right: unknown, key: unknown) => unknown;
 
 /** Inner, left or outer table-table join. */
 export type TableJoinKind = 'inner' | 'left' | 'outer';
-
-/**
- * Old values of a join result: when downstream asks for them, both inputs must send theirs
- * too (Kafka Streams' `KTableKTableAbstractJoin.enableSendingOldValues`).
- */
-function joinedOldValues(inputs: readonly KTable<unknown, unknown>[], onEnable?: () => void): OldValues {
-  let enabled = false;
-  return {
-    get enabled() {
-      return enabled;
-    },
-    set enabled(value: boolean) {
-      enabled = value;
-      if (!value) return;
-      for (const input of inputs) input.oldValues.enabled = true;
-      onEnable?.();
-    },
-  };
-}
 
 /**
  * Wires a table-table join as Kafka Streams does (`KTableImpl.doJoin`): each side's updates
@@ -67,14 +48,16 @@ export function joinTables(
   const name = options.name;
   const mergeName = name ?? builder.newName('KTABLE-MERGE-');
   builder.requireCopartition([left.state.node, right.state.node]);
-  if (kind !== 'inner') left.oldValues.enabled = true;
-  if (kind === 'outer') right.oldValues.enabled = true;
+  // The kept side of a left or outer join sends old values (Kafka Streams' doJoin).
+  if (kind !== 'inner') left.oldValues.enable(true);
+  if (kind === 'outer') right.oldValues.enable(true);
   const joinThisName = name ? `${name}-join-this` : builder.newName('KTABLE-JOINTHIS-');
   const joinOtherName = name ? `${name}-join-other` : builder.newName('KTABLE-JOINOTHER-');
 
   const leftLookup = left.valueGetterSupplier();
   const rightLookup = right.valueGetterSupplier();
-  const oldValues = joinedOldValues([left, right]);
+  // Old values of the result: when downstream asks for them, both inputs send theirs too.
+  const oldValues = joinOldValues(left.oldValues, right.oldValues);
   const sendOldValues = () => oldValues.enabled;
   const joinThis = builder.addProcessor(left.state.node, joinThisName, tableJoinSide(kind, rightLookup, user, sendOldValues), [...rightLookup.storeNames]);
   const joinOther = builder.addProcessor(
@@ -116,8 +99,8 @@ export function joinTablesOnForeignKey(
   const nameOf = (suffix: string, prefix: string) => (named ? `${named}-${suffix}` : builder.newName(prefix));
 
   // Old values tell which foreign key a row left (primary) and let unchanged rows be told apart (foreign).
-  foreign.oldValues.enabled = true;
-  primary.oldValues.enabled = true;
+  foreign.oldValues.enable(true);
+  primary.oldValues.enable(true);
 
   // Names in Kafka Streams' order, so generated names match its own.
   const subscriptionTopic = `${nameOf('subscription-registration', 'KTABLE-FK-JOIN-SUBSCRIPTION-REGISTRATION-')}-topic`;
@@ -175,6 +158,7 @@ export function joinTablesOnForeignKey(
     return materialized.store;
   };
   if (named) builder.addStore(keyValueStoreSpec(named, { keySerde: primaryKeySerde, valueSerde, logging }));
-  const oldValues = joinedOldValues([], materialize);
+  // The result is a source table to Kafka Streams (its KTableSource): materialized when named, looked up or asked for old values.
+  const oldValues = sourceOldValues(named !== undefined, () => void materialize());
   return new KTable({ builder, node: result, keySerde: primaryKeySerde, valueSerde }, named, oldValues, () => storeValueGetter(materialize()));
 }

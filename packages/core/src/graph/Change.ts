@@ -6,6 +6,13 @@
 export interface Change<V> {
   readonly newValue: V | null;
   readonly oldValue: V | null;
+  /**
+   * Set only below a versioned table: `false` for an out-of-order update, older than the
+   * key's latest version (it changed the history, not the current value), which table-table
+   * joins, `groupBy` and foreign-key joins ignore, as in Kafka Streams (KIP-914).
+   */
+  readonly isLatest?: boolean;
 }
 
-export const change = <V>(newValue: V | null, oldValue: V | null): Change<V> => ({ newValue, oldValue });
+export const change = <V>(newValue: V | null, oldValue: V | null, isLatest?: boolean): Change<V> =>
+  isLatest === undefined ? { newValue, oldValue } : { newValue, oldValue, isLatest };

@@ -35,8 +35,14 @@ export class Topology {
   readonly stores: ReadonlyMap<string, StoreSpec>;
   readonly globalStores: readonly GlobalStoreSpec[];
   /**
-   * The global tables as one sub-topology (id after the others), for a runtime to run as a
-   * single task over every partition of their topics. Its stores are the global stores,
+   * The sub-topology id of each global store (same order as `globalStores`). Kafka Streams
+   * numbers sub-topologies and global stores together, in the order their first node was
+   * added, so a global table declared first is sub-topology 0 and the others count on from 1.
+   */
+  readonly globalStoreIds: readonly number[];
+  /**
+   * The global tables as one sub-topology (the id of the first global store), for a runtime to
+   * run as a single task over every partition of their topics. Its stores are the global stores,
    * which the runtime hands to every other task as shared stores (`TaskOptions.sharedStores`).
    */
   readonly globalSubTopology: SubTopology | undefined;
@@ -46,16 +52,19 @@ export class Topology {
     this.stores = new Map(builder.stores);
     this.globalStores = [...builder.globalStores];
     const globalNodes = new Set<GraphNode>(builder.globalStores.flatMap((g) => [g.source, g.processor]));
-    this.subTopologies = splitIntoSubTopologies(
+    const subTopologies = splitIntoSubTopologies(
       builder.nodes.filter((n) => !globalNodes.has(n)),
       builder.stores,
       builder.copartitionGroups,
     );
+    const ids = numberWithGlobalStores(builder.nodes, subTopologies, this.globalStores);
+    this.subTopologies = subTopologies.map((sub) => ({ ...sub, id: ids.subTopologies[sub.id]! }));
+    this.globalStoreIds = ids.globalStores;
     this.globalSubTopology =
       this.globalStores.length === 0
         ? undefined
         : {
-            id: this.subTopologies.length,
+            id: Math.min(...ids.globalStores),
             nodes: this.globalStores.flatMap((g) => [g.source, g.processor]),
             sources: this.globalStores.map((g) => g.source),
             sinks: [],
@@ -109,6 +118,33 @@ export interface TopologyDescription {
   toString(): string;
   /** A Mermaid `flowchart` of the same graph. */
   toMermaid(): string;
+}
+
+/**
+ * Kafka Streams' numbering (`InternalTopologyBuilder.makeNodeGroups`): walking the nodes in the
+ * order they were added, each sub-topology or global store takes the next id when its first
+ * node comes up. `subTopologies` are numbered 0.. in that same order among themselves.
+ */
+function numberWithGlobalStores(
+  nodes: readonly GraphNode[],
+  subTopologies: readonly SubTopology[],
+  globalStores: readonly GlobalStoreSpec[],
+): { subTopologies: number[]; globalStores: number[] } {
+  const groupOf = new Map<GraphNode, string>();
+  for (const sub of subTopologies) for (const node of sub.nodes) groupOf.set(node, `s${sub.id}`);
+  globalStores.forEach((g, i) => {
+    groupOf.set(g.source, `g${i}`);
+    groupOf.set(g.processor, `g${i}`);
+  });
+  const ids = new Map<string, number>();
+  for (const node of nodes) {
+    const group = groupOf.get(node);
+    if (group !== undefined && !ids.has(group)) ids.set(group, ids.size);
+  }
+  return {
+    subTopologies: subTopologies.map((sub) => ids.get(`s${sub.id}`)!),
+    globalStores: globalStores.map((_g, i) => ids.get(`g${i}`)!),
+  };
 }
 
 function splitIntoSubTopologies(

@@ -56,11 +56,11 @@ interface Edges {
   readonly predecessors: readonly GraphNode[];
 }
 
-function describeNode(node: GraphNode, edges: Edges): string {
+function describeNode(node: GraphNode, edges: Edges, shown: (store: string) => boolean): string {
   const names = (nodes: readonly GraphNode[]) => (nodes.length === 0 ? 'none' : nodes.map((n) => n.name).join(', '));
   let text: string;
   if (node.kind === 'source') text = `Source: ${node.name} (topics: [${javaHashSetOrder(node.topics).join(', ')}])`;
-  else if (node.kind === 'processor') text = `Processor: ${node.name} (stores: [${javaHashSetOrder(node.stores).join(', ')}])`;
+  else if (node.kind === 'processor') text = `Processor: ${node.name} (stores: [${javaHashSetOrder(node.stores.filter(shown)).join(', ')}])`;
   else text = `Sink: ${node.name} (${typeof node.topic === 'string' ? `topic: ${node.topic}` : `extractor class: ${node.topic.name || 'function'}`})`;
   if (node.kind !== 'sink') text += `\n      --> ${names(edges.successors)}`;
   if (node.kind !== 'source') text += `\n      <-- ${names(edges.predecessors)}`;
@@ -202,25 +202,28 @@ function kafkaEdges(nodes: readonly GraphNode[]): Map<GraphNode, Edges> {
 /**
  * Kafka Streams' `TopologyDescription#toString()`, character for character: its quirks
  * included (three spaces before the first `Sub-topology`, two before the others, a blank
- * line after each).
+ * line after each sub-topology but not after a global store), sub-topologies and global
+ * stores by id. Hidden bookkeeping stores are left out.
  */
 export function describeAsText(topology: Topology): string {
   const order = describeOrder(sizer());
+  const shown = (store: string) => topology.stores.get(store)?.hidden !== true;
   const parts: { id: number; text: string }[] = topology.subTopologies.map((sub) => {
     const edges = kafkaEdges(sub.nodes);
     return {
       id: sub.id,
-      text: `Sub-topology: ${sub.id}\n${[...sub.nodes].sort(order).map((node) => `    ${describeNode(node, edges.get(node)!)}\n`).join('')}\n`,
+      text: `Sub-topology: ${sub.id}\n${[...sub.nodes].sort(order).map((node) => `    ${describeNode(node, edges.get(node)!, shown)}\n`).join('')}\n`,
     };
   });
   topology.globalStores.forEach((global, i) => {
-    const id = topology.subTopologies.length + i;
+    const id = topology.globalStoreIds[i]!;
     const edges = kafkaEdges([global.source, global.processor]);
     parts.push({
       id,
-      text: `Sub-topology: ${id} for global store (will not generate tasks)\n    ${describeNode(global.source, edges.get(global.source)!)}\n    ${describeNode(global.processor, edges.get(global.processor)!)}\n`,
+      text: `Sub-topology: ${id} for global store (will not generate tasks)\n    ${describeNode(global.source, edges.get(global.source)!, shown)}\n    ${describeNode(global.processor, edges.get(global.processor)!, shown)}\n`,
     });
   });
+  parts.sort((a, b) => a.id - b.id);
   return `Topologies:\n ${parts.map((part) => `  ${part.text}`).join('')}`;
 }
 
@@ -248,6 +251,7 @@ export function describeAsMermaid(topology: Topology): string {
         edges.push(`  ${id(node.name)} --> topic_${id(t)}`);
       } else {
         for (const s of node.stores) {
+          if (topology.stores.get(s)?.hidden) continue;
           stores.add(s);
           edges.push(`  ${id(node.name)} -.- store_${id(s)}`);
         }
@@ -256,7 +260,7 @@ export function describeAsMermaid(topology: Topology): string {
     out.push('  end');
   };
   for (const sub of topology.subTopologies) emit(`Sub-topology ${sub.id}`, sub.nodes);
-  topology.globalStores.forEach((g, i) => emit(`Global store ${topology.subTopologies.length + i}`, [g.source, g.processor]));
+  topology.globalStores.forEach((g, i) => emit(`Global store ${topology.globalStoreIds[i]}`, [g.source, g.processor]));
   for (const t of topics) out.push(`  topic_${id(t)}(["${t}"])`);
   for (const s of stores) out.push(`  store_${id(s)}[("${s}")]`);
   out.push(...edges);

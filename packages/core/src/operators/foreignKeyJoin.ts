@@ -70,7 +70,9 @@ export function subscriptionSend(
     const skip = (record: AnyRecord) => context.recordDropped('null-foreign-key', record);
     return (record) => {
       hash = undefined;
-      const { newValue, oldValue } = record.value as Change<unknown>;
+      const { newValue, oldValue, isLatest } = record.value as Change<unknown>;
+      // A versioned table's out-of-order update changes its history, not the join (KIP-914).
+      if (isLatest === false) return context.recordDropped('out-of-order', record);
       const newForeignKey = isNull(newValue) ? null : foreignKeyOf(newValue, record.key);
       if (leftJoin) {
         if (!isNull(oldValue)) {
@@ -176,7 +178,8 @@ export function foreignTableJoinSubscription(storeName: string): OperatorFactory
     const store = context.getStateStore<SubscriptionStore>(storeName);
     return (record) => {
       if (isNull(record.key)) return context.recordDropped('null-key', record);
-      const { newValue } = record.value as Change<unknown>;
+      const { newValue, isLatest } = record.value as Change<unknown>;
+      if (isLatest === false) return context.recordDropped('out-of-order', record);
       for (const { primaryKey, subscription } of store.subscribersOf(record.key)) {
         const response: SubscriptionResponse = { hash: subscription.hash, foreignValue: newValue, primaryPartition: subscription.primaryPartition };
         emit(withKeyValue(record, primaryKey, response));

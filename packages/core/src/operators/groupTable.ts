@@ -20,7 +20,9 @@ export function selectTableGroup(selector: (key: unknown, value: unknown) => Key
       return pair;
     };
     return (record) => {
-      const { newValue, oldValue } = record.value as Change<unknown>;
+      const { newValue, oldValue, isLatest } = record.value as Change<unknown>;
+      // A versioned table's out-of-order update is not part of its latest state: not aggregated (KIP-914).
+      if (isLatest === false) return;
       const next = newValue === null ? undefined : select(record.key, newValue);
       const previous = oldValue === null ? undefined : select(record.key, oldValue);
       if (next && previous && storeKey(next[0]) === storeKey(previous[0])) {

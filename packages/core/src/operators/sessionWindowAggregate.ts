@@ -5,6 +5,7 @@ import type { SessionWindows } from '../windows/SessionWindows';
 import { windowed } from '../windows/Windowed';
 import { recordOperator } from './operatorInternals';
 import { noHeaders, windowedRecord, type WindowAggregation } from './windowAggregateInternals';
+import { windowCloseTracker } from './windowCloseTracker';
 
 /**
  * The stateful step behind `windowedBy(SessionWindows).count/reduce/aggregate` (Kafka
@@ -24,22 +25,23 @@ export function aggregateSessionWindows(
   aggregation: WindowAggregation & { readonly merger: (key: unknown, aggregate1: unknown, aggregate2: unknown) => unknown },
 ): OperatorFactory {
   const { gapMs, graceMs } = windows;
-  const { storeName, initializer, aggregator, merger, emitOnClose } = aggregation;
+  const { storeName, initializer, aggregator, merger, emitOnClose, closeTrackerStore } = aggregation;
   return recordOperator((context, emit) => {
     const store = context.getStateStore<InMemorySessionStore<unknown, unknown>>(storeName);
+    const tracker = windowCloseTracker(context, closeTrackerStore, storeName);
     let observedStreamTime = Number.NEGATIVE_INFINITY;
-    let lastEmitCloseTime: number | undefined;
 
     const emitClosedSessions = (record: AnyRecord, closeTime: number) => {
-      if (lastEmitCloseTime !== undefined && lastEmitCloseTime >= closeTime) return;
+      const lastEmitted = tracker.lastEmitted();
+      if (lastEmitted !== undefined && lastEmitted >= closeTime) return;
       const upper = closeTime - 1;
       if (upper < 0) return;
-      const lower = Math.max(0, lastEmitCloseTime ?? -1);
+      const lower = Math.max(0, lastEmitted ?? -1);
       if (upper < lower) return;
       for (const session of store.entriesEndingBetween(lower, upper)) {
         emit(windowedRecord(record, session.sessionKey, change(session.value, null), session.sessionKey.window.end, record.headers));
       }
-      lastEmitCloseTime = closeTime;
+      tracker.emitted(closeTime, record.timestamp);
     };
 
     return (record) => {

@@ -5,7 +5,8 @@ import type { InMemoryWindowStore, WindowEntry } from '../state/InMemoryWindowSt
 import type { SlidingWindows } from '../windows/SlidingWindows';
 import { windowed } from '../windows/Windowed';
 import { recordOperator } from './operatorInternals';
-import { copyAggregate, windowedRecord, type WindowAggregation } from './windowAggregateInternals';
+import { copyAggregate, forwardedOldValue, windowedRecord, type WindowAggregation } from './windowAggregateInternals';
+import { windowCloseTracker } from './windowCloseTracker';
 
 /** An aggregate and the largest timestamp folded into it (`null` stands for "no aggregate"). */
 interface Aggregate {
@@ -28,16 +29,20 @@ const aggregateOf = (value: unknown, timestamp: number): Aggregate | null =>
  * A record whose left window ended before `streamTime - grace` is dropped as `late`;
  * each existing window too old to update counts as `late` as well. Records with a `null`
  * key or value are dropped. With `onWindowClose`, windows are forwarded once, when
- * `end < streamTime - grace`, by start then key.
+ * `end < streamTime - grace`, by start then key: after its update, a record that moves the
+ * close time reads back the closed windows starting from `lastEmittedCloseTime - d` that the
+ * window store still retains (measured from the latest window start written, as in Kafka
+ * Streams, so a record far ahead can leave windows unread). Records earlier than `d` and
+ * late records read nothing back.
  */
 export function aggregateSlidingWindows(windows: SlidingWindows, aggregation: WindowAggregation): OperatorFactory {
   const d = windows.timeDifferenceMs;
   const { graceMs } = windows;
-  const { storeName, initializer, aggregator, emitOnClose } = aggregation;
+  const { storeName, initializer, aggregator, emitOnClose, closeTrackerStore } = aggregation;
   return recordOperator((context, emit) => {
     const store = context.getStateStore<InMemoryWindowStore<unknown, unknown>>(storeName);
+    const tracker = windowCloseTracker(context, closeTrackerStore, storeName);
     let observedStreamTime = Number.NEGATIVE_INFINITY;
-    let lastEmitCloseTime: number | undefined;
 
     const forward = (record: AnyRecord, start: number, newValue: unknown, oldValue: unknown, timestamp: number) => {
       if (!emitOnClose) emit(windowedRecord(record, windowed(record.key, start, start + d), change(newValue, oldValue), timestamp, record.headers));
@@ -54,7 +59,7 @@ export function aggregateSlidingWindows(windows: SlidingWindows, aggregation: Wi
       const timestamp = oldValue === null ? record.timestamp : Math.max(record.timestamp, existing!.timestamp);
       // An expired window is not stored but still forwarded, as in Kafka Streams (whose store counts it as dropped).
       if (!store.put(record.key, newValue, start, timestamp)) context.recordDropped('expired-window', record);
-      forward(record, start, newValue, isNew ? null : oldValue, timestamp);
+      forward(record, start, newValue, forwardedOldValue(aggregation, oldValue, isNew), timestamp);
     };
 
     const createPreviousRecordRightWindow = (record: AnyRecord, start: number, closeTime: number) =>
@@ -170,15 +175,17 @@ export function aggregateSlidingWindows(windows: SlidingWindows, aggregation: Wi
       else updateWindow(record, 0, combined, closeTime, false);
     };
 
+    /** Kafka's `maybeForwardFinalResult`, without the wall-clock throttle. */
     const emitClosedWindows = (record: AnyRecord, closeTime: number) => {
-      if (lastEmitCloseTime !== undefined && lastEmitCloseTime >= closeTime) return;
+      const lastEmitted = tracker.lastEmitted();
+      if (lastEmitted !== undefined && lastEmitted >= closeTime) return;
       const upper = closeTime - d - 1;
       if (upper < 0) return;
-      const lower = lastEmitCloseTime === undefined ? 0 : Math.max(0, lastEmitCloseTime - d);
+      const lower = lastEmitted === undefined ? 0 : Math.max(0, lastEmitted - d);
       for (const window of store.entriesBetween(lower, upper)) {
         emit(windowedRecord(record, window.windowedKey, change(window.value, null), window.timestamp, record.headers));
       }
-      lastEmitCloseTime = closeTime;
+      tracker.emitted(closeTime, record.timestamp);
     };
 
     return (record) => {
@@ -189,9 +196,9 @@ export function aggregateSlidingWindows(windows: SlidingWindows, aggregation: Wi
       const closeTime = observedStreamTime - graceMs;
       if (t + d < closeTime) return context.recordDropped('late', record);
       if (t < d) return processEarlyRecord(record, closeTime);
-      // Emitted before the update, as for time windows: the closed windows are disjoint from the ones it touches.
-      if (emitOnClose) emitClosedWindows(record, closeTime);
       processRecord(record, closeTime);
+      // After the update, as in Kafka Streams: its writes may move the store's retention past closed windows not read yet.
+      if (emitOnClose) emitClosedWindows(record, closeTime);
     };
   });
 }

@@ -4,16 +4,26 @@ import type { ProcessorNodeContext } from '../runtime/ProcessorNodeContext';
 import type { KeyValueStore } from '../state/KeyValueStore';
 import { recordOperator, withValue } from './operatorInternals';
 
-/** Writes a derived table's new values to its store, when the table is materialized (named). */
+/**
+ * A derived table's store, when the table is materialized (named): `previous` reads the value
+ * it held (its old value), `write` stores the new one.
+ */
 function materializer(context: ProcessorNodeContext, storeName: string | undefined) {
   const store = storeName ? context.getStateStore<KeyValueStore<unknown, unknown>>(storeName) : undefined;
-  return (key: unknown, value: unknown, timestamp: number) => store?.put(key, value ?? null, timestamp);
+  return {
+    stored: store !== undefined,
+    previous: (key: unknown) => store?.get(key) ?? null,
+    write: (key: unknown, value: unknown, timestamp: number) => store?.put(key, value ?? null, timestamp),
+  };
 }
 
 /**
- * `KTable.filter/filterNot`: a value that fails the predicate becomes `null`, so downstream
- * sees a delete for a key that stops matching (Kafka Streams' behaviour). A change that
- * is null on both sides is not forwarded when old values are sent.
+ * `KTable.filter/filterNot` (Kafka Streams' `KTableFilter`): a value that fails the predicate
+ * becomes `null`, so downstream sees a delete for a key that stops matching. When this table
+ * sends old values (`sendOldValues`: its parent sends them, or it is named), the old value is
+ * the previous kept value (from its own store when named) and a change that is null on both
+ * sides is not forwarded, except below a versioned table (Kafka Streams' versioned semantics
+ * of `KTableFilter`); otherwise the old value is `null` and every change is forwarded.
  */
 export function filterTable(
   predicate: (key: unknown, value: unknown) => boolean,
@@ -22,32 +32,40 @@ export function filterTable(
   sendOldValues: () => boolean,
 ): OperatorFactory {
   return recordOperator((context, emit) => {
-    const materialize = materializer(context, storeName);
+    const materialized = materializer(context, storeName);
     const keep = (key: unknown, value: unknown) => value !== null && Boolean(predicate(key, value)) !== negate;
     return (record) => {
-      const { newValue, oldValue } = record.value as Change<unknown>;
+      const { newValue, oldValue, isLatest } = record.value as Change<unknown>;
+      const sendOld = sendOldValues();
       const newKept = keep(record.key, newValue) ? newValue : null;
-      const oldKept = oldValue !== null && keep(record.key, oldValue) ? oldValue : null;
-      if (sendOldValues() && newKept === null && oldKept === null) return;
-      materialize(record.key, newKept, record.timestamp);
-      emit(withValue(record, change(newKept, oldKept)));
+      const oldKept = !sendOld ? null : materialized.stored ? materialized.previous(record.key) : keep(record.key, oldValue) ? oldValue : null;
+      // Below a versioned table (isLatest set) the old value is the latest, not the previous version: always forward.
+      if (isLatest === undefined && sendOld && newKept === null && oldKept === null) return;
+      materialized.write(record.key, newKept, record.timestamp);
+      emit(withValue(record, change(newKept, oldKept, storeName ? undefined : isLatest)));
     };
   });
 }
 
-/** `KTable.mapValues`: maps both sides of each change; `null` stays `null`. */
+/**
+ * `KTable.mapValues` (Kafka Streams' `KTableMapValues`): maps the new value; `null` stays
+ * `null`. The old value is mapped (or read from its own store when named) only when this
+ * table sends old values.
+ */
 export function mapTableValues(
   mapper: (value: unknown, key: unknown) => unknown,
   storeName: string | undefined,
+  sendOldValues: () => boolean = () => true,
 ): OperatorFactory {
   return recordOperator((context, emit) => {
-    const materialize = materializer(context, storeName);
+    const materialized = materializer(context, storeName);
     return (record) => {
-      const { newValue, oldValue } = record.value as Change<unknown>;
+      const { newValue, oldValue, isLatest } = record.value as Change<unknown>;
       const mappedNew = newValue === null ? null : mapper(newValue, record.key);
-      const mappedOld = oldValue === null ? null : mapper(oldValue, record.key);
-      materialize(record.key, mappedNew, record.timestamp);
-      emit(withValue(record, change(mappedNew, mappedOld)));
+      const mappedOld = !sendOldValues() ? null : materialized.stored ? materialized.previous(record.key) : oldValue === null ? null : mapper(oldValue, record.key);
+      materialized.write(record.key, mappedNew, record.timestamp);
+      // A store of its own makes the result an ordinary table again (its writes are all latest).
+      emit(withValue(record, change(mappedNew, mappedOld, storeName ? undefined : isLatest)));
     };
   });
 }

@@ -19,7 +19,8 @@ type SideJoiner = (thisValue: unknown, otherValue: unknown, key: unknown) => unk
  * an update on this side looks up the other side's current value and forwards the
  * joined change `(joined new value, joined old value)`, timestamped with the larger of the
  * two sides' timestamps. A `null` joined new value is a delete downstream. The old value is
- * computed only when downstream asked for old values.
+ * computed only when downstream asked for old values. An out-of-order update of a versioned
+ * table (older than the key's latest version) is ignored.
  */
 export function tableJoinSide(
   kind: TableJoinSideKind,
@@ -32,7 +33,9 @@ export function tableJoinSide(
     return (record) => {
       const { key } = record;
       if (key === null || key === undefined) return context.recordDropped('null-key', record);
-      const { newValue, oldValue } = record.value as Change<unknown>;
+      const { newValue, oldValue, isLatest } = record.value as Change<unknown>;
+      // An out-of-order update of a versioned table changes its history, not the join (KIP-914).
+      if (isLatest === false) return context.recordDropped('out-of-order', record);
       const found = lookup(key);
       const otherValue = found === undefined ? null : found.value;
       if (found === undefined) {

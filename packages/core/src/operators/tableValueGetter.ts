@@ -1,8 +1,13 @@
 import type { ProcessorNodeContext } from '../runtime/ProcessorNodeContext';
 import type { KeyValueStore, ValueAndTimestamp } from '../state/KeyValueStore';
+import { isVersionedStore } from '../state/VersionedKeyValueStore';
 
-/** Reads a table's current value and timestamp for a key, inside one task; `undefined` when absent. */
-export type TableValueGetter = (key: unknown) => ValueAndTimestamp<unknown> | undefined;
+/**
+ * Reads a table's current value and timestamp for a key, inside one task; `undefined` when
+ * absent. A versioned table answers as of `asOfTimestamp` when one is given (a stream-table
+ * join passes the stream record's timestamp); other tables ignore it.
+ */
+export type TableValueGetter = (key: unknown, asOfTimestamp?: number) => ValueAndTimestamp<unknown> | undefined;
 
 /**
  * How a join looks up a table (Kafka Streams' `KTableValueGetterSupplier`): from the
@@ -12,16 +17,27 @@ export type TableValueGetter = (key: unknown) => ValueAndTimestamp<unknown> | un
 export interface TableValueGetterSupplier {
   /** Stores the looking-up processor must be connected to. */
   readonly storeNames: readonly string[];
+  /** True when the table is read from a versioned store, so lookups can be made as of a timestamp (Kafka Streams' `isVersioned()`). */
+  readonly versioned?: boolean;
   create(context: ProcessorNodeContext): TableValueGetter;
 }
 
-/** Reads a key-value store (a materialized table, or a global table's shared store). */
-export function storeValueGetter(storeName: string, connect = true): TableValueGetterSupplier {
+/** Reads a key-value store (a materialized table, or a global table's shared store), or a versioned one. */
+export function storeValueGetter(storeName: string, connect = true, versioned = false): TableValueGetterSupplier {
   return {
     storeNames: connect ? [storeName] : [],
+    versioned,
     create: (context) => {
-      const store = context.getStateStore<KeyValueStore<unknown, unknown>>(storeName);
-      return (key) => (key === null || key === undefined ? undefined : store.getWithTimestamp(key));
+      const store = context.getStateStore(storeName);
+      if (isVersionedStore(store)) {
+        return (key, asOfTimestamp) => {
+          if (key === null || key === undefined) return undefined;
+          const found = asOfTimestamp === undefined ? store.get(key) : store.get(key, asOfTimestamp);
+          return found && { value: found.value, timestamp: found.timestamp };
+        };
+      }
+      const keyValue = store as KeyValueStore<unknown, unknown>;
+      return (key) => (key === null || key === undefined ? undefined : keyValue.getWithTimestamp(key));
     },
   };
 }
@@ -50,10 +66,11 @@ function derivedValueGetter(
 ): TableValueGetterSupplier {
   return {
     storeNames: parent.storeNames,
+    versioned: parent.versioned,
     create: (context) => {
       const get = parent.create(context);
-      return (key) => {
-        const found = get(key);
+      return (key, asOfTimestamp) => {
+        const found = get(key, asOfTimestamp);
         return found && derive(key, found);
       };
     },

@@ -4,7 +4,8 @@ import type { InMemoryWindowStore } from '../state/InMemoryWindowStore';
 import type { TimeWindows } from '../windows/TimeWindows';
 import { windowed } from '../windows/Windowed';
 import { recordOperator } from './operatorInternals';
-import { windowedRecord, type WindowAggregation } from './windowAggregateInternals';
+import { forwardedOldValue, windowedRecord, type WindowAggregation } from './windowAggregateInternals';
+import { windowCloseTracker } from './windowCloseTracker';
 
 /**
  * The stateful step behind `windowedBy(TimeWindows).count/reduce/aggregate` (Kafka
@@ -16,27 +17,37 @@ import { windowedRecord, type WindowAggregation } from './windowAggregateInterna
  * window. Records with a `null` key are dropped (`null-key`); `null` values reach the
  * aggregator, as in Kafka Streams.
  *
- * With `onWindowClose`, nothing is forwarded on update; instead, each record that moves
- * the close time (stream time - grace) forwards the windows that closed, once each, by
- * start then key.
+ * With `onWindowClose`, nothing is forwarded on update; instead, after its update, each
+ * record that moves the close time (stream time - grace) past the last one emitted reads
+ * back the windows that closed since, as Kafka Streams does: those starting after the
+ * previous read (`lastEmittedCloseTime - size`) and ending by the close time, still retained
+ * by the window store (retention is measured from the latest window start written, so a
+ * record far ahead can leave windows unread), by start then key.
  */
 export function aggregateTimeWindows(windows: TimeWindows, aggregation: WindowAggregation): OperatorFactory {
   const { sizeMs, advanceMs, graceMs } = windows;
-  const { storeName, initializer, aggregator, emitOnClose } = aggregation;
+  const { storeName, initializer, aggregator, emitOnClose, closeTrackerStore } = aggregation;
+  /** Kafka's `shouldRangeFetch`: whether some window starts between the two times (both windowsFor sets differ). */
+  const windowBoundaryBetween = (lower: number, upper: number) =>
+    windows.firstWindowStart(lower) !== windows.firstWindowStart(upper) || lastStartAtOrBefore(lower) !== lastStartAtOrBefore(upper);
+  const lastStartAtOrBefore = (t: number) => t - (t % advanceMs);
   return recordOperator((context, emit) => {
     const store = context.getStateStore<InMemoryWindowStore<unknown, unknown>>(storeName);
+    const tracker = windowCloseTracker(context, closeTrackerStore, storeName);
     let observedStreamTime = Number.NEGATIVE_INFINITY;
-    let lastEmitCloseTime: number | undefined;
 
+    /** Kafka's `maybeForwardFinalResult`, without the wall-clock throttle. */
     const emitClosedWindows = (record: AnyRecord, closeTime: number) => {
-      if (lastEmitCloseTime !== undefined && lastEmitCloseTime >= closeTime) return;
+      const lastEmitted = tracker.lastEmitted();
+      if (lastEmitted !== undefined && lastEmitted >= closeTime) return;
       const upper = closeTime - sizeMs;
       if (upper < 0) return;
-      const lower = lastEmitCloseTime === undefined ? 0 : Math.max(0, lastEmitCloseTime - sizeMs) + 1;
+      const lower = lastEmitted === undefined ? 0 : Math.max(0, lastEmitted - sizeMs) + 1;
+      if (lastEmitted !== undefined && !windowBoundaryBetween(lower - 1, upper)) return;
       for (const window of store.entriesBetween(lower, upper)) {
         emit(windowedRecord(record, window.windowedKey, change(window.value, null), window.timestamp, record.headers));
       }
-      lastEmitCloseTime = closeTime;
+      tracker.emitted(closeTime, record.timestamp);
     };
 
     return (record) => {
@@ -45,10 +56,6 @@ export function aggregateTimeWindows(windows: TimeWindows, aggregation: WindowAg
       const timestamp = record.timestamp;
       if (timestamp > observedStreamTime) observedStreamTime = timestamp;
       const closeTime = observedStreamTime - graceMs;
-      // Closed windows are disjoint from the windows this record may still update, so
-      // emitting them first forwards what Kafka Streams forwards after the update, and
-      // reads them before the update's write can move them out of retention.
-      if (emitOnClose) emitClosedWindows(record, closeTime);
       for (let start = windows.firstWindowStart(timestamp); start <= timestamp; start += advanceMs) {
         const end = start + sizeMs;
         if (end <= closeTime) {
@@ -56,15 +63,19 @@ export function aggregateTimeWindows(windows: TimeWindows, aggregation: WindowAg
           continue;
         }
         const previous = store.entryAt(key, start);
-        const oldAggregate = previous === undefined ? null : previous.value;
-        const newAggregate = aggregator(key, record.value, oldAggregate === null ? initializer() : oldAggregate) ?? null;
+        const oldAggregate = previous === undefined ? initializer() : previous.value;
+        const newAggregate = aggregator(key, record.value, oldAggregate) ?? null;
         const newTimestamp = previous === undefined ? timestamp : Math.max(timestamp, previous.timestamp);
         const written = store.putEntry(key, newAggregate, start, newTimestamp);
         if (!emitOnClose) {
           const windowedKey = written ? written.windowedKey : windowed(key, start, end);
-          emit(windowedRecord(record, windowedKey, change(newAggregate, oldAggregate), newTimestamp, record.headers));
+          const old = forwardedOldValue(aggregation, oldAggregate, previous === undefined);
+          emit(windowedRecord(record, windowedKey, change(newAggregate, old), newTimestamp, record.headers));
         }
       }
+      // After the update, as in Kafka Streams: the windows it wrote may move the store's
+      // retention past closed windows that were not read yet, and those are never emitted.
+      if (emitOnClose) emitClosedWindows(record, closeTime);
     };
   });
 }

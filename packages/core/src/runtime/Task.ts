@@ -11,6 +11,7 @@ import type { InputRecord } from './InputRecord';
 import { consoleLogger, type Logger } from './Logger';
 import type { Cancellable, ProcessorNodeContext, PunctuationType } from './ProcessorNodeContext';
 import { PunctuationQueue } from './PunctuationQueue';
+import { readOnlyGlobalStore } from '../state/readOnlyStore';
 import type { OutgoingRecord, RecordCollector } from './RecordCollector';
 import { TaskMetrics } from './TaskMetrics';
 import { defaultPartition } from './murmur2';
@@ -274,11 +275,12 @@ export class Task {
       streamTime: () => task.streamTimeMs,
       currentSystemTimeMs: () => task.wallClock(),
       getStateStore: <S extends StateStore>(name: string): S => {
-        const store = task.getStore<S>(name);
-        if (!store) {
-          throw new StreamsError(`processor ${nodeName} asked for store '${name}', which is not connected to it; add it to the processor's stores`);
-        }
-        return store;
+        const own = task.stores.get(name);
+        if (own) return own as unknown as S;
+        // A global store, owned by the global task: its processors may only read it.
+        const shared = task.options.sharedStores?.get(name);
+        if (shared) return readOnlyGlobalStore(shared) as S;
+        throw new StreamsError(`processor ${nodeName} asked for store '${name}', which is not connected to it; add it to the processor's stores`);
       },
       schedule: (intervalMs: number, type: PunctuationType, punctuator: (timestamp: number) => void): Cancellable =>
         type === 'stream-time'

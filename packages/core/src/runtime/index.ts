@@ -11,4 +11,4 @@ export { murmur2, defaultPartition } from './murmur2';
 export { PunctuationQueue } from './PunctuationQueue';
 export type { ProcessorNodeContext } from './ProcessorNodeContext';
 // Interactive queries: one read-only view over the parts of a store that each task holds.
-export { mergedKeyValueStore, mergedWindowStore, mergedSessionStore } from '../state/mergedStores';
+export { mergedKeyValueStore, mergedWindowStore, mergedSessionStore, mergedVersionedKeyValueStore } from '../state/mergedStores';

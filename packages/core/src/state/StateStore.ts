@@ -21,8 +21,11 @@ export interface RestorableStore extends StateStore {
   restore(key: unknown, value: unknown, timestamp: number): void;
 }
 
-/** `buffer` is the time-ordered buffer behind `KTable.suppress`. */
-export type StoreKind = 'keyValue' | 'window' | 'session' | 'buffer';
+/**
+ * `buffer` is a time-ordered buffer (behind `KTable.suppress` and a stream-table join's grace
+ * period); `versioned` a key-value store that keeps a history of versions.
+ */
+export type StoreKind = 'keyValue' | 'window' | 'session' | 'buffer' | 'versioned';
 
 /** How a stateful operation wants its store built: `{ store: { type, logging } }`. */
 export interface StoreOptions {
@@ -30,6 +33,8 @@ export interface StoreOptions {
   type?: 'inMemory';
   /** Writes go to the `<applicationId>-<storeName>-changelog` topic. Defaults to `true`. */
   logging?: boolean;
+  /** Keeps store specs out: a versioned store spec is taken only where a table may be versioned (`builder.table`, `toTable`). */
+  kind?: never;
 }
 
 /** Everything the runtime needs to create, log and restore one store for one task. */
@@ -43,5 +48,15 @@ export interface StoreSpec {
   /** For window and session stores: how long a window is kept (size + grace). */
   readonly retentionMs?: number;
   readonly windowSizeMs?: number;
+  /** For versioned stores: how long replaced versions stay queryable. */
+  readonly historyRetentionMs?: number;
+  /** Settings the changelog topic is created with, over the defaults of its kind (e.g. `min.compaction.lag.ms`). */
+  readonly changelogConfig?: Readonly<Record<string, string>>;
+  /**
+   * Bookkeeping that Kafka Streams keeps outside its stores (an `onWindowClose` aggregation's
+   * last emitted close time, which it commits with the offsets): created, logged and restored
+   * like any store, but left out of `describe()`.
+   */
+  readonly hidden?: boolean;
   create(logger: StoreChangeLogger | undefined): RestorableStore;
 }

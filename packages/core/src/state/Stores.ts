@@ -4,6 +4,7 @@ import type { StoreOptions, StoreSpec } from './StateStore';
 import type { Duration } from '../duration';
 import { windowMillis } from '../windows/windowArguments';
 import { sessionStoreSpec, windowStoreSpec, type SessionStoreOptions, type WindowStoreOptions } from './windowedStoreSpecs';
+import { versionedKeyValueStoreSpec, type VersionedKeyValueStoreOptions, type VersionedStoreSpec } from './versionedStoreSpec';
 
 /** Options of `Stores.keyValueStore`. */
 export interface KeyValueStoreOptions<K, V> extends StoreOptions {
@@ -32,6 +33,25 @@ export const Stores = {
   sessionStore<K = unknown, V = unknown>(name: string, options: SessionStoreFactoryOptions<K, V>): StoreSpec {
     const retentionMs = windowMillis(options.retention, `Stores.sessionStore('${name}'): retention`);
     return sessionStoreSpec(name, { ...options, retentionMs } as SessionStoreOptions<unknown, unknown>);
+  },
+  /**
+   * A versioned key-value store (Kafka Streams' `Stores.persistentVersionedKeyValueStore`,
+   * here in memory): keeps every version of a value for `historyRetention` after a newer one
+   * replaced it, and answers `get(key, asOfTimestamp)`. Writes older than the store's stream
+   * time minus `historyRetention` are refused. Give it to `builder.table(topic, { store })` or
+   * `toTable({ store })` for a versioned table: a stream-table join then reads the table as of
+   * each stream record's timestamp, and may wait out late table updates with a grace period.
+   * Logged to `<applicationId>-<name>-changelog` unless `logging: false`; the changelog keeps
+   * records at least `historyRetention` plus one day before compaction, as in Kafka Streams.
+   *
+   * ## Example
+   * ```ts
+   * const rates = builder.table<string, number>('fx-rates', { store: Stores.versionedKeyValueStore('rates', { historyRetention: '1h' }) });
+   * payments.join(rates, (payment, rate) => payment.amount * rate, { gracePeriod: '30s' });
+   * ```
+   */
+  versionedKeyValueStore<K = unknown, V = unknown>(name: string, options: VersionedKeyValueStoreOptions<K, V>): VersionedStoreSpec {
+    return versionedKeyValueStoreSpec(name, options as VersionedKeyValueStoreOptions<unknown, unknown>);
   },
 } as const;
 

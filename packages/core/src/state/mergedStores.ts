@@ -4,6 +4,7 @@ import type { KeyValueStore, ReadOnlyKeyValueStore, ValueAndTimestamp } from './
 import type { ReadOnlySessionStore, SessionStore } from './SessionStore';
 import { compareKeys } from './storeKey';
 import type { ReadOnlyWindowStore, WindowStore } from './WindowStore';
+import type { ReadOnlyVersionedKeyValueStore, VersionedKeyValueStore, VersionedRecord } from './VersionedKeyValueStore';
 
 /*
  * Read-only views over a store that each partition's task holds a part of: what the test
@@ -47,6 +48,14 @@ export function mergedKeyValueStore<K, V>(parts: readonly KeyValueStore<K, V>[])
     all: () => parts.flatMap((p) => p.all()).sort(byKey),
     range: (from, to) => parts.flatMap((p) => p.range(from, to)).sort(byKey),
     approximateNumEntries: () => parts.reduce((n, p) => n + p.approximateNumEntries(), 0),
+  };
+}
+
+/** One read-only view over a versioned key-value store that each partition's task holds a part of. */
+export function mergedVersionedKeyValueStore<K, V>(parts: readonly VersionedKeyValueStore<K, V>[]): ReadOnlyVersionedKeyValueStore<K, V> {
+  return {
+    get: (key: K, asOfTimestamp?: number): VersionedRecord<V> | undefined =>
+      firstOf(parts, (p) => (asOfTimestamp === undefined ? p.get(key) : p.get(key, asOfTimestamp))),
   };
 }
 

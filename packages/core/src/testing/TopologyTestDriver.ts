@@ -11,7 +11,8 @@ import { planPartitions } from '../runtime/PartitionPlan';
 import type { OutgoingRecord, RecordCollector } from '../runtime/RecordCollector';
 import { Task, type TaskOptions } from '../runtime/Task';
 import type { KeyValueStore, ReadOnlyKeyValueStore } from '../state/KeyValueStore';
-import { mergedKeyValueStore, mergedSessionStore, mergedWindowStore } from '../state/mergedStores';
+import { mergedKeyValueStore, mergedSessionStore, mergedVersionedKeyValueStore, mergedWindowStore } from '../state/mergedStores';
+import type { ReadOnlyVersionedKeyValueStore, VersionedKeyValueStore } from '../state/VersionedKeyValueStore';
 import type { StateStore } from '../state/StateStore';
 import type { ReadOnlySessionStore, SessionStore } from '../state/SessionStore';
 import type { ReadOnlyWindowStore, WindowStore } from '../state/WindowStore';
@@ -180,6 +181,14 @@ export class TopologyTestDriver implements Disposable {
   /** A key-value store by name, read across all partitions' tasks. */
   getKeyValueStore<K = unknown, V = unknown>(name: string): ReadOnlyKeyValueStore<K, V> & Pick<KeyValueStore<K, V>, 'getWithTimestamp'> {
     return mergedKeyValueStore<K, V>(this.storesNamed<KeyValueStore<K, V>>(name, 'keyValue'));
+  }
+
+  /**
+   * A versioned key-value store by name (a table kept in `Stores.versionedKeyValueStore`),
+   * read across all partitions' tasks: `get(key)` and `get(key, asOfTimestamp)`.
+   */
+  getVersionedKeyValueStore<K = unknown, V = unknown>(name: string): ReadOnlyVersionedKeyValueStore<K, V> {
+    return mergedVersionedKeyValueStore<K, V>(this.storesNamed<VersionedKeyValueStore<K, V>>(name, 'versioned'));
   }
 
   /** A window store by name (a windowed `count/reduce/aggregate`), read across all partitions' tasks. */

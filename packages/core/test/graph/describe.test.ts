@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Serdes, Stores, StreamsBuilder } from '@tributary/core';
+import { TopologyTestDriver } from '@tributary/core/testing';
 import { javaHashSetOrder } from '../../src/graph/describe';
 
 /** Kafka Streams' WordCount demo, written with Tributary. */
@@ -132,6 +133,39 @@ describe('Topology.describe()', () => {
       .count({ name: 'AAA-count' });
     const subs = builder.build().subTopologies;
     expect(subs.map((s) => s.nodes[0]!.name)).toEqual(['zz-source', 'AAA-count-repartition-source']);
+  });
+
+  it('numbers global stores with the sub-topologies, in the order their first node was added (a global table first is 0)', () => {
+    const builder = new StreamsBuilder();
+    const products = builder.globalTable<string, string>('products', { name: 'products' });
+    const orders = builder.stream<string, string>('orders');
+    builder.globalTable<string, string>('regions', { name: 'regions' });
+    orders
+      .selectKey((_k, v) => v)
+      .leftJoin(products, (k) => k, (order, product) => `${order}+${product}`)
+      .groupByKey()
+      .count({ name: 'per-product' });
+    const topology = builder.build();
+    // Kafka Streams: products 0, the orders sub-topology 1, regions 2, the re-keyed count 3.
+    expect(topology.globalStoreIds).toEqual([0, 2]);
+    expect(topology.subTopologies.map((s) => s.id)).toEqual([1, 3]);
+    const headings = topology
+      .describe()
+      .toString()
+      .split('\n')
+      .filter((line) => line.includes('Sub-topology'));
+    expect(headings).toEqual([
+      '   Sub-topology: 0 for global store (will not generate tasks)',
+      '  Sub-topology: 1',
+      '  Sub-topology: 2 for global store (will not generate tasks)',
+      '  Sub-topology: 3',
+    ]);
+    // The runtime still runs it: tasks take the renumbered ids, the global task the first global id.
+    expect(topology.globalSubTopology?.id).toBe(0);
+    using driver = new TopologyTestDriver(topology, { initialWallClockTime: 0 });
+    driver.createInputTopic<string, string>('products').pipeInput('p1', 'Widget', 1);
+    driver.createInputTopic<string, string>('orders').pipeInput('o1', 'p1', 2);
+    expect(driver.getKeyValueStore<string, number>('per-product').get('p1')).toBe(1);
   });
 
   it('describes a custom processor with its stores, and a topic extractor', () => {

@@ -155,7 +155,7 @@ describe('KStream.join/leftJoin(GlobalKTable)', () => {
     expect(read()).toEqual([]);
   });
 
-  it('leftJoin emits with null when the selected key is absent, and drops a null selected key', () => {
+  it('leftJoin emits with null when the selected key is absent or null (Kafka Streams 4.x)', () => {
     const { driver, order, product, read } = setupGlobal(true);
     product.pipeInput('apple', { price: 2 }, 1);
     order.pipeInput('o1', { sku: 'kiwi', qty: 1 }, 10);
@@ -164,7 +164,17 @@ describe('KStream.join/leftJoin(GlobalKTable)', () => {
     expect(read()).toEqual([
       ['o1', -1, 10],
       ['o2', 6, 11],
+      ['o3', -1, 12],
     ]);
+    expect(driver.metrics().droppedByReason['null-key']).toBeUndefined();
+  });
+
+  it('join drops a record whose selected key is null, and looks up a null-key record by its selected key', () => {
+    const { driver, order, product, read } = setupGlobal(false);
+    product.pipeInput('apple', { price: 2 }, 1);
+    order.pipeInput('o1', { sku: null as unknown as string, qty: 1 }, 10);
+    order.pipeInput(null as unknown as string, { sku: 'apple', qty: 4 }, 11);
+    expect(read()).toEqual([[null, 8, 11]]);
     expect(driver.metrics().droppedByReason['null-key']).toBe(1);
   });
 

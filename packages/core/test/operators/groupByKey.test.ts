@@ -34,6 +34,34 @@ describe('KStream.groupByKey', () => {
     ]);
   });
 
+  it("forwards the initializer's result as a key's first old value when downstream asks for old values (Kafka Streams' KStreamAggregate)", () => {
+    const builder = new StreamsBuilder();
+    builder
+      .stream<string, Purchase>('purchases')
+      .groupByKey()
+      .count()
+      .groupBy((_customer, n) => [n % 2 === 0 ? 'even' : 'odd', n] as const)
+      .reduce(
+        (sum, n) => sum + n,
+        (sum, n) => sum - n,
+      )
+      .toStream()
+      .to('parity', { valueSerde: Serdes.json<number>() });
+    using driver = new TopologyTestDriver(builder.build());
+    pipePurchases(driver);
+    // alice 0 -> 1: subtracts the initial 0 from 'even', which has no aggregate yet: a tombstone, as in Kafka Streams.
+    expect(driver.createOutputTopic<string, number | null>('parity').readKeyValuesToList()).toEqual([
+      ['even', null],
+      ['odd', 1],
+      ['even', null],
+      ['odd', 2],
+      ['odd', 1],
+      ['even', 2],
+      ['even', 0],
+      ['odd', 4],
+    ]);
+  });
+
   it('gives each update the largest timestamp of the records in the aggregate', () => {
     const builder = new StreamsBuilder();
     builder.stream<string, Purchase>('purchases').groupByKey().count({ name: 'c' }).toStream().to('counts');

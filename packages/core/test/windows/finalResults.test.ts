@@ -48,26 +48,36 @@ describe.each(['emitStrategy', 'suppress'] as const)('final results via %s', (wa
     expect(late()).toBe(1);
   });
 
-  it('emits hopping windows in ascending start', () => {
+  it('emits hopping windows in ascending start (onWindowClose: those its store still retains)', () => {
     const { pipe, output } = finalCounts(TimeWindows.ofSizeWithNoGrace(10).advanceBy(5), way);
     const out = output();
     pipe(['a', 'x', 7], ['a', 'x', 12]);
     expect(rows(out)).toEqual([['a', 0, 10, 1, 7]]);
     pipe(['b', 'x', 25]);
-    expect(rows(out)).toEqual([
-      ['a', 5, 15, 2, 12],
-      ['a', 10, 20, 1, 12],
-    ]);
+    // suppress buffers every update; onWindowClose reads the closed windows back from the window
+    // store after b's update, which moved retention (size + grace from the latest start, 25) past them.
+    expect(rows(out)).toEqual(
+      way === 'suppress'
+        ? [
+            ['a', 5, 15, 2, 12],
+            ['a', 10, 20, 1, 12],
+          ]
+        : [],
+    );
   });
 
-  it('emits every window a single record closes, however far it moves stream time', () => {
+  it('emits every window a record closes (onWindowClose: those within retention of the latest window start)', () => {
     const { pipe, output } = finalCounts(TimeWindows.ofSizeWithNoGrace(10), way);
     const out = output();
     pipe(['a', 'x', 5], ['b', 'x', 12], ['c', 'x', 95]);
-    expect(rows(out)).toEqual([
-      ['a', 0, 10, 1, 5],
-      ['b', 10, 20, 1, 12],
-    ]);
+    expect(rows(out)).toEqual(
+      way === 'suppress'
+        ? [
+            ['a', 0, 10, 1, 5],
+            ['b', 10, 20, 1, 12],
+          ]
+        : [['a', 0, 10, 1, 5]],
+    );
   });
 
   it('emits one final session per session, after merges, without tombstones', () => {
@@ -89,6 +99,57 @@ describe.each(['emitStrategy', 'suppress'] as const)('final results via %s', (wa
 });
 
 describe('emitStrategy(onWindowClose())', () => {
+  it("emits only the closed windows Kafka Streams reads back after the update (issue 11's hopping example)", () => {
+    const { pipe, output } = finalCounts(TimeWindows.ofSizeAndGrace(12, 2).advanceBy(4), 'emitStrategy');
+    const out = output();
+    // a@16 closes [0,12) (close time 14), but its update writes [16,28): retention (12 + 2 from
+    // start 16) no longer covers start 0, so [0,12) is never emitted; a@19 closes [4,16).
+    pipe(['a', 'x', 4], ['a', 'x', 7], ['a', 'x', 16], ['a', 'x', 19]);
+    expect(rows(out)).toEqual([['a', 4, 16, 2, 7]]);
+  });
+
+  it('keeps its last emitted close time across a restart, so closed windows are not emitted again', () => {
+    const build = () => {
+      const builder = new StreamsBuilder();
+      builder
+        .stream<string, string>('input', { valueSerde: Serdes.string() })
+        .groupByKey()
+        .windowedBy(TimeWindows.ofSizeWithNoGrace(10))
+        .emitStrategy(EmitStrategy.onWindowClose())
+        .count({ name: 'counts' })
+        .toStream()
+        .to('output');
+      return builder.build();
+    };
+    const topology = build();
+    // The tracker store is logged to its own changelog and left out of describe(), as Kafka Streams has no such store.
+    expect(topology.internalTopics().map((t) => t.name)).toEqual(['counts-changelog', 'counts-emit-close-time-changelog']);
+    expect(topology.describe().toString()).toContain('Processor: counts (stores: [counts])');
+    const first = new TopologyTestDriver(topology, { initialWallClockTime: 0 });
+    const input = first.createInputTopic<string, string>('input', { valueSerde: Serdes.string() });
+    input.pipeInput('a', 'x', 1);
+    input.pipeInput('a', 'x', 12); // closes [0, 10)
+    expect(rows(first.createOutputTopic<Windowed<string>, unknown>('output'))).toEqual([['a', 0, 10, 1, 1]]);
+
+    // A new task restores both stores from their changelogs, then goes on.
+    const sent: OutgoingRecord[] = [];
+    const task = new Task(build().subTopologies[0]!, 0, { applicationId: 'test-app', collector: { send: (r) => void sent.push(r), partitionsFor: () => 1 } });
+    for (const store of ['counts', 'counts-emit-close-time']) {
+      for (const r of first.topics.written(`test-app-${store}-changelog`)) task.restore(store, r.key, r.value, r.timestamp);
+    }
+    const pipeInto = (key: string, timestamp: number, offset: number) =>
+      task.process({ topic: 'input', partition: 0, offset, key: Buffer.from(key), value: Buffer.from('x'), timestamp, headers: {} });
+    const keySerde = WindowedSerdes.timeWindowed(Serdes.string(), 10);
+    const outputs = () => sent.filter((r) => r.topic === 'output').map((r) => [keySerde.deserialize('output', r.key), JSON.parse(r.value!.toString())]);
+    pipeInto('b', 13, 2); // [0, 10) was emitted before the restart
+    expect(outputs()).toEqual([]);
+    pipeInto('b', 20, 3); // closes [10, 20)
+    expect(outputs()).toEqual([
+      [{ key: 'a', window: { start: 10, end: 20 } }, 1],
+      [{ key: 'b', window: { start: 10, end: 20 } }, 1],
+    ]);
+  });
+
   it('forwards the headers of the record that closed the window', () => {
     const { input, output } = finalCounts(TimeWindows.ofSizeWithNoGrace(10), 'emitStrategy');
     input.pipeInput('a', 'x', 1, { trace: 'first' });

@@ -191,6 +191,15 @@ describe('SlidingWindows boundaries', () => {
     expect(late()).toBe(2);
   });
 
+  it('emits on window close only the closed windows its store still retains after the update, as Kafka Streams does', () => {
+    // Retention is 2 x 10 + 5 = 25 from the latest window start written.
+    const closeAfter = (jump: number) => run(SlidingWindows.ofTimeDifferenceAndGrace(10, 5), 'onWindowClose', [['1', 20], ['2', jump]]).perStart;
+    // A@36 closes [10, 20] (20 < 36 - 5) and writes [26, 36]: start 10 >= 26 - 25, still retained.
+    expect(closeAfter(36)).toEqual({ 10: ['0+1@20'] });
+    // A@50 closes it too, but writes [40, 50]: start 10 < 40 - 25, gone before it is read back.
+    expect(closeAfter(50)).toEqual({});
+  });
+
   it('drops records with a null value or key, counted by reason', () => {
     const { pipe, output, driver } = sliding(SlidingWindows.ofTimeDifferenceWithNoGrace(10), 'onWindowUpdate');
     const out = output();

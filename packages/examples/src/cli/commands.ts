@@ -1,5 +1,6 @@
 import { exampleNamed } from '../pipelines/examples';
-import { CliError, exampleArgument, examplesHelp, parseBrokers, parseCommand, parsePositiveInteger } from './args';
+import { CliError, exampleArgument, examplesHelp, parseCommand, parsePositiveInteger } from './args';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, ENVIRONMENT_HELP, requireKafkaTarget } from './kafka';
 import { ProgressDisplay } from './progress';
 import { runExample } from './run';
 import { formatSummary } from './summary';
@@ -16,34 +17,41 @@ Options:
   --format text|mermaid   Defaults to text.
   -h, --help              this help`;
 
-export const RUN_USAGE = `Usage: tributary run <example> [--brokers host:port] [--limit N] [--partitions N]
+export const RUN_USAGE = `Usage: tributary run <example> [--brokers host:port] [--command-config FILE] [--limit N] [--partitions N]
 
 Runs an example over the Online Retail data set (541,909 rows): replays the rows as
 customer_interactions events in event-time order, processes them to the end and prints
-a summary of its output topics. On the embedded engine unless --brokers is given.
+a summary of its output topics. On the embedded engine unless --brokers or
+--command-config is given.
+
+On Kafka, it resets the demo's topics and consumer group (crm_consumer_group), produces
+the data to customer_interactions, runs the application with KafkaStreams and reads the
+summary from the output topics.
 
 Examples:
 ${examplesHelp()}
 
 Options:
-  --brokers LIST     run on Kafka: produce the data to customer_interactions first, run
-                     the application with KafkaStreams, read the summary from the output
-                     topics. Resets the demo's topics and consumer group (crm_consumer_group).
-  --limit N          only the first N rows of the data set
-  --partitions N     partitions of customer_interactions. Defaults to 4.
-  -h, --help         this help`;
+${CONNECTION_HELP}
+  --limit N               only the first N rows of the data set
+  --partitions N          partitions of customer_interactions. Defaults to 4.
+  -h, --help              this help
 
-export const DEMO_USAGE = `Usage: tributary demo [--brokers host:port] [--limit N] [--partitions N]
+${ENVIRONMENT_HELP} They set how to connect; they
+do not move a run to Kafka: --brokers or --command-config does.`;
+
+export const DEMO_USAGE = `Usage: tributary demo [--brokers host:port] [--command-config FILE] [--limit N] [--partitions N]
 
 The three CRM pipelines (segmentation, recommendations, fraud detection) over the whole
 Online Retail data set in one application, with a progress bar, live consumption rate and
-lag, and a summary at the end. The same as 'tributary run crm'.
+lag, and a summary at the end. The same as 'tributary run crm': on Kafka when --brokers or
+--command-config is given (see 'tributary run --help').
 
 Options:
-  --brokers LIST     run on Kafka instead of the embedded engine (see 'tributary run --help')
-  --limit N          only the first N rows of the data set
-  --partitions N     partitions of customer_interactions. Defaults to 4.
-  -h, --help         this help`;
+${CONNECTION_HELP}
+  --limit N               only the first N rows of the data set
+  --partitions N          partitions of customer_interactions. Defaults to 4.
+  -h, --help              this help`;
 
 /** `tributary describe <example>`. */
 export function describeCommand(args: readonly string[], out: NodeJS.WritableStream): number {
@@ -61,7 +69,7 @@ export function describeCommand(args: readonly string[], out: NodeJS.WritableStr
 }
 
 const RUN_OPTIONS = {
-  brokers: { type: 'string', multiple: true },
+  ...CONNECTION_OPTIONS,
   limit: { type: 'string' },
   partitions: { type: 'string' },
 } as const;
@@ -74,7 +82,7 @@ export async function runCommand(args: readonly string[], out: NodeJS.WritableSt
     return 0;
   }
   const example = exampleArgument(positionals, RUN_USAGE);
-  return run(example.name, values, out, err);
+  return run(example.name, values, RUN_USAGE, out, err);
 }
 
 /** `tributary demo`: `run crm`. */
@@ -85,15 +93,23 @@ export async function demoCommand(args: readonly string[], out: NodeJS.WritableS
     return 0;
   }
   if (positionals.length > 0) throw new CliError(`unexpected argument '${positionals[0]}'\n\n${DEMO_USAGE}`, 2);
-  return run('crm', values, out, err);
+  return run('crm', values, DEMO_USAGE, out, err);
 }
 
-async function run(name: string, values: { brokers?: string[]; limit?: string; partitions?: string }, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const brokers = parseBrokers(values.brokers);
+async function run(
+  name: string,
+  values: { brokers?: string[]; 'command-config'?: string; limit?: string; partitions?: string },
+  usage: string,
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+): Promise<number> {
   const limit = parsePositiveInteger(values.limit, '--limit');
   const partitions = parsePositiveInteger(values.partitions, '--partitions');
+  // Kafka only when asked on the command line: a run there resets topics, so a variable left set must not choose it.
+  const onKafka = values.brokers !== undefined || values['command-config'] !== undefined;
+  const target = onKafka ? await requireKafkaTarget(values, usage) : undefined;
   const report = await runExample(exampleNamed(name)!, {
-    ...(brokers ? { brokers } : {}),
+    ...(target ? { kafka: target } : {}),
     ...(limit ? { limit } : {}),
     ...(partitions ? { partitions } : {}),
     // Progress goes to stderr (a bar on a terminal), the summary to stdout.

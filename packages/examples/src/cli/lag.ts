@@ -1,9 +1,9 @@
 import type { Admin } from 'kafkajs';
-import { CliError, parseBrokers, parseCommand, parseDurationOption } from './args';
+import { CliError, parseCommand, parseDurationOption } from './args';
 import { formatCount, table } from './format';
-import { connectAdmin, kafkaClient } from './kafka';
+import { connectAdmin, CONNECTION_HELP, CONNECTION_OPTIONS, ENVIRONMENT_HELP, kafkaClient, requireKafkaTarget } from './kafka';
 
-export const LAG_USAGE = `Usage: tributary lag --application-id ID --brokers host:port[,host:port] [--interval 5s]
+export const LAG_USAGE = `Usage: tributary lag --application-id ID [--brokers host:port[,host:port]] [--command-config FILE] [--interval 5s]
 
 Per partition of every topic the consumer group ID has committed offsets for:
   committed   the group's committed offset
@@ -13,10 +13,12 @@ Per partition of every topic the consumer group ID has committed offsets for:
               measured over --interval
 
 Options:
-  --application-id ID   the application id (= consumer group), e.g. crm_consumer_group
-  --brokers LIST        bootstrap brokers, host:port, comma-separated
-  --interval DURATION   how long to measure the rate over. Defaults to 5s.
-  -h, --help            this help`;
+  --application-id ID     the application id (= consumer group), e.g. crm_consumer_group
+${CONNECTION_HELP}
+  --interval DURATION     how long to measure the rate over. Defaults to 5s.
+  -h, --help              this help
+
+${ENVIRONMENT_HELP}`;
 
 interface PartitionOffsets {
   topic: string;
@@ -27,7 +29,7 @@ interface PartitionOffsets {
 
 /** `tributary lag`: the seed's two formulas, lag and consumption rate, on a live consumer group. */
 export async function lagCommand(args: readonly string[], out: NodeJS.WritableStream): Promise<number> {
-  const { values, positionals } = parseCommand(args, { 'application-id': { type: 'string' }, brokers: { type: 'string', multiple: true }, interval: { type: 'string' } }, LAG_USAGE);
+  const { values, positionals } = parseCommand(args, { 'application-id': { type: 'string' }, ...CONNECTION_OPTIONS, interval: { type: 'string' } }, LAG_USAGE);
   if (values.help) {
     out.write(`${LAG_USAGE}\n`);
     return 0;
@@ -35,11 +37,11 @@ export async function lagCommand(args: readonly string[], out: NodeJS.WritableSt
   if (positionals.length > 0) throw new CliError(`unexpected argument '${positionals[0]}'\n\n${LAG_USAGE}`, 2);
   const groupId = values['application-id'];
   if (!groupId) throw new CliError(`--application-id is required\n\n${LAG_USAGE}`, 2);
-  const brokers = parseBrokers(values.brokers);
-  if (!brokers) throw new CliError(`--brokers is required\n\n${LAG_USAGE}`, 2);
   const intervalMs = parseDurationOption(values.interval, '--interval') ?? 5000;
+  const target = await requireKafkaTarget(values, LAG_USAGE);
+  const { brokers } = target;
 
-  const admin = await connectAdmin(kafkaClient(brokers, 'tributary-lag'), brokers);
+  const admin = await connectAdmin(kafkaClient(target, 'tributary-lag'), target);
   try {
     const [description] = (await admin.describeGroups([groupId])).groups;
     const before = await offsets(admin, groupId);

@@ -1,6 +1,7 @@
 import { CliError, examplesHelp } from './args';
 import { demoCommand, describeCommand, runCommand } from './commands';
 import { lagCommand } from './lag';
+import { topicsCommand } from './topics';
 
 export const USAGE = `Usage: tributary <command> [options]
 
@@ -13,6 +14,13 @@ Commands:
   demo                 all three pipelines over the whole data set (= run crm)
   lag                  per-partition committed offset, log-end offset, lag and
                        consumption rate of a consumer group on Kafka
+  topics list <example>
+                       the topics an example reads, writes and creates internally
+  topics create <example>
+                       creates the topics an example reads and writes on Kafka
+
+Commands that talk to Kafka take --brokers and --command-config FILE (Kafka client
+properties: TLS, SASL), and TRIBUTARY_* environment variables (see 'lag --help').
 
 Examples:
 ${examplesHelp()}
@@ -24,6 +32,7 @@ const COMMANDS: Record<string, (args: readonly string[], out: NodeJS.WritableStr
   run: runCommand,
   demo: demoCommand,
   lag: lagCommand,
+  topics: topicsCommand,
 };
 
 /** Runs the CLI with `argv` (without node and the script); returns the exit code. */

@@ -5,14 +5,14 @@ import { EmbeddedStreams } from '../embedded/EmbeddedStreams';
 import type { Example } from '../pipelines/examples';
 import { CRM_APPLICATION_ID } from '../pipelines/topics';
 import { formatCount, formatDuration } from './format';
-import { createKafkaApplication, KafkaRunner } from './kafka';
+import { createKafkaApplication, KafkaRunner, type KafkaTarget } from './kafka';
 import { ProgressDisplay, ProgressTracker } from './progress';
 import { dataReport, type RunReport } from './summary';
 
 /** Options of {@link runExample}. */
 export interface RunOptions {
-  /** Run through Kafka at these brokers instead of the embedded engine. */
-  brokers?: string[];
+  /** Run through Kafka (these brokers, with this connection) instead of the embedded engine. */
+  kafka?: KafkaTarget;
   /** Read only the first `limit` rows of the data set. Defaults to all 541,909. */
   limit?: number;
   /** Partitions of `customer_interactions` (embedded engine, or a topic the run creates on Kafka). Defaults to `4`. */
@@ -41,7 +41,7 @@ export async function runExample(example: Example, options: RunOptions = {}): Pr
   progress.log(`Read ${formatCount(rowsRead)} rows in ${formatDuration(performance.now() - started)}: ${formatCount(interactions.length)} interactions, ${formatCount(rowsRead - interactions.length)} rejected.`);
 
   const topology = example.build();
-  const kafka = options.brokers ? await KafkaRunner.connect(options.brokers) : undefined;
+  const kafka = options.kafka ? await KafkaRunner.connect(options.kafka) : undefined;
   try {
     let app: StreamsApplication;
     let produce: (batch: InteractionRecord[]) => Promise<void>;
@@ -53,7 +53,7 @@ export async function runExample(example: Example, options: RunOptions = {}): Pr
       const producedAt = performance.now();
       await kafka.produceInteractions(topic, interactions);
       progress.log(`Produced in ${formatDuration(performance.now() - producedAt)}.`);
-      app = await createKafkaApplication(topology, { applicationId: CRM_APPLICATION_ID, brokers: kafka.brokers });
+      app = await createKafkaApplication(topology, CRM_APPLICATION_ID, options.kafka!);
       produce = async () => {};
       readOutputs = () => kafka.readTopics(example.outputTopics);
     } else {

@@ -8,6 +8,7 @@ import {
   type KeyValueStore,
   type Logger,
   type ReadOnlyKeyValueStore,
+  type ReadOnlyVersionedKeyValueStore,
   type Serde,
   type StateStore,
   type StreamsApplication,
@@ -15,8 +16,9 @@ import {
   type StreamsMetrics,
   type StreamsState,
   type Topology,
+  type VersionedKeyValueStore,
 } from '@tributary/core';
-import { CommitTracker, InMemoryTopics, mergedKeyValueStore, planPartitions, Task, type RecordCollector, type StoredRecord } from '@tributary/core/runtime';
+import { CommitTracker, InMemoryTopics, mergedKeyValueStore, mergedVersionedKeyValueStore, planPartitions, Task, type RecordCollector, type StoredRecord } from '@tributary/core/runtime';
 import { EngineMetrics } from './EngineMetrics';
 import { PartitionReader } from './PartitionReader';
 
@@ -259,6 +261,15 @@ export class EmbeddedStreams implements StreamsApplication {
     if (this.tasks.length === 0) throw new StreamsError(`store '${name}' is not available: the application is ${this.current}`);
     // A global store is shared by every task: list it once.
     return mergedKeyValueStore([...new Set(this.tasks.flatMap((t) => t.getStore<KeyValueStore<K, V>>(name) ?? []))]);
+  }
+
+  /** A read-only view of a versioned store (a versioned table's) across all tasks: `get(key)`, `get(key, asOfTimestamp)`. */
+  versionedStore<K = unknown, V = unknown>(name: string): ReadOnlyVersionedKeyValueStore<K, V> {
+    const spec = this.topology.stores.get(name);
+    if (!spec) throw new StreamsError(`no store named '${name}' (stores: ${[...this.topology.stores.keys()].join(', ') || 'none'})`);
+    if (spec.kind !== 'versioned') throw new StreamsError(`store '${name}' is a ${spec.kind} store, not a versioned store`);
+    if (this.tasks.length === 0) throw new StreamsError(`store '${name}' is not available: the application is ${this.current}`);
+    return mergedVersionedKeyValueStore([...new Set(this.tasks.flatMap((t) => t.getStore<VersionedKeyValueStore<K, V>>(name) ?? []))]);
   }
 
   metrics(): StreamsMetrics {

@@ -1,4 +1,4 @@
-import { ErrorHandlers, Serdes, silentLogger, StreamsBuilder, type StreamsEvent, type Topology } from '@tributary/core';
+import { ErrorHandlers, Serdes, silentLogger, Stores, StreamsBuilder, type StreamsEvent, type Topology } from '@tributary/core';
 import { TopologyTestDriver } from '@tributary/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -199,5 +199,41 @@ describe('EmbeddedStreams', () => {
       ['c2', 'DE:Germany'],
     ]);
     expect(streams.store('country-names').all()).toHaveLength(3);
+  });
+
+  it('keeps a versioned table and joins it with a grace period, as the test driver does', async () => {
+    const build = () => {
+      const builder = new StreamsBuilder();
+      const rates = builder.table<string, number>('rates', { store: Stores.versionedKeyValueStore('rates', { historyRetention: 100 }) });
+      builder
+        .stream<string, number>('orders')
+        .join(rates, (amount, rate) => amount * rate, { gracePeriod: 5 })
+        .to('priced', { valueSerde: Serdes.json() });
+      return builder.build();
+    };
+    // Each phase is processed before the next is produced, so both runtimes see the same order.
+    const phases = [
+      [['rates', 'EUR', 2, 10], ['orders', 'EUR', 100, 12]],
+      [['rates', 'EUR', 3, 11]],
+      [['orders', 'EUR', 10, 20], ['orders', 'EUR', 1, 30]],
+    ] as const;
+    await using streams = app(build(), { partitions: 2 });
+    await streams.start();
+    using driver = new TopologyTestDriver(build(), { defaultPartitions: 2, logger: silentLogger });
+    for (const phase of phases) {
+      for (const [topic, key, value, timestamp] of phase) {
+        streams.produce(topic, [{ key, value, timestamp }]);
+        driver.createInputTopic<string, number>(topic).pipeInput(key, value, timestamp);
+      }
+      await streams.whenCaughtUp();
+    }
+    const expected = driver.createOutputTopic<string, number>('priced').readRecordsToList().map((r) => [r.key, r.value, r.timestamp]);
+    expect(expected).toEqual([
+      ['EUR', 300, 12],
+      ['EUR', 30, 20],
+    ]);
+    expect(streams.read('priced').map((r) => [r.key, r.value, r.timestamp])).toEqual(expected);
+    expect(streams.versionedStore<string, number>('rates').get('EUR', 10)).toEqual({ value: 2, timestamp: 10, validTo: 11 });
+    expect(() => streams.versionedStore('nope')).toThrow(/no store named/);
   });
 });

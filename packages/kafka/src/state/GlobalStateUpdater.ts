@@ -16,6 +16,8 @@ export interface GlobalStateUpdaterDeps {
  * once the stores hold everything the topics held when it was called (the bootstrap that
  * comes before any stream task runs); afterwards it keeps reading new records. Global
  * topics are their own changelog: nothing is committed, every start reads them in full.
+ * The bootstrap goes through the global task's processors, so a custom global store
+ * (`addGlobalStore`) is rebuilt by its own processor, as Kafka Streams 4.x reprocesses it.
  */
 export class GlobalStateUpdater {
   private readonly task: Task;

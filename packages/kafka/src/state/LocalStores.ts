@@ -2,6 +2,8 @@ import {
   StreamsError,
   type KeyValueStore,
   type ReadOnlyKeyValueStore,
+  type ReadOnlyVersionedKeyValueStore,
+  type VersionedKeyValueStore,
   type ReadOnlySessionStore,
   type ReadOnlyWindowStore,
   type SessionStore,
@@ -10,7 +12,7 @@ import {
   type Topology,
   type WindowStore,
 } from '@tributary/core';
-import { mergedKeyValueStore, mergedSessionStore, mergedWindowStore } from '@tributary/core/runtime';
+import { mergedKeyValueStore, mergedSessionStore, mergedVersionedKeyValueStore, mergedWindowStore } from '@tributary/core/runtime';
 import type { StreamTask } from '../processing/StreamTask';
 
 /**
@@ -33,6 +35,14 @@ export class LocalStores {
       all: () => mergedKeyValueStore(parts()).all(),
       range: (from, to) => mergedKeyValueStore(parts()).range(from, to),
       approximateNumEntries: () => mergedKeyValueStore(parts()).approximateNumEntries(),
+    };
+  }
+
+  versionedKeyValue<K, V>(name: string): ReadOnlyVersionedKeyValueStore<K, V> {
+    const parts = this.parts<VersionedKeyValueStore<K, V>>(name, 'versioned');
+    return {
+      get: (key: K, asOfTimestamp?: number) =>
+        asOfTimestamp === undefined ? mergedVersionedKeyValueStore(parts()).get(key) : mergedVersionedKeyValueStore(parts()).get(key, asOfTimestamp),
     };
   }
 

@@ -22,7 +22,10 @@ export function internalTopicSpecs(topology: Topology, plan: PartitionPlan, appl
       kind,
       partitions,
       replicationFactor,
-      config: { ...(kind === 'changelog' ? changelogConfig(store?.retentionMs) : REPARTITION_CONFIG), ...durabilityConfig(replicationFactor) },
+      config: {
+        ...(kind === 'changelog' ? { ...changelogConfig(store?.retentionMs), ...store?.changelogConfig } : REPARTITION_CONFIG),
+        ...durabilityConfig(replicationFactor),
+      },
     };
   });
 }
@@ -54,6 +57,8 @@ const WINDOWED_CHANGELOG_EXTRA_RETENTION_MS = 86_400_000;
 /**
  * Key-value changelogs are compacted: the latest value per key is all a restore needs.
  * Window and session changelogs are compacted and also deleted past the store's retention.
+ * A store may add settings of its own (`StoreSpec.changelogConfig`): a versioned store keeps
+ * its history from compaction with `min.compaction.lag.ms`.
  */
 function changelogConfig(retentionMs: number | undefined): Record<string, string> {
   if (retentionMs === undefined) return { 'cleanup.policy': 'compact' };

@@ -418,6 +418,11 @@ public final class Reference {
     try (TopologyTestDriver driver = new TopologyTestDriver(topology, config(stateDir, scenario.path("stores").asText("rocksDB")), Instant.EPOCH)) {
       Map<String, TestInputTopic<String, String>> inputs = new HashMap<>();
       for (JsonNode input : scenario.path("inputs")) {
+        // `{ "advanceWallClockMs": n }` moves the driver's wall clock (and fires wall-clock punctuators).
+        if (input.has("advanceWallClockMs")) {
+          driver.advanceWallClockTime(Duration.ofMillis(input.get("advanceWallClockMs").asLong()));
+          continue;
+        }
         String topic = input.path("topic").asText();
         TestInputTopic<String, String> in =
             inputs.computeIfAbsent(topic, t -> driver.createInputTopic(t, new StringSerializer(), new StringSerializer()));
