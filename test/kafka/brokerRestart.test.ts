@@ -1,6 +1,6 @@
 // The broker dies (SIGKILL) and comes back mid-stream: the application rides it out and
-// loses nothing. Needs the local cluster of tools/kafka (the test restarts its node 1), so it
-// is skipped when KAFKA_BROKERS points elsewhere.
+// loses nothing. Needs the local cluster of tools/kafka (the test restarts its node 1; in
+// KAFKA_RUN_DIR if set), so it is skipped when KAFKA_BROKERS points elsewhere.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StreamsBuilder } from '@tributary/core';
@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { brokers, createTopic, killBrokerNode, produce, repoRoot, startBrokerNode, uniqueName, waitFor } from '../harness';
 import { readUntil, startApp, waitForState } from './support';
 
-const brokersFile = join(repoRoot, 'tools', 'kafka', 'run', 'brokers');
+const brokersFile = join(process.env.KAFKA_RUN_DIR ?? join(repoRoot, 'tools', 'kafka', 'run'), 'brokers');
 const localCluster = existsSync(brokersFile) && readFileSync(brokersFile, 'utf8').trim() === brokers().join(',');
 
 const chunk = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ key: `o${from + i}`, value: JSON.stringify({ id: from + i }) }));
