@@ -91,6 +91,13 @@ export class Topology {
     return [...topics];
   }
 
+  /** Every sink topic users provide, by name (a sink that picks its topic per record names none beforehand). */
+  sinkTopics(): string[] {
+    const topics = new Set<string>();
+    for (const sub of this.subTopologies) for (const s of sub.sinks) if (!s.internal && typeof s.topic === 'string') topics.add(s.topic);
+    return [...topics];
+  }
+
   /** Repartition topics and store changelogs, unprefixed. */
   internalTopics(): InternalTopic[] {
     const topics: InternalTopic[] = [];

@@ -51,12 +51,6 @@ export interface KafkaTarget {
   readonly permanentFailure: (error: unknown) => Error | undefined;
 }
 
-const PLAINTEXT: Omit<KafkaTarget, 'brokers'> = {
-  connection: {},
-  security: 'PLAINTEXT',
-  kafkaJs: { connectionTimeout: 3000, requestTimeout: 30_000 },
-  permanentFailure: () => undefined,
-};
 
 /**
  * The brokers and connection of a command: `--command-config FILE` (or else the file in
@@ -99,11 +93,6 @@ export async function requireKafkaTarget(values: { brokers?: string[]; 'command-
   const target = await kafkaTarget(values);
   if (!target) throw new CliError(`--brokers is required (or bootstrap.servers in --command-config, or TRIBUTARY_BROKERS)\n\n${usage}`, 2);
   return target;
-}
-
-/** Plaintext to `brokers`, no SASL: the target of a bare broker list. */
-export function plaintextTarget(brokers: readonly string[]): KafkaTarget {
-  return { ...PLAINTEXT, brokers: [...brokers] };
 }
 
 /** A KafkaJS client that fails fast and quietly: the CLI reports errors itself. */

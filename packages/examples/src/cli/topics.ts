@@ -1,4 +1,4 @@
-import { StreamsError, type Topology } from '@tributary/core';
+import { StreamsError } from '@tributary/core';
 import type { Example } from '../pipelines/examples';
 import { CRM_APPLICATION_ID } from '../pipelines/topics';
 import { CliError, exampleArgument, examplesHelp, parseCommand, parsePositiveInteger } from './args';
@@ -54,7 +54,7 @@ function listTopics(args: readonly string[], out: NodeJS.WritableStream): number
   out.write(
     `${table([
       ...column('reads', topology.sourceTopics().map((t) => [t])),
-      ...column('writes', sinkTopics(topology).map((t) => [t])),
+      ...column('writes', topology.sinkTopics().map((t) => [t])),
       ...column('internal', internal),
     ])}\n\n`,
   );
@@ -95,10 +95,4 @@ async function createTopics(args: readonly string[], out: NodeJS.WritableStream)
   out.write(`${table([...rows('created', result.created), ...rows('existed', result.existing)])}\n\n`);
   out.write(`${result.created.length} created, ${result.existing.length} already there. The application creates its internal topics when it starts.\n`);
   return 0;
-}
-
-/** The topics a topology writes by name (sinks that choose a topic per record are not known beforehand). */
-function sinkTopics(topology: Topology): string[] {
-  const sinks = topology.subTopologies.flatMap((sub) => sub.sinks).flatMap((sink) => (!sink.internal && typeof sink.topic === 'string' ? [sink.topic] : []));
-  return [...new Set(sinks)];
 }

@@ -105,8 +105,7 @@ export interface UserTopics {
 
 /** Source topics (global tables' too) and sink topics with a fixed name; internal ones excluded. */
 export function userTopics(topology: Topology): UserTopics {
-  const sinks = topology.subTopologies.flatMap((sub) => sub.sinks).flatMap((sink) => (!sink.internal && typeof sink.topic === 'string' ? [sink.topic] : []));
-  const all = [...new Set([...topology.sourceTopics(), ...sinks])];
+  const all = [...new Set([...topology.sourceTopics(), ...topology.sinkTopics()])];
   const groups: Set<string>[] = [];
   for (const group of topology.subTopologies.flatMap((sub) => sub.copartitionGroups)) {
     const members = new Set(group.filter((source) => !source.internal).flatMap((source) => source.topics));

@@ -24,7 +24,7 @@ export async function prepareTopics(
   replicationFactor: number,
 ): Promise<PreparedTopics> {
   const sources = topology.sourceTopics();
-  const sinks = [...new Set(topology.subTopologies.flatMap((s) => s.sinks).filter((s) => !s.internal && typeof s.topic === 'string').map((s) => s.topic as string))];
+  const sinks = topology.sinkTopics();
   const counts = await partitionCountsSettled(admin, [...sources, ...sinks]);
   for (const topic of sources) if (!counts.has(topic)) throw new StreamsError(`source topic '${topic}' does not exist; create it before starting the application`);
   for (const topic of sinks) if (!counts.has(topic)) throw new StreamsError(`sink topic '${topic}' does not exist; create it before starting the application`);
