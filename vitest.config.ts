@@ -23,6 +23,7 @@ export default defineConfig({
       },
       { resolve, ssr, test: { name: 'kafka', root: 'packages/kafka', include: ['test/**/*.test.ts'] } },
       { resolve, ssr, test: { name: 'examples', root: 'packages/examples', include: ['test/**/*.test.ts'] } },
+      { resolve, ssr, test: { name: 'schema-registry', root: 'packages/schema-registry', include: ['test/**/*.test.ts'] } },
       {
         resolve,
         ssr,

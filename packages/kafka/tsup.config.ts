@@ -1,11 +1,9 @@
 import { defineConfig } from 'tsup';
+import { packageBuild } from '../../scripts/package-build';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  external: ['@tributary/core', 'kafkajs', 'rxjs'],
-});
+export default defineConfig(
+  packageBuild({
+    entry: { index: 'src/index.ts' },
+    external: ['@tributary/core', 'kafkajs', 'rxjs'],
+  }),
+);

@@ -28,3 +28,4 @@ export {
   type ConsumerGroupRow,
 } from './tools';
 export { saslSslListener, type SaslSslListener } from './saslSsl';
+export { schemaRegistry, registryRequest, type SchemaRegistryUnderTest } from './schemaRegistry';

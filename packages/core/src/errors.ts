@@ -1,3 +1,5 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+
 /**
  * Tributary's errors: a small hierarchy with `retriable` and `cause`, after KafkaJS.
  */
@@ -31,11 +33,61 @@ export class DeserializationError extends StreamsError {
   }
 }
 
-/** A key or value that a sink's serde could not write. */
+/**
+ * A key or value that a serde refused to write: the cause says why (for a value outside its
+ * schema, a {@link SchemaValidationError}). At a sink it reaches the production error handler
+ * inside a {@link ProductionError}, as in Kafka Streams' `handleSerializationException`; in a
+ * store's changelog it fails the task.
+ */
 export class SerializationError extends StreamsError {
-  constructor(detail: string, topic: string, cause?: unknown) {
-    super(`Cannot serialize a record for topic '${topic}': ${detail}`, { cause });
+  /** The topic the record was for. */
+  readonly topic: string;
+  /** Which part of the record the serde refused (Kafka Streams' `SerializationExceptionOrigin`). */
+  readonly part: 'key' | 'value';
+  /**
+   * @param serde the serde's name, e.g. `json(schema)`
+   * @param hint appended to the message, e.g. what to change
+   */
+  constructor(topic: string, part: 'key' | 'value', serde: string, cause: unknown, hint?: string) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`the ${part} for topic '${topic}' was refused by its serde ${serde}: ${reason}${hint ? ` (${hint})` : ''}`, { cause });
+    this.topic = topic;
+    this.part = part;
   }
+}
+
+/**
+ * A value outside its schema, thrown by a serde that validates, when it reads (a
+ * deserialization error) or writes (a serialization error). The message lists every issue with
+ * its path, e.g. `schema validation failed: amount: Expected integer, received float`.
+ * Serdes of other schema systems throw it too, with their issues in Standard Schema's shape.
+ *
+ * ## Example
+ * ```ts
+ * import { SchemaValidationError, type Serde } from '@tributary/core';
+ *
+ * const cents: Serde<number> = {
+ *   name: 'cents',
+ *   serialize: (_topic, value) => {
+ *     if (!Number.isInteger(value)) throw new SchemaValidationError([{ message: `Expected integer, received ${value}` }]);
+ *     return Buffer.from(String(value));
+ *   },
+ *   deserialize: (_topic, data) => Number(data?.toString()),
+ * };
+ * ```
+ */
+export class SchemaValidationError extends StreamsError {
+  readonly issues: readonly StandardSchemaV1.Issue[];
+  constructor(issues: readonly StandardSchemaV1.Issue[]) {
+    super(`schema validation failed: ${issues.map(describeIssue).join('; ')}`);
+    this.issues = issues;
+  }
+}
+
+/** `path: message`, the path's keys joined with dots (`items.0.amount`); the message alone at the root. */
+function describeIssue(issue: StandardSchemaV1.Issue): string {
+  const path = issue.path?.map((part) => String(typeof part === 'object' ? part.key : part)).join('.');
+  return path ? `${path}: ${issue.message}` : issue.message;
 }
 
 /** An exception thrown by user code (a predicate, mapper, aggregator, processor) for one record. */

@@ -40,7 +40,7 @@ export type { Change } from './graph/Change';
 // Records, serdes and durations.
 export type { KeyValue, Headers, StreamRecord, RecordContext } from './KeyValue';
 export { Serdes } from './serdes/Serdes';
-export type { Serde, SerdeType } from './serdes/Serde';
+export type { Serde, SerdeType, SerdeUsage } from './serdes/Serde';
 export { toMillis, type Duration } from './duration';
 
 // State stores.
@@ -64,6 +64,7 @@ export {
   TopologyError,
   DeserializationError,
   SerializationError,
+  SchemaValidationError,
   ProcessingError,
   ProductionError,
   RecordTooLargeError,

@@ -1,9 +1,11 @@
+import { hostname } from 'node:os';
 import {
   StreamsError,
   type ReadOnlyKeyValueStore,
   type ReadOnlyVersionedKeyValueStore,
   type ReadOnlySessionStore,
   type ReadOnlyWindowStore,
+  type Serde,
   type StateStore,
   type SubTopology,
   type StreamsApplication,
@@ -11,8 +13,9 @@ import {
   type StreamsState,
   type Topology,
 } from '@tributary/core';
-import { CommitTracker, Task } from '@tributary/core/runtime';
+import { CommitTracker, prepareSerdes, Task } from '@tributary/core/runtime';
 import { Subject, type Observable } from 'rxjs';
+import { decodeAssignment } from './assignment/AssignmentInfo';
 import { StreamsAssignor } from './assignment/StreamsAssignor';
 import type { TaskLayout } from './assignment/TaskLayout';
 import { connectAdmin } from './client/connectAdmin';
@@ -25,6 +28,12 @@ import { resolveOptions, type KafkaStreamsOptions, type ResolvedOptions } from '
 import { installSignalHandlers } from './lifecycle/signalHandlers';
 import { StreamsStateMachine } from './lifecycle/StreamsStateMachine';
 import { TaskRecovery } from './lifecycle/TaskRecovery';
+import { healthRoutes } from './http/healthRoutes';
+import { metricsRoutes } from './http/metricsRoutes';
+import { Router } from './http/Router';
+import { storeRoutes } from './http/storeRoutes';
+import { StreamsHttpServer, type HttpAddress } from './http/StreamsHttpServer';
+import { PrometheusExporter } from './metrics/PrometheusExporter';
 import { StreamsMetricsRecorder, type KafkaStreamsMetrics } from './metrics/StreamsMetricsRecorder';
 import { ProcessingLoop } from './processing/ProcessingLoop';
 import type { StreamTask } from './processing/StreamTask';
@@ -34,6 +43,10 @@ import { TopicLimits } from './producer/TopicLimits';
 import { LocalStores } from './state/LocalStores';
 import { GlobalStateUpdater } from './state/GlobalStateUpdater';
 import { StoreRestorer, type RestoreProgress } from './state/StoreRestorer';
+import { formatHostInfo } from './queries/HostInfo';
+import { StoreKeyPartitioner } from './queries/StoreKeyPartitioner';
+import type { KeyQueryMetadata, StreamsMetadata } from './queries/StreamsMetadata';
+import { StreamsMetadataState } from './queries/StreamsMetadataState';
 import { prepareTopics } from './topics/prepareTopics';
 
 /** A task with several inputs waits this much longer for a partition the broker has records for. */
@@ -97,6 +110,10 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly purged = new Map<string, number>();
   private readonly localStores: LocalStores;
+  private readonly metadata: StreamsMetadataState;
+  /** This instance's `applicationServer`: configured, or derived from the HTTP server once it listens. */
+  private advertised: string | undefined;
+  private http: StreamsHttpServer | undefined;
   private running: Running | undefined;
   private starting: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
@@ -118,6 +135,8 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     this.options = resolveOptions(options);
     this.events = this.subject.asObservable();
     this.localStores = new LocalStores(topology, () => this.running?.tasks.tasks() ?? [], (name) => this.global?.stores.get(name));
+    this.advertised = this.options.applicationServer;
+    this.metadata = new StreamsMetadataState(topology, () => this.advertised);
     this.machine = new StreamsStateMachine((from, to) => {
       this.options.logger.info(`${this.options.applicationId}: ${from} -> ${to}`);
       this.subject.next({ type: 'state', from, to });
@@ -185,6 +204,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     this.stopping = (async () => {
       await this.starting?.catch(() => undefined);
       await this.shutDownOnce(undefined, options.timeoutMs ?? CLOSE_TIMEOUT_MS);
+      await this.http?.close();
     })();
     return this.stopping;
   }
@@ -204,7 +224,35 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
       commits: running?.committer.commits ?? 0,
       failedCommits: running?.committer.failures ?? 0,
       commitLatencyMs: running?.committer.averageLatencyMs ?? 0,
+      commitLatencyMaxMs: running?.committer.maxLatencyMs ?? 0,
     });
+  }
+
+  /** Where the HTTP server (`http` option) listens; `undefined` without one, before `start()` and after `close()`. */
+  httpAddress(): HttpAddress | undefined {
+    return this.http?.address;
+  }
+
+  /**
+   * The instance that serves `key` of store `name` (Kafka Streams' `queryMetadataForKey`):
+   * the one running the task of the key's partition, as the last group assignment says, with
+   * the partition computed as the runtime places the key (`keySerde` replaces the store's
+   * source key serde). `undefined` while that is not known: before the first assignment,
+   * while the group rebalances, or when the owner advertises no `applicationServer`. For a
+   * global store, this instance (every instance holds it whole). Throws for an unknown store.
+   */
+  metadataForKey<K>(name: string, key: K, keySerde?: Serde<K>): KeyQueryMetadata | undefined {
+    return this.metadata.metadataForKey(name, key, keySerde as Serde<unknown> | undefined);
+  }
+
+  /** The instances holding parts of store `name` (Kafka Streams' `streamsMetadataForStore`); empty while not known. */
+  allMetadataForStore(name: string): StreamsMetadata[] {
+    return this.metadata.allMetadataForStore(name);
+  }
+
+  /** Every instance of the application that advertises an `applicationServer`, with its tasks; empty while not known. */
+  allMetadata(): StreamsMetadata[] {
+    return this.metadata.allMetadata();
   }
 
   /** A read-only view of key-value store `name` over the tasks of this instance (interactive queries). */
@@ -239,11 +287,18 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
 
   private async startUp(): Promise<void> {
     const { applicationId, brokers, clientId, logger, replicationFactor, connection } = this.options;
+    // First, so that probes get an answer while the application connects and restores.
+    await this.serveHttp();
+    // Serdes that look things up (a Schema Registry's schema ids) do it now: serialize and deserialize are synchronous.
+    await prepareSerdes(this.topology, { applicationId, defaultKeySerde: this.options.defaultKeySerde, defaultValueSerde: this.options.defaultValueSerde });
     const client = this.options.client ?? createKafkaJsClient({ brokers, clientId, logger, connection, reconnectForMs: this.options.deliveryTimeoutMs });
     const admin = client.admin();
     await connectAdmin(admin, brokers, connection);
     try {
       const { counts, internal, layout } = await prepareTopics(admin, this.topology, applicationId, replicationFactor);
+      const taskCounts = new Map<number, number>();
+      for (const t of layout.tasks) taskCounts.set(t.subTopology.id, (taskCounts.get(t.subTopology.id) ?? 0) + 1);
+      this.metadata.started(layout, new StoreKeyPartitioner(this.topology, applicationId, (id) => taskCounts.get(id) ?? 0, this.options.defaultKeySerde));
       // Batches fit the request and topic limits; topics the topology does not name (dead letters) are looked up when first written.
       const topicLimits = new TopicLimits(new Map(), (topics) => admin.maxMessageBytes(topics), logger);
       await topicLimits.load([...counts.keys()]);
@@ -270,7 +325,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
       }
       const sharedStores = global?.stores;
       let tasks!: TaskManager;
-      const assignor = new StreamsAssignor(layout, () => tasks.ownedTaskIds(), logger);
+      const assignor = new StreamsAssignor(layout, () => tasks.ownedTaskIds(), logger, () => this.advertised);
       const consumer = client.groupConsumer({
         groupId: applicationId,
         clientId,
@@ -309,6 +364,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
         tracker: this.tracker,
         consumer,
         logger,
+        onCreated: () => this.recorder.taskCreated(),
         onClosed: (task) => {
           this.recorder.taskClosed(task);
           void transactions?.release(task.id);
@@ -374,7 +430,9 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
         onPassed: (passed) => this.running?.tasks.route(passed.topic, passed.partition)?.queue.pass(passed),
         onAssigned: (partitions, lost) => this.onAssigned(partitions, lost),
         onRevoking: () => this.commitWithin('rebalance', REVOCATION_COMMIT_TIMEOUT_MS),
+        onAssignmentUserData: (userData) => this.metadata.assigned(decodeAssignment(userData)),
         onRebalancing: () => {
+          this.metadata.unknown('the group is rebalancing');
           if (!this.stopped) this.machine.transition('REBALANCING');
         },
         onShutdownRequested: () => {
@@ -396,6 +454,45 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
       if (!this.running) await admin.disconnect().catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * Starts the HTTP server of the `http` option: metrics, health and readiness, interactive
+   * queries. Without an `applicationServer`, this instance advertises the server's host and
+   * bound port (the host name when it listens on every interface).
+   */
+  private async serveHttp(): Promise<void> {
+    const http = this.options.http;
+    if (!http) return;
+    const { applicationId, clientId } = this.options;
+    const tasks = () => [...(this.running?.tasks.tasks() ?? [])];
+    const exporter = new PrometheusExporter(() => ({ metrics: this.metrics(), state: this.state, threadId: `${clientId}-StreamThread-1` }), {
+      application_id: applicationId,
+      client_id: clientId,
+    });
+    const router = new Router().add(
+      ...healthRoutes({
+        state: () => this.state,
+        failure: () => this.failure,
+        tasks: () => tasks().map(({ id, state }) => ({ id, state })),
+        remainingRestoreRecords: () => [...this.recorder.restores.values()].reduce((n, r) => n + (r.total - r.restored), 0),
+      }),
+      ...metricsRoutes(exporter),
+      ...storeRoutes({
+        metadata: this.metadata,
+        self: () => this.advertised!,
+        localTasks: () => new Map(tasks().map((t) => [t.id, t.state])),
+        keyValue: (name) => this.localStores.keyValue(name),
+        versioned: (name) => this.localStores.versionedKeyValue(name),
+        window: (name) => this.localStores.window(name),
+        session: (name) => this.localStores.session(name),
+      }),
+    );
+    this.http = new StreamsHttpServer(router, this.options.logger);
+    const bound = await this.http.listen(http.port, http.host);
+    const wildcard = bound.host === '0.0.0.0' || bound.host === '::';
+    this.advertised ??= formatHostInfo({ host: wildcard ? hostname() : bound.host, port: bound.port });
+    this.options.logger.info(`${applicationId}: HTTP server on ${bound.url}, advertised as ${this.advertised}`);
   }
 
   private createTask(
@@ -428,6 +525,12 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     if (!running || this.stopped) return false;
     const route = running.tasks.route(batch.topic, batch.partition);
     if (!route || route.task.state === 'closed') return false;
+    // Source serdes fetch what the records refer to (schema ids not seen yet) before the records are queued.
+    const ready = route.task.task.prepareInput(batch.topic, batch.records);
+    if (ready) {
+      await ready;
+      if (this.running !== running || this.stopped || route.task.closed) return false;
+    }
     const { queue } = route;
     if (queue.append(batch) === 'gap') {
       // Taking it would skip records: read again from the next record the task has not seen.
@@ -450,6 +553,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
       if (lost && running.tasks.size > 0) {
         this.options.logger.warn(`${this.options.applicationId}: this member rejoined the group as a new member: its tasks are closed without a commit and created again`);
       }
+      this.metadata.unknown("the group assignment's endpoints have not arrived yet");
       const { created, closed } = running.tasks.assign(partitions, lost);
       for (const task of closed) {
         this.restoring.delete(task);
@@ -659,6 +763,8 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     // A failure ends in ERROR, unless close() had begun (then NOT_RUNNING, as close() promised).
     const failed = error !== undefined && this.machine.transition('ERROR');
     if (!failed) this.machine.transition('NOT_RUNNING');
+    // The server goes on reporting the failure until close(), without keeping the process alive.
+    if (failed) this.http?.unref();
     // An application that owns the process (it handles its signals) must not let a failure end
     // it with exit code 0: nothing keeps the event loop alive after ERROR, and a supervisor
     // would take the exit for success.

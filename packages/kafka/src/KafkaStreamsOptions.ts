@@ -3,6 +3,7 @@ import { consoleLogger, StreamsError, type ErrorHandler, type Logger, type Serde
 import type { StreamsClient } from './client/StreamsClient';
 import { ResolvedConnection, type ConnectionOptions } from './config/ConnectionOptions';
 import { rejectUnknownOptions } from './config/unknownOptions';
+import { formatHostInfo, parseHostInfo } from './queries/HostInfo';
 
 /** At-least-once is the default; exactly-once puts each task's outputs and offsets in transactions. */
 export type ProcessingGuarantee = 'at_least_once' | 'exactly_once';
@@ -22,6 +23,18 @@ export type ProcessingGuarantee = 'at_least_once' | 'exactly_once';
 export type UncaughtExceptionResponse = 'replace_task' | 'shutdown_client' | 'shutdown_application';
 
 export type UncaughtExceptionHandler = (error: Error) => UncaughtExceptionResponse;
+
+/**
+ * The HTTP server an application serves: `GET /metrics` (Prometheus), `GET /health` and
+ * `GET /ready` (probes), and interactive queries under `/stores` (see the README). It starts
+ * with `start()` and stops with `close()`.
+ */
+export interface HttpOptions {
+  /** The port to listen on; `0` lets the system choose one (read it with `app.httpAddress()`). Required. */
+  port: number;
+  /** The address to listen on. Defaults to `'0.0.0.0'` (every IPv4 interface); `'127.0.0.1'` keeps it on this machine. */
+  host?: string;
+}
 
 /**
  * How the application connects (TLS, SASL, timeouts, each kind of client's settings: see
@@ -50,11 +63,13 @@ export interface KafkaStreamsOptions extends ConnectionOptions {
   /** Defaults to `ErrorHandlers.logAndFail()`. */
   processingErrorHandler?: ErrorHandler;
   /**
-   * For an output record too large to write (above `maxRequestSizeBytes` or its topic's
-   * `max.message.bytes` once serialized): `fail` stops the task naming the topic, the input
-   * record and the size; `continue` skips the output; `deadLetter(topic)` sends the input
-   * record there. The records sent with it are written either way; a changelog record that
-   * large always fails. Defaults to `ErrorHandlers.logAndFail()` (Kafka Streams' `ProductionExceptionHandler`).
+   * For an output record that cannot be written: a key or value its sink's serde refuses (a
+   * value outside the serde's schema, say), or a record too large to write (above
+   * `maxRequestSizeBytes` or its topic's `max.message.bytes` once serialized). `fail` stops the
+   * task naming the topic, the input record and the reason (the schema issues with their paths,
+   * or the size); `continue` skips the output; `deadLetter(topic)` sends the input record there.
+   * The records sent with it are written either way; a changelog record that cannot be written
+   * always fails. Defaults to `ErrorHandlers.logAndFail()` (Kafka Streams' `ProductionExceptionHandler`).
    */
   productionErrorHandler?: ErrorHandler;
   /**
@@ -99,6 +114,17 @@ export interface KafkaStreamsOptions extends ConnectionOptions {
   repartitionPurgeIntervalMs?: number;
   /** `start()` installs SIGTERM and SIGINT handlers that run `close()`; `close()` removes them. Defaults to `true`. */
   handleSignals?: boolean;
+  /** Serves metrics, health, readiness and interactive queries over HTTP. Defaults to none: no server. */
+  http?: HttpOptions;
+  /**
+   * `host:port` where this instance serves interactive queries, as the other instances reach
+   * it (Kafka Streams' `application.server`): advertised in the group assignment, so every
+   * instance knows which one owns a key. Defaults, when `http` is set, to the HTTP server's
+   * host and bound port (the machine's host name when it listens on every interface); without
+   * `http`, to none (`metadataForKey` then knows no owner). Set it when the instances reach
+   * each other by another name (a Kubernetes service, a container's address).
+   */
+  applicationServer?: string;
   /**
    * The Kafka client. Defaults to KafkaJS (`createKafkaJsClient`) with the connection
    * options above; a client given here brings its own (pass them to `createKafkaJsClient`).
@@ -112,14 +138,18 @@ const OPTION_NAMES = Object.keys({
   deserializationErrorHandler: 1, processingErrorHandler: 1, productionErrorHandler: 1, uncaughtExceptionHandler: 1, replicationFactor: 1,
   autoOffsetReset: 1, sessionTimeoutMs: 1, heartbeatIntervalMs: 1, rebalanceTimeoutMs: 1, maxWaitTimeMs: 1, maxBytesPerPartition: 1,
   maxInFlightRecords: 1, maxBufferedRecords: 1, maxBufferedRecordsPerPartition: 1, maxTaskIdleMs: 1, metricsIntervalMs: 1, deliveryTimeoutMs: 1,
-  maxRequestSizeBytes: 1, repartitionPurgeIntervalMs: 1, handleSignals: 1, client: 1,
+  maxRequestSizeBytes: 1, repartitionPurgeIntervalMs: 1, handleSignals: 1, http: 1, applicationServer: 1, client: 1,
   ssl: 1, sasl: 1, connectionTimeoutMs: 1, requestTimeoutMs: 1, authenticationTimeoutMs: 1, consumer: 1, producer: 1, admin: 1,
 } satisfies Record<keyof KafkaStreamsOptions, 1>);
 
 export type ResolvedOptions = Required<
-  Omit<KafkaStreamsOptions, keyof ConnectionOptions | 'brokers' | 'client' | 'defaultKeySerde' | 'defaultValueSerde' | 'deserializationErrorHandler' | 'processingErrorHandler' | 'productionErrorHandler'>
+  Omit<
+    KafkaStreamsOptions,
+    keyof ConnectionOptions | 'brokers' | 'client' | 'defaultKeySerde' | 'defaultValueSerde' | 'deserializationErrorHandler' | 'processingErrorHandler' | 'productionErrorHandler' | 'http' | 'applicationServer'
+  >
 > &
-  Pick<KafkaStreamsOptions, 'client' | 'defaultKeySerde' | 'defaultValueSerde' | 'deserializationErrorHandler' | 'processingErrorHandler' | 'productionErrorHandler'> & {
+  Pick<KafkaStreamsOptions, 'client' | 'defaultKeySerde' | 'defaultValueSerde' | 'deserializationErrorHandler' | 'processingErrorHandler' | 'productionErrorHandler' | 'applicationServer'> & {
+    http: Required<HttpOptions> | undefined;
     brokers: string[];
     /** TLS, SASL and client settings; its secrets are kept out of logs and error messages. */
     connection: ResolvedConnection;
@@ -173,6 +203,8 @@ export function resolveOptions(options: KafkaStreamsOptions): ResolvedOptions {
     maxRequestSizeBytes: requestSize(options.maxRequestSizeBytes),
     repartitionPurgeIntervalMs: nonNegative('repartitionPurgeIntervalMs', options.repartitionPurgeIntervalMs, 30_000),
     handleSignals: options.handleSignals ?? true,
+    http: httpOption(options.http),
+    applicationServer: applicationServerOption(options.applicationServer),
     client: options.client,
     connection: new ResolvedConnection(options),
   };
@@ -211,6 +243,23 @@ function handlerOption(handler: UncaughtExceptionHandler | undefined): UncaughtE
     throw new StreamsError(`uncaughtExceptionHandler must be a function returning 'replace_task', 'shutdown_client' or 'shutdown_application', got ${typeof handler}`);
   }
   return handler;
+}
+
+function httpOption(http: HttpOptions | undefined): Required<HttpOptions> | undefined {
+  if (http === undefined) return undefined;
+  if (!http || typeof http !== 'object') throw new StreamsError(`http must be an object such as { port: 8080 }, got ${String(http)}`);
+  rejectUnknownOptions(http, ['port', 'host'], 'the http option');
+  const { port, host = '0.0.0.0' } = http;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new StreamsError(`http.port must be a port number from 0 to 65535 (0: any free port), got ${String(port)}`);
+  }
+  if (typeof host !== 'string' || host.length === 0) throw new StreamsError(`http.host must be a host name or address such as '0.0.0.0', got ${String(host)}`);
+  return { port, host };
+}
+
+function applicationServerOption(endpoint: string | undefined): string | undefined {
+  if (endpoint === undefined) return undefined;
+  return formatHostInfo(parseHostInfo(endpoint, 'applicationServer'));
 }
 
 /** Room for a dead letter cut to its error headers (message and stack trace 2 KiB each): smaller limits could not take one. */

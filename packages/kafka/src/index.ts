@@ -1,7 +1,16 @@
 // The public API of @tributary/kafka: run a topology on Apache Kafka.
 export { KafkaStreams } from './KafkaStreams';
 export type { KafkaStreamsOptions, ProcessingGuarantee, UncaughtExceptionHandler, UncaughtExceptionResponse } from './KafkaStreamsOptions';
-export type { KafkaStreamsMetrics, TaskMetricsSnapshot } from './metrics/StreamsMetricsRecorder';
+export type { KafkaStreamsMetrics, TaskMetricsSnapshot, KafkaPartitionMetrics, RestoreMetrics } from './metrics/StreamsMetricsRecorder';
+
+// Operating: the HTTP server (metrics, health, readiness) and interactive queries across instances.
+export type { HttpOptions } from './KafkaStreamsOptions';
+export type { HttpAddress } from './http/StreamsHttpServer';
+export type { HostInfo } from './queries/HostInfo';
+export type { KeyQueryMetadata, StreamsMetadata } from './queries/StreamsMetadata';
+export { UnknownStoreError } from './queries/UnknownStoreError';
+export { StoreClient, type StoreClientOptions, type StoreEntry, type WindowedStoreEntry, type StoreEntries, type WindowValue, type TimeBound } from './http/StoreClient';
+export { StoreQueryError } from './http/StoreQueryError';
 
 // The client seam: implement StreamsClient to run on another Kafka client than KafkaJS.
 export { createKafkaJsClient, type KafkaJsClientOptions } from './client/kafkajs/createKafkaJsClient';

@@ -10,14 +10,19 @@ export type ErrorHandler = (error: Error, context: ErrorContext) => ErrorRespons
 /** The input record the error is about (for a production error: the record whose output failed). */
 export interface ErrorContext {
   /**
-   * `'production'`: an output record the producer refused before sending it, too large for its
-   * topic or request (Kafka Streams' `ProductionExceptionHandler`); the error is a `ProductionError`.
+   * `'deserialization'`: a key or value that could not be read or is outside its schema (a
+   * `DeserializationError`). `'processing'`: user code threw (a `ProcessingError`), including a
+   * sink's topic function or partitioner. `'production'`: an output record that cannot be written
+   * (Kafka Streams' `ProductionExceptionHandler`), a `ProductionError` whose cause says why: a
+   * `SerializationError` when the sink's serde refused the key or value (a value outside the
+   * serde's schema: its cause is a `SchemaValidationError` with the issues), or a
+   * `RecordTooLargeError` when the producer refused the record for its size.
    */
   readonly kind: 'deserialization' | 'processing' | 'production';
   readonly topic: string;
   readonly partition: number;
   readonly offset: number;
-  /** The processor that threw, for processing errors. */
+  /** The processor that threw, for processing errors; the sink, for a value its serde refused. */
   readonly processor?: string;
 }
 

@@ -1,5 +1,5 @@
 import { merge, Subject, type Observable } from 'rxjs';
-import { DeserializationError, ProcessingError, ProductionError, RecordTooLargeError, SerializationError, StreamsError, TaskFailedError } from '../errors';
+import { DeserializationError, ProcessingError, ProductionError, RecordTooLargeError, SerializationError, StreamsError, TaskFailedError, type RecordOrigin } from '../errors';
 import type { AnyRecord, GraphNode, SinkNode, SourceNode } from '../graph/GraphNode';
 import type { SubTopology } from '../graph/Topology';
 import type { Serde } from '../serdes/Serde';
@@ -29,9 +29,10 @@ export interface TaskOptions {
   /** Defaults to {@link ErrorHandlers.logAndFail}. */
   processingErrorHandler?: ErrorHandler;
   /**
-   * For output records the collector refuses for their size ({@link RecordTooLargeError});
-   * the records sent with them are unaffected. Changelog records always fail the task.
-   * Defaults to {@link ErrorHandlers.logAndFail}.
+   * For output records that cannot be written: a key or value the sink's serde refuses (a
+   * {@link SerializationError}, e.g. a value outside the serde's schema) or a record the
+   * collector refuses for its size ({@link RecordTooLargeError}); the records sent with them
+   * are unaffected. Changelog records always fail the task. Defaults to {@link ErrorHandlers.logAndFail}.
    */
   productionErrorHandler?: ErrorHandler;
   /** For user topics whose key serde was not declared. Defaults to `Serdes.string()`. */
@@ -103,7 +104,7 @@ export class Task {
     this.onProductionError = options.productionErrorHandler ?? ErrorHandlers.logAndFail();
     this.wallClock = options.wallClock ?? Date.now;
     for (const spec of subTopology.stores) {
-      const logger = spec.logging ? (options.changelogLogger ?? defaultChangelog)(spec, this) : undefined;
+      const logger = spec.logging ? (options.changelogLogger ? options.changelogLogger(spec, this) : this.changelogWriter(spec)) : undefined;
       this.stores.set(spec.name, spec.create(logger));
     }
     this.buildPipelines();
@@ -121,6 +122,28 @@ export class Task {
   /** Source topics as the broker names them. */
   inputTopics(): string[] {
     return [...this.routes.keys()];
+  }
+
+  /**
+   * Lets the source serdes of `topic` fetch what fetched records refer to before they are
+   * processed (`Serde.prepareDeserialize`: a Schema Registry serde fetches schema ids it has not
+   * seen), since `process()` is synchronous. A runtime awaits the promise, when there is one,
+   * before queueing the records; `undefined` (the usual case) means nothing to wait for.
+   */
+  prepareInput(topic: string, records: readonly InputRecord[]): Promise<void> | undefined {
+    const route = this.routes.get(topic);
+    const keySerde = route?.keySerde.prepareDeserialize ? route.keySerde : undefined;
+    const valueSerde = route?.valueSerde.prepareDeserialize ? route.valueSerde : undefined;
+    if (!keySerde && !valueSerde) return undefined;
+    let pending: Promise<void>[] | undefined;
+    for (const record of records) {
+      const key = keySerde?.prepareDeserialize!(topic, record.key, record.headers);
+      const value = valueSerde?.prepareDeserialize!(topic, record.value, record.headers);
+      if (key) (pending ??= []).push(key);
+      if (value) (pending ??= []).push(value);
+    }
+    // Settled, not fulfilled: a failed fetch is reported by deserialize, with the record.
+    return pending && Promise.allSettled(pending).then(() => undefined);
   }
 
   streamTime(): number {
@@ -317,18 +340,9 @@ export class Task {
       return;
     }
     topic = this.resolveTopic(topic, node.internal);
-    const keySerde = this.keySerdeOf(node);
-    const valueSerde = this.valueSerdeOf(node);
-    let key: Buffer | null;
-    let value: Buffer | null;
-    try {
-      key = keySerde.serialize(topic, record.key, record.headers);
-      value = valueSerde.serialize(topic, record.value, record.headers);
-    } catch (error) {
-      const detail = `${error instanceof Error ? error.message : String(error)} (declare a serde on the sink)`;
-      this.reportError(new SerializationError(detail, topic, error), record, node.name);
-      return;
-    }
+    const serialized = this.serializeOutput(node, topic, record);
+    if (!serialized) return;
+    const { key, value } = serialized;
     let partition: number | undefined;
     if (node.partitioner) {
       try {
@@ -341,6 +355,70 @@ export class Task {
       partition = this.partitionLikeUserTopics(topic, record.key);
     }
     this.send({ topic, key, value, timestamp: record.timestamp, headers: record.headers, partition });
+  }
+
+  /**
+   * The key and value of a sink's record as bytes. A part its serde refuses (a value outside
+   * its schema, say) is a production error, as in Kafka Streams' `handleSerializationException`:
+   * nothing is sent, and the production error handler fails the task, skips the output or
+   * dead-letters the input record.
+   */
+  private serializeOutput(node: SinkNode, topic: string, record: AnyRecord): { key: Buffer | null; value: Buffer | null } | undefined {
+    let part: 'key' | 'value' = 'key';
+    let serde = this.keySerdeOf(node);
+    try {
+      const key = serde.serialize(topic, record.key, record.headers);
+      part = 'value';
+      serde = this.valueSerdeOf(node);
+      const value = serde.serialize(topic, record.value, record.headers);
+      return { key, value };
+    } catch (error) {
+      const declared = part === 'key' ? node.keySerde : node.valueSerde;
+      const hint = declared || node.internal ? undefined : 'declare a serde on the sink';
+      const origin = this.originOf(record);
+      const refused = new SerializationError(topic, part, serde.name, error, hint);
+      this.handleError(new ProductionError(topic, origin, refused), { kind: 'production', ...origin, processor: node.name });
+      return undefined;
+    }
+  }
+
+  /**
+   * Sends each write of a logged store to its changelog topic. A key or value the store's serde
+   * refuses fails the task whatever the production error handler says: the store holds the write
+   * already, and a write missing from the changelog would be lost on restore.
+   */
+  private changelogWriter(spec: StoreSpec): StoreChangeLogger {
+    const topic = this.changelogTopic(spec);
+    const keySerde = spec.keySerde ?? internalSerde;
+    const valueSerde = spec.valueSerde ?? internalSerde;
+    return {
+      log: (key, value, timestamp) => {
+        let part: 'key' | 'value' = 'key';
+        let serialized: { key: Buffer | null; value: Buffer | null };
+        try {
+          const keyBytes = keySerde.serialize(topic, key);
+          part = 'value';
+          serialized = { key: keyBytes, value: value === null || value === undefined ? null : valueSerde.serialize(topic, value) };
+        } catch (error) {
+          const refused = new SerializationError(topic, part, (part === 'key' ? keySerde : valueSerde).name, error);
+          this.fail(
+            this.current
+              ? new ProductionError(topic, { topic: this.current.topic, partition: this.current.partition, offset: this.current.offset }, refused)
+              : new StreamsError(`task ${this.id} cannot write to topic '${topic}' outside of a record: ${refused.message}`, { cause: refused }),
+          );
+          // Stops the processor that wrote the store: nothing more comes of this record.
+          throw this.failure!;
+        }
+        this.send({ topic, ...serialized, timestamp, headers: {}, partition: this.partition }, 'changelog');
+      },
+    };
+  }
+
+  /** The input record being processed (the one a dead letter would carry), else where `record` says it came from. */
+  private originOf(record: { topic: string; partition: number; offset: number }): RecordOrigin {
+    const input = this.current?.input as InputRecord | undefined;
+    const from = input ?? record;
+    return { topic: from.topic, partition: from.partition, offset: from.offset };
   }
 
   /** A source's or sink's key serde: the declared one, else JSON on internal topics, else the application's default. */
@@ -405,6 +483,7 @@ export class Task {
   }
 
   private reportError(error: unknown, record: AnyRecord, processor: string): void {
+    if (error === this.failure) return; // the task failed while the processor ran (a changelog write): handled already
     const origin = { topic: record.topic, partition: record.partition, offset: record.offset };
     const wrapped = error instanceof ProcessingError || error instanceof DeserializationError ? error : new ProcessingError(processor, origin, error);
     this.handleError(wrapped, { kind: 'processing', ...origin, processor });
@@ -512,24 +591,4 @@ export class Task {
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
-}
-
-function defaultChangelog(spec: StoreSpec, task: Task): StoreChangeLogger {
-  const topic = task.changelogTopic(spec);
-  const keySerde = spec.keySerde ?? internalSerde;
-  const valueSerde = spec.valueSerde ?? internalSerde;
-  return {
-    log: (key, value, timestamp) =>
-      task.send(
-        {
-          topic,
-          key: keySerde.serialize(topic, key),
-          value: value === null || value === undefined ? null : valueSerde.serialize(topic, value),
-          timestamp,
-          headers: {},
-          partition: task.partition,
-        },
-        'changelog',
-      ),
-  };
 }

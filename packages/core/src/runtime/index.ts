@@ -6,6 +6,7 @@ export { CommitTracker, type InFlightRecord, type RecordHold } from './CommitTra
 export { planPartitions, type PartitionPlan } from './PartitionPlan';
 export type { RecordCollector, OutgoingRecord } from './RecordCollector';
 export type { InputRecord } from './InputRecord';
+export { prepareSerdes, type PrepareSerdesOptions } from './prepareSerdes';
 export { InMemoryTopics, type StoredRecord } from './InMemoryTopics';
 export { murmur2, defaultPartition } from './murmur2';
 export { PunctuationQueue } from './PunctuationQueue';

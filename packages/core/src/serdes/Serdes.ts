@@ -1,4 +1,5 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { SchemaValidationError } from '../errors';
 import type { Serde } from './Serde';
 
 const utf8 = (data: Buffer) => data.toString('utf8');
@@ -46,30 +47,42 @@ function buffer(): Serde<Buffer> {
 }
 
 /**
- * JSON as UTF-8. With a Standard Schema validator (zod, valibot, arktype...), a value that
- * fails validation is a deserialization error with the issues in its message, never a crash
- * further down the topology.
+ * JSON as UTF-8. With a Standard Schema validator (zod, valibot, arktype...) the schema guards
+ * both directions, and a value outside it is a {@link SchemaValidationError} listing every issue
+ * with its path (`amount: Expected integer, received float`):
+ *
+ * - reading, a deserialization error, never a crash further down the topology; the value read is
+ *   the schema's output (its defaults and transforms applied);
+ * - writing, a serialization error, before anything is sent: the bytes are checked as a reader
+ *   will check them (the JSON parsed back and validated), so a topic written through this serde
+ *   holds only values its readers accept. The bytes written are the JSON of the value given, not
+ *   the schema's output: that output is what a reader gets, not what it accepts (a transform
+ *   would be applied twice), and readers apply defaults themselves.
+ *
+ * The validator must be synchronous.
  */
 function json<T = unknown>(schema?: StandardSchemaV1<unknown, T>): Serde<T> {
-  const parse = (data: Buffer): T => {
-    const parsed: unknown = JSON.parse(utf8(data));
-    if (!schema) return parsed as T;
-    const result = schema['~standard'].validate(parsed);
-    if (result instanceof Promise) {
-      throw new TypeError('Serdes.json(schema) needs a synchronous validator; this schema validates asynchronously');
-    }
-    if (result.issues) {
-      const issues = result.issues
-        .map((issue) => {
-          const path = issue.path?.map((part) => (typeof part === 'object' ? String(part.key) : String(part))).join('.');
-          return path ? `${path}: ${issue.message}` : issue.message;
-        })
-        .join('; ');
-      throw new TypeError(`schema validation failed: ${issues}`);
-    }
-    return result.value;
+  const write = (value: T): Buffer => {
+    const text = JSON.stringify(value);
+    if (text === undefined) throw new TypeError(`Serdes.json() cannot write a ${typeof value}`);
+    if (schema) validate(schema, JSON.parse(text));
+    return Buffer.from(text, 'utf8');
   };
-  return nullable<T>(schema ? 'json(schema)' : 'json', (value) => Buffer.from(JSON.stringify(value), 'utf8'), parse);
+  const read = (data: Buffer): T => {
+    const parsed: unknown = JSON.parse(utf8(data));
+    return schema ? validate(schema, parsed) : (parsed as T);
+  };
+  return nullable<T>(schema ? 'json(schema)' : 'json', write, read);
+}
+
+/** The schema's output for `value`, or a {@link SchemaValidationError} with its issues. */
+function validate<T>(schema: StandardSchemaV1<unknown, T>, value: unknown): T {
+  const result = schema['~standard'].validate(value);
+  if (result instanceof Promise) {
+    throw new TypeError('Serdes.json(schema) needs a synchronous validator; this schema validates asynchronously');
+  }
+  if (result.issues) throw new SchemaValidationError(result.issues);
+  return result.value;
 }
 
 /**

@@ -36,6 +36,11 @@ export interface TopologyTestDriverConfig {
   deserializationErrorHandler?: ErrorHandler;
   /** Defaults to `ErrorHandlers.logAndFail()`. */
   processingErrorHandler?: ErrorHandler;
+  /**
+   * For output records that cannot be written, such as a value the sink's serde refuses (outside
+   * its schema). Defaults to `ErrorHandlers.logAndFail()`.
+   */
+  productionErrorHandler?: ErrorHandler;
   /** Defaults to a logger that prints warnings and errors. */
   logger?: Logger;
 }
@@ -113,6 +118,7 @@ export class TopologyTestDriver implements Disposable {
       defaultValueSerde: config.defaultValueSerde,
       deserializationErrorHandler: config.deserializationErrorHandler,
       processingErrorHandler: config.processingErrorHandler,
+      productionErrorHandler: config.productionErrorHandler,
       wallClock: () => this.wallClockMs,
       onFailure: (error) => {
         this.failAsync(error);

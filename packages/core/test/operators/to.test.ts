@@ -101,12 +101,12 @@ describe('KStream.to', () => {
     expect(seen[0]).toEqual(['by-region', 'a', 3]);
   });
 
-  it('sends a value its sink serde cannot write to the processing error handler, naming the topic', () => {
+  it('sends a value its sink serde cannot write to the production error handler, naming the topic', () => {
     const builder = new StreamsBuilder();
     builder.stream<string, unknown>('in').to('out', { valueSerde: Serdes.string() as never });
     using driver = new TopologyTestDriver(builder.build(), { logger: silentLogger });
     expect(() => driver.createInputTopic<string, unknown>('in').pipeInput('k', 42)).toThrow(
-      /Cannot serialize a record for topic 'out': Serdes.string\(\) cannot write a number \(declare a serde on the sink\)/,
+      /record at topic 'in' partition 0 offset 0: the value for topic 'out' was refused by its serde string: Serdes.string\(\) cannot write a number$/,
     );
   });
 

@@ -52,6 +52,8 @@ export interface EmbeddedStreamsConfig {
   deserializationErrorHandler?: ErrorHandler;
   /** Defaults to failing the application. */
   processingErrorHandler?: ErrorHandler;
+  /** For output records that cannot be written, such as a value outside its sink serde's schema. Defaults to failing the application. */
+  productionErrorHandler?: ErrorHandler;
   /** For user topics whose key serde the topology did not declare. Defaults to `Serdes.string()`. */
   defaultKeySerde?: Serde<unknown>;
   /** For user topics whose value serde the topology did not declare. Defaults to `Serdes.json()`. */
@@ -297,6 +299,7 @@ export class EmbeddedStreams implements StreamsApplication {
       logger: this.logger,
       deserializationErrorHandler: this.options.deserializationErrorHandler,
       processingErrorHandler: this.options.processingErrorHandler,
+      productionErrorHandler: this.options.productionErrorHandler,
       defaultKeySerde: this.options.defaultKeySerde,
       defaultValueSerde: this.options.defaultValueSerde,
       ...(changelogs ? {} : { changelogLogger: () => undefined }),

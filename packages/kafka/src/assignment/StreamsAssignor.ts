@@ -1,32 +1,27 @@
 import type { Logger } from '@tributary/core';
 import type { GroupAssignor, GroupMemberSubscription, MemberAssignment } from '../client/StreamsClient';
+import { encodeAssignment } from './AssignmentInfo';
 import { assignTasks } from './assignTasks';
+import { decodeSubscription, encodeSubscription, USER_DATA_VERSION } from './SubscriptionInfo';
 import type { TaskLayout } from './TaskLayout';
-
-/** What a member tells the leader when it joins (Kafka Streams' `SubscriptionInfo`, simplified). */
-interface SubscriptionInfo {
-  readonly version: number;
-  /** Tasks this member runs now: the leader keeps them here if it can (sticky). */
-  readonly tasks: readonly string[];
-  /** The member's uncaught-exception handler asked for the whole application to shut down. */
-  readonly shutdownRequested?: boolean;
-}
-
-const VERSION = 1;
 
 /**
  * The group assignor of a Tributary application (after Kafka Streams'
  * `StreamsPartitionAssigner`): it hands out tasks, not partitions, so partition `p` of every
  * source topic of a sub-topology goes to the same member, and keeps tasks where they ran.
+ * Each member advertises its endpoint (`application.server`); the leader sends every member
+ * the whole endpoint -> tasks map, so each instance knows where every key is served.
  */
 export class StreamsAssignor implements GroupAssignor {
   readonly name = 'tributary-streams';
-  readonly version = VERSION;
+  readonly version = USER_DATA_VERSION;
 
+  /** `endpoint()` is this member's advertised `host:port`, read at each join; `undefined` advertises none. */
   constructor(
     private readonly layout: TaskLayout,
     private readonly ownedTasks: () => readonly string[],
     private readonly logger: Logger,
+    private readonly endpoint: () => string | undefined = () => undefined,
   ) {}
 
   private shutdownRequested = false;
@@ -40,12 +35,11 @@ export class StreamsAssignor implements GroupAssignor {
   }
 
   userData(): Buffer {
-    const info: SubscriptionInfo = { version: VERSION, tasks: [...this.ownedTasks()], ...(this.shutdownRequested ? { shutdownRequested: true } : {}) };
-    return Buffer.from(JSON.stringify(info));
+    return encodeSubscription({ tasks: [...this.ownedTasks()], shutdownRequested: this.shutdownRequested, endpoint: this.endpoint() });
   }
 
   assign(members: readonly GroupMemberSubscription[]): Map<string, MemberAssignment> {
-    const infos = members.map((m) => decode(m.userData));
+    const infos = members.map((m) => decodeSubscription(m.userData));
     if (infos.some((info) => info.shutdownRequested)) {
       this.logger.warn(`a member asked the application to shut down: telling all ${members.length} members`);
       return new Map(members.map((m) => [m.memberId, { partitions: [], userData: Buffer.alloc(0), shutdownRequested: true }]));
@@ -55,29 +49,22 @@ export class StreamsAssignor implements GroupAssignor {
       this.layout.tasks.map((t) => t.id),
       owners,
     );
+    const hosts = new Map<string, string[]>();
+    members.forEach((m, i) => {
+      const endpoint = infos[i]!.endpoint;
+      if (!endpoint) return;
+      const tasks = hosts.get(endpoint);
+      if (tasks) this.logger.warn(`two members advertise the endpoint ${endpoint}: queries to it reach only one of them; give each instance its own applicationServer`);
+      hosts.set(endpoint, [...(tasks ?? []), ...(plan.get(m.memberId) ?? [])]);
+    });
     const result = new Map<string, MemberAssignment>();
     for (const [memberId, tasks] of plan) {
       result.set(memberId, {
         partitions: tasks.flatMap((id) => this.layout.task(id)?.inputs ?? []),
-        userData: Buffer.from(JSON.stringify({ version: VERSION, tasks })),
+        userData: encodeAssignment(tasks, hosts),
       });
     }
     this.logger.info(`assigned ${this.layout.tasks.length} tasks to ${members.length} members: ${[...plan].map(([m, t]) => `${m}=[${t.join(',')}]`).join(' ')}`);
     return result;
-  }
-}
-
-function decode(userData: Buffer): SubscriptionInfo {
-  const empty: SubscriptionInfo = { version: VERSION, tasks: [] };
-  if (userData.length === 0) return empty;
-  try {
-    const info = JSON.parse(userData.toString('utf8')) as Partial<SubscriptionInfo>;
-    return {
-      version: typeof info.version === 'number' ? info.version : VERSION,
-      tasks: Array.isArray(info.tasks) ? info.tasks.filter((t): t is string => typeof t === 'string') : [],
-      shutdownRequested: info.shutdownRequested === true,
-    };
-  } catch {
-    return empty;
   }
 }

@@ -180,6 +180,13 @@ export interface GroupConsumerHandlers {
    */
   onAssigned(partitions: readonly TopicPartition[], lost: boolean): void;
   /**
+   * The user data of this member's assignment (what the leader's {@link GroupAssignor}
+   * returned for it): to be called after `onAssigned` of the same generation, possibly later
+   * (a client that does not get it with the partitions fetches it). A client that never
+   * calls it still runs; its instance only never learns where the others serve queries.
+   */
+  onAssignmentUserData(userData: Buffer): void;
+  /**
    * A rebalance started and this member will rejoin: the last moment to commit in the
    * old generation. Best-effort: a client may not see every rebalance coming.
    */

@@ -22,4 +22,5 @@ export interface Committer {
   readonly commits: number;
   readonly failures: number;
   readonly averageLatencyMs: number;
+  readonly maxLatencyMs: number;
 }

@@ -9,6 +9,8 @@ import type { Committer, CommitResult } from './Committer';
 export abstract class SerialCommitter implements Committer {
   commits = 0;
   failures = 0;
+  /** The longest commit so far, ms. */
+  maxLatencyMs = 0;
   private totalLatencyMs = 0;
   private readonly committed = new Map<string, TopicPartitionOffset>();
   private running: Promise<CommitResult> | undefined;
@@ -87,6 +89,7 @@ export abstract class SerialCommitter implements Committer {
     const durationMs = this.now() - start;
     this.commits++;
     this.totalLatencyMs += durationMs;
+    if (durationMs > this.maxLatencyMs) this.maxLatencyMs = durationMs;
     return { reason, offsets, durationMs };
   }
 }

@@ -20,12 +20,42 @@ export interface TaskMetricsSnapshot {
   readonly buffered: number;
 }
 
+/** One input partition: the seed's lag (from the committed offset) and the consumer's (from the fetch position). */
+export interface KafkaPartitionMetrics extends PartitionMetrics {
+  /** The next offset to fetch; `null` before the first fetch. */
+  readonly position: number | null;
+  /** `logEndOffset - position` (Kafka consumer's `records-lag`); `null` before the first fetch. */
+  readonly recordsLag: number | null;
+}
+
+/** Where the restoration of one store of one task stands (offsets restored of the changelog range to restore). */
+export interface RestoreMetrics {
+  readonly store: string;
+  readonly partition: number;
+  readonly taskId: string;
+  readonly changelog: string;
+  readonly restored: number;
+  readonly total: number;
+  readonly done: boolean;
+}
+
 /** {@link StreamsMetrics} plus what only a Kafka runtime knows. */
 export interface KafkaStreamsMetrics extends StreamsMetrics {
   readonly tasks: readonly TaskMetricsSnapshot[];
+  readonly partitions: readonly KafkaPartitionMetrics[];
+  readonly restore: readonly RestoreMetrics[];
+  /** When the processing began (ms since the epoch). */
+  readonly startedAt: number;
   /** Commits / elapsed seconds. */
   readonly commitRate: number;
   readonly failedCommits: number;
+  /** The longest commit, ms. */
+  readonly commitLatencyMaxMs: number;
+  /** Punctuator calls, in all. */
+  readonly punctuations: number;
+  /** Tasks created and closed since the start (a revived task counts in both). */
+  readonly tasksCreated: number;
+  readonly tasksClosed: number;
 }
 
 /** Count, sum and maximum of a latency, in ms. */
@@ -53,11 +83,13 @@ export interface MetricsSources {
   readonly commits: number;
   readonly failedCommits: number;
   readonly commitLatencyMs: number;
+  readonly commitLatencyMaxMs: number;
 }
 
 interface Totals {
   consumed: number;
   processed: number;
+  punctuations: number;
   droppedRecords: number;
   readonly droppedByReason: Map<string, number>;
 }
@@ -72,8 +104,10 @@ export class StreamsMetricsRecorder implements LatencyRecorder {
   readonly processLatency = new LatencyStats();
   readonly endToEndLatency = new LatencyStats();
   readonly restores = new Map<string, RestoreProgress>();
-  private readonly closed: Totals = { consumed: 0, processed: 0, droppedRecords: 0, droppedByReason: new Map() };
+  private readonly closed: Totals = { consumed: 0, processed: 0, punctuations: 0, droppedRecords: 0, droppedByReason: new Map() };
   private startedAt = Date.now();
+  private tasksCreated = 0;
+  private tasksClosed = 0;
 
   start(now = Date.now()): void {
     this.startedAt = now;
@@ -91,11 +125,17 @@ export class StreamsMetricsRecorder implements LatencyRecorder {
     this.restores.set(`${progress.store}\u0000${progress.partition}`, progress);
   }
 
+  taskCreated(): void {
+    this.tasksCreated++;
+  }
+
   /** Keeps the counters of a closed (revoked) task in the application totals. */
   taskClosed(task: StreamTask): void {
     const m = task.task.metrics;
+    this.tasksClosed++;
     this.closed.consumed += task.queues.reduce((n, q) => n + q.consumed, 0);
     this.closed.processed += m.processed;
+    this.closed.punctuations += m.punctuations;
     this.closed.droppedRecords += m.droppedRecords;
     for (const [reason, n] of m.droppedByReason) this.closed.droppedByReason.set(reason, (this.closed.droppedByReason.get(reason) ?? 0) + n);
     for (const [key, progress] of this.restores) if (progress.taskId === task.id) this.restores.delete(key);
@@ -105,13 +145,14 @@ export class StreamsMetricsRecorder implements LatencyRecorder {
     const elapsedMs = Math.max(1, now - this.startedAt);
     const totals: Totals = { ...this.closed, droppedByReason: new Map(this.closed.droppedByReason) };
     const tasks: TaskMetricsSnapshot[] = [];
-    const partitions: PartitionMetrics[] = [];
+    const partitions: KafkaPartitionMetrics[] = [];
     for (const task of sources.tasks) {
       const m = task.task.metrics;
       const consumed = task.queues.reduce((n, q) => n + q.consumed, 0);
       const taskSeconds = Math.max(1, now - task.createdAt) / 1000;
       totals.consumed += consumed;
       totals.processed += m.processed;
+      totals.punctuations += m.punctuations;
       totals.droppedRecords += m.droppedRecords;
       for (const [reason, n] of m.droppedByReason) totals.droppedByReason.set(reason, (totals.droppedByReason.get(reason) ?? 0) + n);
       tasks.push({
@@ -130,13 +171,16 @@ export class StreamsMetricsRecorder implements LatencyRecorder {
         const committed = sources.committedOffset(q.topic, q.partition) ?? null;
         const logEnd = q.highWatermark ?? 0;
         const from = committed ?? sources.logStartOffset(q.topic, q.partition) ?? 0;
-        partitions.push({ topic: q.topic, partition: q.partition, committedOffset: committed, logEndOffset: logEnd, lag: Math.max(0, logEnd - from), consumed: q.consumed });
+        const position = q.position ?? null;
+        const recordsLag = position === null ? null : Math.max(0, logEnd - position);
+        partitions.push({ topic: q.topic, partition: q.partition, committedOffset: committed, logEndOffset: logEnd, lag: Math.max(0, logEnd - from), consumed: q.consumed, position, recordsLag });
       }
     }
     partitions.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
     tasks.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const seconds = elapsedMs / 1000;
     return {
+      startedAt: this.startedAt,
       elapsedMs,
       consumed: totals.consumed,
       consumptionRate: totals.consumed / seconds,
@@ -150,9 +194,13 @@ export class StreamsMetricsRecorder implements LatencyRecorder {
       commitRate: sources.commits / seconds,
       failedCommits: sources.failedCommits,
       commitLatencyMs: sources.commitLatencyMs,
+      commitLatencyMaxMs: sources.commitLatencyMaxMs,
+      punctuations: totals.punctuations,
+      tasksCreated: this.tasksCreated,
+      tasksClosed: this.tasksClosed,
       endToEndLatencyMs: this.endToEndLatency.snapshot(),
       processLatencyMs: this.processLatency.snapshot(),
-      restore: [...this.restores.values()].map(({ store, partition, restored, total }) => ({ store, partition, restored, total })),
+      restore: [...this.restores.values()].map(({ store, partition, taskId, changelog, restored, total, done }) => ({ store, partition, taskId, changelog, restored, total, done })),
       tasks,
     };
   }

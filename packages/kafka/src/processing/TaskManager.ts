@@ -13,6 +13,8 @@ export interface TaskManagerDeps {
   readonly tracker: Pick<CommitTracker, 'forget'>;
   readonly consumer: Pick<GroupConsumer, 'pause' | 'resume' | 'seek'>;
   readonly logger: Logger;
+  /** A task was created (for an assignment, or revived). */
+  readonly onCreated?: (task: StreamTask) => void;
   /** A task closed on revocation: its counters are kept by the caller. */
   readonly onClosed?: (task: StreamTask) => void;
 }
@@ -158,6 +160,7 @@ export class TaskManager {
     const task = new StreamTask(spec, this.deps.createTask(spec), restoring);
     this.running.set(task.id, task);
     for (const queue of task.queues) this.queues.set(partitionKey(queue.topic, queue.partition), { task, queue });
+    this.deps.onCreated?.(task);
     return task;
   }
 

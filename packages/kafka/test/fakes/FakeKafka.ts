@@ -2,7 +2,9 @@ import { defaultPartition, type InputRecord } from '@tributary/core/runtime';
 import type {
   ChangelogRange,
   GroupConsumer,
+  GroupAssignor,
   GroupConsumerHandlers,
+  GroupConsumerOptions,
   NewTopic,
   ProducedRecord,
   StreamsClient,
@@ -30,6 +32,12 @@ export class FakeKafka implements StreamsClient {
   consumer: FakeGroupConsumer | undefined;
   readonly epochs = new Map<string, number>();
   transactionCommits = 0;
+  /**
+   * The user data of each assignment of the group member. Defaults to what the application's
+   * assignor, as leader of a group of this one member, gives it (its map names the member for
+   * every task): set it to place tasks at other instances' endpoints.
+   */
+  assignmentUserData: ((partitions: readonly TopicPartition[]) => Buffer) | undefined;
   /** Records written in transactions that were aborted. */
   aborted = 0;
 
@@ -155,8 +163,8 @@ export class FakeKafka implements StreamsClient {
     };
   }
 
-  groupConsumer(): GroupConsumer {
-    this.consumer = new FakeGroupConsumer(this);
+  groupConsumer(options: GroupConsumerOptions): GroupConsumer {
+    this.consumer = new FakeGroupConsumer(this, options.assignor);
     return this.consumer;
   }
 
@@ -206,7 +214,10 @@ export class FakeGroupConsumer implements GroupConsumer {
   private running = false;
   private loop: Promise<void> | undefined;
 
-  constructor(private readonly kafka: FakeKafka) {}
+  constructor(
+    private readonly kafka: FakeKafka,
+    private readonly assignor: GroupAssignor,
+  ) {}
 
   async connect(): Promise<void> {}
 
@@ -273,6 +284,10 @@ export class FakeGroupConsumer implements GroupConsumer {
     this.positions.clear();
     for (const p of partitions) this.positions.set(`${p.topic}-${p.partition}`, this.kafka.committed.get(`${p.topic}-${p.partition}`) ?? 0);
     this.handlers!.onAssigned(partitions, lost);
+    const userData = this.kafka.assignmentUserData
+      ? this.kafka.assignmentUserData(partitions)
+      : this.assignor.assign([{ memberId: 'fake-member', topics: this.topics, userData: this.assignor.userData() }]).get('fake-member')!.userData;
+    this.handlers!.onAssignmentUserData(userData);
   }
 
   private async fetchLoop(): Promise<void> {

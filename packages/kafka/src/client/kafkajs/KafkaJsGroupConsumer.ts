@@ -1,10 +1,13 @@
 import type { ConsumerSettings } from '../../config/ConnectionOptions';
 import { kafkaJsConsumerSettings } from './kafkaJsConnection';
 import type { Logger } from '@tributary/core';
-import type { Batch, Consumer, ConsumerRunConfig, EachBatchPayload, Kafka } from 'kafkajs';
+import { AssignerProtocol, type Batch, type Consumer, type ConsumerRunConfig, type EachBatchPayload, type Kafka } from 'kafkajs';
 import type { GroupConsumer, GroupConsumerHandlers, GroupConsumerOptions, TopicPartition, TopicPartitionOffset } from '../StreamsClient';
 import { byTopic, fromAssignment, kafkaJsAssigner, SHUTDOWN_SIGNAL_TOPIC } from './kafkaJsAssigner';
 import { toInputRecords } from './records';
+
+/** How often the user data of an assignment is looked up before this member gives up until its next join. */
+const USER_DATA_ATTEMPTS = 8;
 
 /** What KafkaJS's `consumer.start_batch_process` event carries (its payload type is loose). */
 interface BatchStartPayload {
@@ -38,6 +41,7 @@ export class KafkaJsGroupConsumer implements GroupConsumer {
   private lostBeforeNextJoin = false;
   private runConfig: ConsumerRunConfig | undefined;
   private abandonJoin: () => void = () => undefined;
+  private joins = 0;
 
   constructor(
     kafka: Kafka,
@@ -76,6 +80,7 @@ export class KafkaJsGroupConsumer implements GroupConsumer {
       this.lostBeforeNextJoin = false;
       this.memberId = memberId;
       handlers.onAssigned(fromAssignment(memberAssignment), lost);
+      void this.deliverAssignmentUserData(memberId, handlers);
     });
     this.consumer.on(REBALANCING, () => handlers.onRebalancing());
     // run() resolves once the member joined; a failure before that (the broker refused the
@@ -169,6 +174,32 @@ export class KafkaJsGroupConsumer implements GroupConsumer {
     this.running = false;
     this.abandonJoin();
     await this.consumer.disconnect();
+  }
+
+  /**
+   * KafkaJS decodes the partitions of this member's assignment but drops its user data, which
+   * carries where the other instances serve queries. The group's description has it: the
+   * broker describes each member's assignment while the group is stable. A later join
+   * supersedes the lookup.
+   */
+  private async deliverAssignmentUserData(memberId: string, handlers: GroupConsumerHandlers): Promise<void> {
+    const join = ++this.joins;
+    for (let attempt = 0; attempt < USER_DATA_ATTEMPTS; attempt++) {
+      if (!this.running || join !== this.joins) return;
+      try {
+        const group = await this.consumer.describeGroup();
+        const member = group.members.find((m) => m.memberId === memberId);
+        if (join !== this.joins) return;
+        if (group.state === 'Stable' && member && member.memberAssignment.length > 0) {
+          handlers.onAssignmentUserData(AssignerProtocol.MemberAssignment.decode(member.memberAssignment)?.userData ?? Buffer.alloc(0));
+          return;
+        }
+      } catch (error) {
+        this.logger.debug(`group ${this.options.groupId}: describing the group for the assignment's user data failed: ${(error as Error).message}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2_000)));
+    }
+    this.logger.warn(`group ${this.options.groupId}: the user data of this member's assignment could not be read; where other instances serve queries is unknown until the next rebalance`);
   }
 
   /**

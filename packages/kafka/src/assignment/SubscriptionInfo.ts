@@ -1,0 +1,53 @@
+/**
+ * The version of the JSON user data Tributary members exchange in the consumer group
+ * protocol. Version 1: a member's running tasks and its shutdown request; version 2 adds the
+ * member's advertised endpoint (subscription) and the endpoint -> tasks map (assignment).
+ * Each version only adds fields, and a decoder ignores what it does not know, so members of
+ * either version read each other's user data (a rolling upgrade works both ways).
+ */
+export const USER_DATA_VERSION = 2;
+
+/** What a member tells the leader when it joins (Kafka Streams' `SubscriptionInfo`, simplified). */
+export interface SubscriptionInfo {
+  readonly version: number;
+  /** Tasks this member runs now: the leader keeps them here if it can (sticky). */
+  readonly tasks: readonly string[];
+  /** The member's uncaught-exception handler asked for the whole application to shut down. */
+  readonly shutdownRequested?: boolean;
+  /** `host:port` where this member answers interactive queries (Kafka Streams' `application.server`); version 2. */
+  readonly endpoint?: string;
+}
+
+export function encodeSubscription(info: Omit<SubscriptionInfo, 'version'>): Buffer {
+  const { tasks, shutdownRequested, endpoint } = info;
+  return Buffer.from(
+    JSON.stringify({ version: USER_DATA_VERSION, tasks, ...(shutdownRequested ? { shutdownRequested: true } : {}), ...(endpoint ? { endpoint } : {}) }),
+  );
+}
+
+/** Reads any version's subscription; unreadable user data is a member without history (it still gets tasks). */
+export function decodeSubscription(userData: Buffer): SubscriptionInfo {
+  const info = parseJsonObject(userData);
+  if (!info) return { version: USER_DATA_VERSION, tasks: [] };
+  return {
+    version: typeof info.version === 'number' ? info.version : USER_DATA_VERSION,
+    tasks: stringArray(info.tasks),
+    shutdownRequested: info.shutdownRequested === true,
+    ...(typeof info.endpoint === 'string' && info.endpoint.length > 0 ? { endpoint: info.endpoint } : {}),
+  };
+}
+
+/** The user data as a JSON object, or `undefined` when it is empty or not one. */
+export function parseJsonObject(userData: Buffer): Record<string, unknown> | undefined {
+  if (userData.length === 0) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(userData.toString('utf8'));
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function stringArray(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((t): t is string => typeof t === 'string') : [];
+}
