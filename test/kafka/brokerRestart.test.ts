@@ -45,7 +45,9 @@ describe.skipIf(!localCluster)('a broker restart', () => {
       { description: 'all 40000 ids on the output' },
     );
     expect(ids.size).toBe(40_000);
-    await waitForState(app, 'RUNNING');
+    await waitForState(app, 'RUNNING').catch((error: Error) => {
+      throw new Error(`${error.message}; states: ${states.join(' -> ')}`, { cause: error });
+    });
     expect(states).not.toContain('ERROR');
   });
 });

@@ -3,7 +3,7 @@
 import { StreamsBuilder } from '@tributary/core';
 import { describe, expect, it } from 'vitest';
 import { createTopic, describeConsumerGroup, produce, uniqueName, waitFor } from '../harness';
-import { committedOffsets, startApp, waitForProcessed } from './support';
+import { committedOffsets, heldRecordTopology, startApp, waitForProcessed } from './support';
 
 describe('metrics', () => {
   it('reports per partition the same lag as kafka-consumer-groups --describe', async () => {
@@ -11,19 +11,9 @@ describe('metrics', () => {
     const output = uniqueName('lag-out');
     await createTopic(input, 3);
     await createTopic(output, 3);
-    // One record waits in an asynchronous stage until the test lets it go: its partition's
-    // committed offset stays behind it, so that partition has a lag.
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const builder = new StreamsBuilder();
-    builder
-      .stream<string, { n: number; hold?: boolean }>(input)
-      .mapValuesAsync(async (v) => {
-        if (v.hold) await gate;
-        return v;
-      })
-      .to(output);
-    await using app = await startApp(builder.build());
+    // The record with hold: true waits until release(): its partition keeps a lag.
+    const { topology, release } = heldRecordTopology(input, output);
+    await using app = await startApp(topology);
     const records = Array.from({ length: 600 }, (_, n) => ({ key: `k${n % 29}`, value: JSON.stringify({ n, hold: n === 250 }) }));
     await produce(input, records);
     await waitForProcessed(app, records.length);

@@ -5,7 +5,7 @@ import { StreamsBuilder } from '@tributary/core';
 import { KafkaStreams } from '@tributary/kafka';
 import { describe, expect, it } from 'vitest';
 import { createTopic, describeConsumerGroup, produce, uniqueName, waitFor } from '../harness';
-import { testOptions, waitForProcessed, waitForState } from './support';
+import { heldRecordTopology, testOptions, waitForProcessed, waitForState } from './support';
 
 const local = { port: 0, host: '127.0.0.1' };
 
@@ -41,20 +41,10 @@ describe('operating over HTTP', () => {
     const output = uniqueName('ops-out');
     await createTopic(input, 3);
     await createTopic(output, 3);
-    // One record waits in an asynchronous stage until the test lets it go: its partition's
-    // committed offset stays behind it, so that partition has a lag.
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const builder = new StreamsBuilder();
-    builder
-      .stream<string, { n: number; hold?: boolean }>(input)
-      .mapValuesAsync(async (v) => {
-        if (v.hold) await gate;
-        return v;
-      })
-      .to(output);
+    // The record with hold: true waits until release(): its partition keeps a lag.
+    const { topology, release } = heldRecordTopology(input, output);
     const options = testOptions({ http: local });
-    await using app = new KafkaStreams(builder.build(), options);
+    await using app = new KafkaStreams(topology, options);
     await app.start();
 
     const records = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ key: `k${(from + i) % 31}`, value: JSON.stringify({ n: from + i, hold: from + i === 250 }) }));

@@ -1,6 +1,6 @@
 // Helpers for the @tributary/kafka integration tests: an application with test settings,
 // waits on its state and metrics, JSON reads of output topics, topic configs.
-import { consoleLogger, silentLogger, type StreamsState, type Topology } from '@tributary/core';
+import { consoleLogger, silentLogger, StreamsBuilder, type StreamsState, type Topology } from '@tributary/core';
 import { KafkaStreams, type KafkaStreamsOptions } from '@tributary/kafka';
 import { brokers, createKafka, uniqueName, waitFor, waitForMessages, withAdmin, type ConsumedMessage } from '../harness';
 
@@ -108,4 +108,23 @@ export async function readUntil<V = unknown>(
   } finally {
     await consumer.disconnect();
   }
+}
+
+/**
+ * input -> output, where a record whose value has `hold: true` waits in an asynchronous stage
+ * until `release()`: its partition's committed offset stays behind it, so that partition has
+ * a lag while the others catch up.
+ */
+export function heldRecordTopology(input: string, output: string): { topology: Topology; release: () => void } {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const builder = new StreamsBuilder();
+  builder
+    .stream<string, { n: number; hold?: boolean }>(input)
+    .mapValuesAsync(async (v) => {
+      if (v.hold) await gate;
+      return v;
+    })
+    .to(output);
+  return { topology: builder.build(), release };
 }

@@ -29,6 +29,9 @@ KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xmx512m -Xms128m}"
 log() { printf '[kafka] %s\n' "$*"; }
 warn() { printf '[kafka] %s\n' "$*" >&2; }
 die() { printf '[kafka] ERROR: %s\n' "$*" >&2; exit 1; }
+SERVICE=kafka
+# shellcheck source=tools/lib/service.sh
+source "$KAFKA_DIR/../lib/service.sh"
 
 node_dir() { printf '%s/node-%s' "$RUN_DIR" "$1"; }
 broker_port() { echo $((BASE_PORT + $1 - 1)); }
@@ -75,43 +78,12 @@ use_kafka_version() {
 # --- prerequisites -----------------------------------------------------------
 
 require_java() {
-  if ! command -v java >/dev/null 2>&1; then
-    cat >&2 <<'EOF'
-[kafka] ERROR: `java` was not found on PATH. The local Kafka broker needs Java 17 (Kafka 3.x also runs on 11).
-  Debian/Ubuntu:  sudo apt-get install -y openjdk-17-jre-headless
-  macOS:          brew install openjdk@17
-  Or use Docker instead:  docker compose up -d   (see tools/kafka/README.md)
-EOF
-    exit 1
-  fi
-  local major
-  major="$(java -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -n1)"
-  if [[ -n "$major" && "$major" -lt "$JAVA_MIN" ]]; then
-    die "Java $major found; Kafka $KAFKA_VERSION needs Java $JAVA_MIN or newer (17 recommended). Or run an older release: --version 3.9.1."
-  fi
-}
-
-require_mvn() {
-  if ! command -v mvn >/dev/null 2>&1; then
-    cat >&2 <<'EOF'
-[kafka] ERROR: `mvn` (Apache Maven) was not found on PATH. It is needed once per Kafka
-  release, to fetch its jars from Maven Central into tools/kafka/lib/<version>.
-  Debian/Ubuntu:  sudo apt-get install -y maven
-  macOS:          brew install maven
-EOF
-    exit 1
-  fi
+  require_java_version "$JAVA_MIN" "Kafka $KAFKA_VERSION" "Or run an older release: --version 3.9.1."
 }
 
 # --- jars ----------------------------------------------------------------------
 
-pom_hash() {
-  if command -v sha256sum >/dev/null 2>&1; then
-    sha256sum "$KAFKA_DIR/pom.xml" | cut -d' ' -f1
-  else
-    shasum -a 256 "$KAFKA_DIR/pom.xml" | cut -d' ' -f1
-  fi
-}
+pom_hash() { sha256_of "$KAFKA_DIR/pom.xml"; }
 
 # True when a JVM runs with $1 on its classpath (a broker or a tool of any cluster).
 jars_in_use() {
@@ -133,7 +105,7 @@ ensure_jars() {
   if [[ -d "$LIB_DIR" ]] && jars_in_use "$LIB_DIR"; then
     die "tools/kafka/lib/$KAFKA_VERSION must be re-fetched (pom.xml changed) but a Kafka JVM runs from it; stop that cluster first."
   fi
-  require_mvn
+  require_mvn "the jars of each Kafka release from Maven Central into tools/kafka/lib/<version>"
   log "Fetching Apache Kafka $KAFKA_VERSION jars from Maven Central into tools/kafka/lib/$KAFKA_VERSION (once, ~55 MB)..."
   local started=$SECONDS tmp="$KAFKA_DIR/lib/.fetch-$KAFKA_VERSION-$$" mvn_log="$KAFKA_DIR/lib/mvn-$KAFKA_VERSION.log"
   mkdir -p "$KAFKA_DIR/lib"
@@ -279,18 +251,8 @@ wait_until_ready() {
 
 # Stop node $1: SIGTERM (controlled shutdown), SIGKILL after $2 seconds. $3=KILL skips straight to SIGKILL.
 stop_node() {
-  local id="$1" timeout="${2:-30}" signal="${3:-TERM}" pid deadline
+  local id="$1" timeout="${2:-30}" signal="${3:-TERM}" pid
   pid="$(node_pid "$id")" || { rm -f "$(node_dir "$id")/pid"; return 0; }
-  kill -"$signal" "$pid" 2>/dev/null || true
-  deadline=$((SECONDS + timeout))
-  # node_pid (not kill -0) so that an unreaped zombie counts as stopped.
-  while node_pid "$id" >/dev/null; do
-    if ((SECONDS >= deadline)); then
-      warn "node $id (pid $pid) did not exit within ${timeout}s; sending SIGKILL."
-      kill -KILL "$pid" 2>/dev/null || true
-      deadline=$((SECONDS + 10))
-    fi
-    sleep 0.2
-  done
+  signal_and_wait "$pid" "$signal" "$timeout" node_pid "$id"
   rm -f "$(node_dir "$id")/pid"
 }

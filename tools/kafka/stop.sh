@@ -7,17 +7,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-KEEP=0
-TIMEOUT=30
-while (($#)); do
-  case "$1" in
-    --keep) KEEP=1; shift ;;
-    --timeout) TIMEOUT="${2:?--timeout needs seconds}"; shift 2 ;;
-    --timeout=*) TIMEOUT="${1#*=}"; shift ;;
-    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument: $1" ;;
-  esac
-done
+parse_stop_options 30 2,7 "$@"
 
 # Find the nodes from their directories rather than cluster.env, so a half-started
 # cluster is stopped too.

@@ -22,6 +22,9 @@ SCHEMA_REGISTRY_HEAP_OPTS="${SCHEMA_REGISTRY_HEAP_OPTS:--Xmx256m -Xms64m}"
 log() { printf '[schema-registry] %s\n' "$*"; }
 warn() { printf '[schema-registry] %s\n' "$*" >&2; }
 die() { printf '[schema-registry] ERROR: %s\n' "$*" >&2; exit 1; }
+SERVICE=schema-registry
+# shellcheck source=tools/lib/service.sh
+source "$REGISTRY_DIR/../lib/service.sh"
 
 # The Apicurio Registry release pom.xml pins.
 registry_version() {
@@ -30,41 +33,9 @@ registry_version() {
 REGISTRY_VERSION="$(registry_version)"
 LIB_DIR="$REGISTRY_DIR/lib/$REGISTRY_VERSION"
 
-require_java() {
-  if ! command -v java >/dev/null 2>&1; then
-    cat >&2 <<'EOF2'
-[schema-registry] ERROR: `java` was not found on PATH. Apicurio Registry needs Java 17.
-  Debian/Ubuntu:  sudo apt-get install -y openjdk-17-jre-headless
-  macOS:          brew install openjdk@17
-EOF2
-    exit 1
-  fi
-  local major
-  major="$(java -version 2>&1 | sed -n 's/.* version "\([0-9]*\).*/\1/p' | head -n1)"
-  if [[ -n "$major" && "$major" -lt 17 ]]; then
-    die "Java $major found; Apicurio Registry $REGISTRY_VERSION needs Java 17 or newer."
-  fi
-}
+require_java() { require_java_version 17 "Apicurio Registry $REGISTRY_VERSION"; }
 
-require_mvn() {
-  if ! command -v mvn >/dev/null 2>&1; then
-    cat >&2 <<'EOF2'
-[schema-registry] ERROR: `mvn` (Apache Maven) was not found on PATH. It is needed once, to fetch
-  Apicurio Registry from Maven Central into tools/schema-registry/lib/<version>.
-  Debian/Ubuntu:  sudo apt-get install -y maven
-  macOS:          brew install maven
-EOF2
-    exit 1
-  fi
-}
-
-pom_hash() {
-  if command -v sha256sum >/dev/null 2>&1; then
-    sha256sum "$REGISTRY_DIR/pom.xml" | cut -d' ' -f1
-  else
-    shasum -a 256 "$REGISTRY_DIR/pom.xml" | cut -d' ' -f1
-  fi
-}
+pom_hash() { sha256_of "$REGISTRY_DIR/pom.xml"; }
 
 # The runnable jar of the unpacked distribution (a Quarkus fast-jar: one runner jar and lib/).
 runner_jar() {
@@ -85,7 +56,7 @@ ensure_distribution() {
   if [[ -d "$LIB_DIR" ]] && registry_pid >/dev/null; then
     die "tools/schema-registry/lib/$REGISTRY_VERSION must be unpacked again (pom.xml changed) but a registry runs from it; stop it first."
   fi
-  require_mvn
+  require_mvn "Apicurio Registry from Maven Central into tools/schema-registry/lib/<version>"
   log "Fetching Apicurio Registry $REGISTRY_VERSION from Maven Central into tools/schema-registry/lib/$REGISTRY_VERSION (once; ~145 MB, kept in ~/.m2)..."
   local started=$SECONDS tmp="$REGISTRY_DIR/lib/.fetch-$REGISTRY_VERSION-$$" mvn_log="$REGISTRY_DIR/lib/mvn-$REGISTRY_VERSION.log"
   mkdir -p "$REGISTRY_DIR/lib"

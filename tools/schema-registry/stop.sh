@@ -7,30 +7,11 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-KEEP=0
-TIMEOUT=20
-while (($#)); do
-  case "$1" in
-    --keep) KEEP=1; shift ;;
-    --timeout) TIMEOUT="${2:?--timeout needs seconds}"; shift 2 ;;
-    --timeout=*) TIMEOUT="${1#*=}"; shift ;;
-    -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument: $1" ;;
-  esac
-done
+parse_stop_options 20 2,6 "$@"
 
 if pid="$(registry_pid)"; then
   log "Stopping Apicurio Registry (pid $pid)..."
-  kill -TERM "$pid" 2>/dev/null || true
-  deadline=$((SECONDS + TIMEOUT))
-  while registry_pid >/dev/null; do
-    if ((SECONDS >= deadline)); then
-      warn "pid $pid did not exit within ${TIMEOUT}s; sending SIGKILL."
-      kill -KILL "$pid" 2>/dev/null || true
-      deadline=$((SECONDS + 10))
-    fi
-    sleep 0.2
-  done
+  signal_and_wait "$pid" TERM "$TIMEOUT" registry_pid
   log "Stopped."
 else
   log "No registry was running."

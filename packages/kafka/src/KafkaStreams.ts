@@ -15,7 +15,7 @@ import {
 } from '@tributary/core';
 import { CommitTracker, prepareSerdes, Task } from '@tributary/core/runtime';
 import { Subject, type Observable } from 'rxjs';
-import { decodeAssignment } from './assignment/AssignmentInfo';
+import { decodeAssignment, type AssignmentInfo } from './assignment/AssignmentInfo';
 import { StreamsAssignor } from './assignment/StreamsAssignor';
 import type { TaskLayout } from './assignment/TaskLayout';
 import { connectAdmin } from './client/connectAdmin';
@@ -113,6 +113,8 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
   private readonly metadata: StreamsMetadataState;
   /** This instance's `applicationServer`: configured, or derived from the HTTP server once it listens. */
   private advertised: string | undefined;
+  /** The user data of the current generation's assignment, once it arrived. */
+  private assignmentInfo: AssignmentInfo | undefined;
   private http: StreamsHttpServer | undefined;
   private running: Running | undefined;
   private starting: Promise<void> | undefined;
@@ -430,11 +432,15 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
         onPassed: (passed) => this.running?.tasks.route(passed.topic, passed.partition)?.queue.pass(passed),
         onAssigned: (partitions, lost) => this.onAssigned(partitions, lost),
         onRevoking: () => this.commitWithin('rebalance', REVOCATION_COMMIT_TIMEOUT_MS),
-        onAssignmentUserData: (userData) => this.metadata.assigned(decodeAssignment(userData)),
+        onAssignmentUserData: (userData) => {
+          this.assignmentInfo = decodeAssignment(userData);
+          this.metadata.assigned(this.assignmentInfo);
+        },
         onRebalancing: () => {
           this.metadata.unknown('the group is rebalancing');
           if (!this.stopped) this.machine.transition('REBALANCING');
         },
+        onRejoinAbandoned: () => this.onRejoinAbandoned(),
         onShutdownRequested: () => {
           const reason = this.running?.recovery.shutdownCause ?? new StreamsError(`another instance of application '${applicationId}' asked every instance to shut down (its uncaught-exception handler answered 'shutdown_application')`);
           this.fail(reason);
@@ -553,6 +559,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
       if (lost && running.tasks.size > 0) {
         this.options.logger.warn(`${this.options.applicationId}: this member rejoined the group as a new member: its tasks are closed without a commit and created again`);
       }
+      this.assignmentInfo = undefined;
       this.metadata.unknown("the group assignment's endpoints have not arrived yet");
       const { created, closed } = running.tasks.assign(partitions, lost);
       for (const task of closed) {
@@ -570,6 +577,18 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     } catch (error) {
       this.onUncaught(error);
     }
+  }
+
+  /**
+   * The consumer went back to fetching with the partitions it had, without a new assignment:
+   * the tasks it owns run on, so the application is RUNNING again (once none restores).
+   */
+  private onRejoinAbandoned(): void {
+    if (!this.running || this.stopped) return;
+    this.options.logger.info(`${this.options.applicationId}: the rejoin was given up and the group kept this member: its tasks go on`);
+    if (this.assignmentInfo) this.metadata.assigned(this.assignmentInfo);
+    if (this.restoring.size === 0) this.machine.transition('RUNNING');
+    this.running.loop.schedule();
   }
 
   /**

@@ -139,6 +139,23 @@ describe('KafkaStreams (on a fake Kafka)', () => {
     expect(streams.assignedPartitions()).toEqual([{ topic: 'in', partition: 1 }]);
   });
 
+  it('is RUNNING again, with its tasks, when the client gives up a rejoin and fetches on', async () => {
+    const kafka = new FakeKafka();
+    kafka.createTopic('in', 2);
+    kafka.createTopic('out', 2);
+    for (let i = 0; i < 10; i++) kafka.append('in', `k${i}`, { n: i });
+    await using streams = app(kafka, doubling);
+    await streams.start();
+    await until(() => streams.metrics().processed === 10, 'processing');
+    const changes: string[] = [];
+    streams.events.subscribe((e) => e.type === 'state' && changes.push(`${e.from}->${e.to}`));
+    kafka.consumer!.abandonRejoin();
+    expect(changes).toEqual(['RUNNING->REBALANCING', 'REBALANCING->RUNNING']);
+    expect(streams.assignedTasks()).toEqual(['0_0', '0_1']);
+    kafka.append('in', 'late', { n: 100 });
+    await until(() => kafka.read('out').length === 11, 'the record after');
+  });
+
   it('stops fetching while too many records wait for acknowledgements', async () => {
     const kafka = new FakeKafka();
     kafka.createTopic('in', 1);

@@ -14,7 +14,7 @@ import { PunctuationQueue } from './PunctuationQueue';
 import { readOnlyGlobalStore } from '../state/readOnlyStore';
 import type { OutgoingRecord, RecordCollector } from './RecordCollector';
 import { TaskMetrics } from './TaskMetrics';
-import { defaultPartition } from './murmur2';
+import { sinkPartition } from './sinkPartition';
 
 export interface TaskOptions {
   applicationId: string;
@@ -43,6 +43,11 @@ export interface TaskOptions {
   wallClock?: () => number;
   /** Stores owned outside the task (global tables), readable by its processors. */
   sharedStores?: ReadonlyMap<string, StateStore>;
+  /**
+   * Creates a store in place of `spec.create` (a runtime that keeps stores on disk);
+   * `undefined` falls back to `spec.create`. Defaults to `spec.create` for every store.
+   */
+  createStore?: (spec: StoreSpec, logger: StoreChangeLogger | undefined) => RestorableStore | undefined;
   /** Replaces the changelog writer (by default changelog records go through the collector). */
   changelogLogger?: (spec: StoreSpec, task: Task) => StoreChangeLogger | undefined;
   /** Called once when the task fails outside `process()` (an asynchronous stage, a failed send). */
@@ -105,7 +110,7 @@ export class Task {
     this.wallClock = options.wallClock ?? Date.now;
     for (const spec of subTopology.stores) {
       const logger = spec.logging ? (options.changelogLogger ? options.changelogLogger(spec, this) : this.changelogWriter(spec)) : undefined;
-      this.stores.set(spec.name, spec.create(logger));
+      this.stores.set(spec.name, options.createStore?.(spec, logger) ?? spec.create(logger));
     }
     this.buildPipelines();
   }
@@ -344,15 +349,11 @@ export class Task {
     if (!serialized) return;
     const { key, value } = serialized;
     let partition: number | undefined;
-    if (node.partitioner) {
-      try {
-        partition = node.partitioner(topic, record.key, record.value, this.collector.partitionsFor(topic));
-      } catch (error) {
-        this.reportError(error, record, node.name);
-        return;
-      }
-    } else if (node.internal && !node.keySerde) {
-      partition = this.partitionLikeUserTopics(topic, record.key);
+    try {
+      partition = sinkPartition(node, topic, record, this.collector.partitionsFor(topic), this.options.defaultKeySerde);
+    } catch (error) {
+      this.reportError(error, record, node.name);
+      return;
     }
     this.send({ topic, key, value, timestamp: record.timestamp, headers: record.headers, partition });
   }
@@ -429,22 +430,6 @@ export class Task {
   /** A source's or sink's value serde: the declared one, else JSON on internal topics, else the application's default. */
   private valueSerdeOf(node: SourceNode | SinkNode): Serde<unknown> {
     return node.valueSerde ?? (node.internal ? internalSerde : this.options.defaultValueSerde ?? internalSerde);
-  }
-
-  /**
-   * A repartition topic without a declared key serde carries JSON keys, but must place a key
-   * where a user topic written with the default key serde does, or joins with user topics
-   * would not be co-partitioned: murmur2 of the key as the default key serde writes it.
-   */
-  private partitionLikeUserTopics(topic: string, key: unknown): number | undefined {
-    if (key === null || key === undefined) return undefined;
-    let bytes: Buffer | null;
-    try {
-      bytes = (this.options.defaultKeySerde ?? stringSerde).serialize(topic, key);
-    } catch {
-      return undefined;
-    }
-    return Buffer.isBuffer(bytes) ? defaultPartition(bytes, this.collector.partitionsFor(topic)) : undefined;
   }
 
   /** Hands a serialized record to the collector and keeps the current input record open until it is acknowledged. */

@@ -9,6 +9,7 @@ export type { InputRecord } from './InputRecord';
 export { prepareSerdes, type PrepareSerdesOptions } from './prepareSerdes';
 export { InMemoryTopics, type StoredRecord } from './InMemoryTopics';
 export { murmur2, defaultPartition } from './murmur2';
+export { sinkPartition } from './sinkPartition';
 export { PunctuationQueue } from './PunctuationQueue';
 export type { ProcessorNodeContext } from './ProcessorNodeContext';
 // Interactive queries: one read-only view over the parts of a store that each task holds.

@@ -193,6 +193,13 @@ export interface GroupConsumerHandlers {
   onRevoking(): Promise<void>;
   /** The member is rejoining the group (its partitions will be reassigned). */
   onRebalancing(): void;
+  /**
+   * The member fetches again with the partitions it had, without a new assignment: the
+   * client gave up a rejoin (the group's coordinator was unreachable while it moved or
+   * restarted) and the group still counts it as a member. A member that was in fact
+   * dropped learns so at its next heartbeat and rejoins.
+   */
+  onRejoinAbandoned(): void;
   /** The group leader's assignment asked every member to shut down. */
   onShutdownRequested(): void;
   /** The client failed; `restarting` tells whether it rejoins by itself. */

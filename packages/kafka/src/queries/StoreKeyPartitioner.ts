@@ -1,5 +1,5 @@
 import { Serdes, StreamsError, type Serde, type SubTopology, type Topology } from '@tributary/core';
-import { defaultPartition } from '@tributary/core/runtime';
+import { defaultPartition, sinkPartition } from '@tributary/core/runtime';
 
 /** The task that holds a key of a store. */
 export interface KeyPartition {
@@ -26,7 +26,8 @@ const stringSerde = Serdes.string();
  * - a repartition topic: as its writing sink places records. A partitioner decides (it sees
  *   the key and a `null` value); without one, murmur2 of the key serialized with the sink's
  *   key serde, or, when the sink declares none, with the default key serde, so that
- *   repartitioned keys meet the keys of user topics (a join) — the rule of `Task.sinkTo`.
+ *   repartitioned keys meet the keys of user topics (a join): core's `sinkPartition`, which
+ *   the runtime places records with.
  *
  * `keySerde` replaces the serde that serializes the key, as in Kafka Streams.
  */
@@ -62,14 +63,11 @@ export class StoreKeyPartitioner {
     const declared = sub.sources[0]!.topics[0]!;
     const topic = `${this.applicationId}-${declared}`;
     const sink = this.writerOf(declared);
-    if (sink?.partitioner) {
-      const chosen = safely(() => sink.partitioner!(topic, key, null, count));
+    if (sink && (!given || sink.partitioner)) {
+      const chosen = safely(() => sinkPartition(sink, topic, { key, value: null }, count, this.defaultKeySerde));
       if (typeof chosen === 'number' && Number.isInteger(chosen) && chosen >= 0 && chosen < count) return chosen;
-      return this.murmur(topic, key, given ?? sink.keySerde ?? jsonSerde, count);
     }
-    if (given ?? sink?.keySerde) return this.murmur(topic, key, (given ?? sink?.keySerde)!, count);
-    const likeUserTopics = safely(() => (this.defaultKeySerde ?? stringSerde).serialize(topic, key));
-    return defaultPartition(Buffer.isBuffer(likeUserTopics) ? likeUserTopics : this.serialize(topic, key, jsonSerde), count);
+    return this.murmur(topic, key, given ?? sink?.keySerde ?? jsonSerde, count);
   }
 
   private writerOf(declared: string): Sink | undefined {

@@ -236,6 +236,12 @@ export class FakeGroupConsumer implements GroupConsumer {
     this.assign(partitions, lost);
   }
 
+  /** A rejoin announced and then given up (the coordinator stayed away): fetching goes on with the old assignment. */
+  abandonRejoin(): void {
+    this.handlers!.onRebalancing();
+    this.handlers!.onRejoinAbandoned();
+  }
+
   /**
    * Moves this client's fetch position of a partition `n` records on without handing them
    * over: a client that lost track of where the runtime is (what the runtime must not follow).

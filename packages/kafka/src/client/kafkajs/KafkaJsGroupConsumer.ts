@@ -39,6 +39,8 @@ export class KafkaJsGroupConsumer implements GroupConsumer {
   private running = false;
   private memberId: string | undefined;
   private lostBeforeNextJoin = false;
+  /** KafkaJS announced a rejoin and has not joined since. */
+  private rejoining = false;
   private runConfig: ConsumerRunConfig | undefined;
   private abandonJoin: () => void = () => undefined;
   private joins = 0;
@@ -70,7 +72,7 @@ export class KafkaJsGroupConsumer implements GroupConsumer {
   }
 
   async run(topics: readonly string[], handlers: GroupConsumerHandlers): Promise<void> {
-    const { GROUP_JOIN, REBALANCING, CRASH, START_BATCH_PROCESS, RECEIVED_UNSUBSCRIBED_TOPICS } = this.consumer.events;
+    const { GROUP_JOIN, REBALANCING, CRASH, FETCH_START, START_BATCH_PROCESS, RECEIVED_UNSUBSCRIBED_TOPICS } = this.consumer.events;
     this.consumer.on(RECEIVED_UNSUBSCRIBED_TOPICS, (event) => {
       if (event.payload.topicsNotSubscribed.includes(SHUTDOWN_SIGNAL_TOPIC)) handlers.onShutdownRequested();
     });
@@ -78,11 +80,25 @@ export class KafkaJsGroupConsumer implements GroupConsumer {
       const { memberId, memberAssignment } = event.payload;
       const lost = this.lostBeforeNextJoin || (this.memberId !== undefined && this.memberId !== memberId);
       this.lostBeforeNextJoin = false;
+      this.rejoining = false;
       this.memberId = memberId;
       handlers.onAssigned(fromAssignment(memberAssignment), lost);
       void this.deliverAssignmentUserData(memberId, handlers);
     });
-    this.consumer.on(REBALANCING, () => handlers.onRebalancing());
+    this.consumer.on(REBALANCING, () => {
+      this.rejoining = true;
+      handlers.onRebalancing();
+    });
+    // A coordinator that moved or restarted answers NOT_COORDINATOR: KafkaJS announces a
+    // rejoin, and when its join retries run out before the coordinator is back it fetches
+    // again on the old assignment, with no join event. The group may well still count this
+    // member (its next heartbeat tells); meanwhile its tasks run, so say so.
+    this.consumer.on(FETCH_START, () => {
+      if (!this.rejoining) return;
+      this.rejoining = false;
+      this.logger.warn(`group ${this.options.groupId}: the rejoin was given up; fetching again with the partitions this member had`);
+      handlers.onRejoinAbandoned();
+    });
     // run() resolves once the member joined; a failure before that (the broker refused the
     // join: a session timeout out of its bounds, no authorization) rejects it with the reason.
     let joined!: () => void;
@@ -97,7 +113,10 @@ export class KafkaJsGroupConsumer implements GroupConsumer {
       const { error, restart } = event.payload as unknown as { error: Error; restart: boolean };
       if (!restart) refused(error);
       // A restarted KafkaJS consumer left the group: it comes back as a new member.
-      if (restart) this.lostBeforeNextJoin = true;
+      if (restart) {
+        this.lostBeforeNextJoin = true;
+        this.rejoining = true;
+      }
       handlers.onCrash(error, restart);
       if (restart) handlers.onRebalancing();
     });
