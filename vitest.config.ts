@@ -22,8 +22,10 @@ export default defineConfig({
         },
       },
       { resolve, ssr, test: { name: 'kafka', root: 'packages/kafka', include: ['test/**/*.test.ts'] } },
+      { resolve, ssr, test: { name: 'cli', root: 'packages/cli', include: ['test/**/*.test.ts'] } },
       { resolve, ssr, test: { name: 'examples', root: 'packages/examples', include: ['test/**/*.test.ts'] } },
       { resolve, ssr, test: { name: 'schema-registry', root: 'packages/schema-registry', include: ['test/**/*.test.ts'] } },
+      { resolve, ssr, test: { name: 'lmdb', root: 'packages/lmdb', include: ['test/**/*.test.ts'] } },
       {
         resolve,
         ssr,

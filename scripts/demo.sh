@@ -17,4 +17,4 @@ if ! ensure_deps >&2; then
   exit 1
 fi
 
-exec node packages/examples/bin/tributary.mjs demo "$@"
+exec node packages/examples/bin/tributary-demo.mjs "$@"

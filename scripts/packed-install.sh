@@ -12,7 +12,9 @@
 #      topology test (TopologyTestDriver) in each, the CommonJS one also checking that require and
 #      import give one StreamsBuilder class; then the same with the LOWEST peer versions;
 #      with KAFKA_BROKERS set, also a KafkaStreams round trip on that broker with the lowest kafkajs;
-#   4. in the ESM project, runs the installed `tributary` command on the shipped data set.
+#   4. in the ESM project, runs the installed `tributary` command (@tributary/cli) on the example
+#      module and the data set @tributary/examples ships, `tributary-demo`, and `tributary describe`
+#      on a TypeScript module through tsx.
 #
 # Environment:
 #   KAFKA_BROKERS=host:port        also run the Kafka round trip (default: not run)
@@ -176,10 +178,28 @@ else
   log "KAFKA_BROKERS is not set: no Kafka round trip"
 fi
 
-# --- 4. the installed tributary command, on the data set it ships ----------------------------------
-TRIBUTARY="$WORK/esm/node_modules/@tributary/examples/bin/tributary.mjs"
+# --- 4. the installed commands: tributary (@tributary/cli) and tributary-demo (@tributary/examples) ---
+TRIBUTARY="$WORK/esm/node_modules/@tributary/cli/bin/tributary.mjs"
+DEMO="$WORK/esm/node_modules/@tributary/examples/bin/tributary-demo.mjs"
+CLI_VERSION="$(node -p "require('$ROOT/packages/cli/package.json').version")"
 step "tributary --help (installed)" "$NODE_BIN" "$TRIBUTARY" --help
-step "tributary run segmentation --limit 2000 (installed, embedded engine, shipped data set)" \
-  bash -c "cd '$WORK/esm' && '$NODE_BIN' '$TRIBUTARY' run segmentation --limit 2000 >run.txt && grep -E 'rows read +2,000' run.txt"
+step "tributary --version (installed) is $CLI_VERSION" bash -c "[[ \"\$('$NODE_BIN' '$TRIBUTARY' --version)\" == '$CLI_VERSION' ]]"
+step "tributary run <the segmentation example module> --limit 2000 (installed, embedded engine, shipped data set)" \
+  bash -c "cd '$WORK/esm' && '$NODE_BIN' '$TRIBUTARY' run node_modules/@tributary/examples/dist/modules/segmentation.js --limit 2000 >run.txt && grep -E 'customer_interactions +2,000' run.txt"
+step "tributary-demo segmentation --limit 2000 (installed, embedded engine, shipped data set)" \
+  bash -c "cd '$WORK/esm' && '$NODE_BIN' '$DEMO' segmentation --limit 2000 >demo.txt && grep -E 'rows read +2,000' demo.txt"
+# A user's TypeScript module: tsx, the optional peer dependency of @tributary/cli, compiles it.
+cat >"$WORK/esm/topology.mts" <<'MODULE'
+import { StreamsBuilder } from '@tributary/core';
+import type { TopologyModuleOptions } from '@tributary/cli';
+
+export default function (builder: StreamsBuilder): void {
+  builder.stream<string, { n: number }>('numbers').filter((_key, value) => value.n % 2 === 0).to('even-numbers');
+}
+export const options: TopologyModuleOptions = { applicationId: 'even-numbers' };
+MODULE
+step "esm project: npm install tsx (the optional peer of @tributary/cli)" npm_install "$WORK/esm" tsx@4
+step "tributary describe ./topology.mts (installed, through tsx)" \
+  bash -c "cd '$WORK/esm' && '$NODE_BIN' '$TRIBUTARY' describe ./topology.mts | grep -q 'even-numbers'"
 
 log "PASSED: ${#TARBALLS[@]} packages packed, checked by attw and publint, installed and run in an ESM and a CommonJS project (peers ${LOWEST_PEERS[*]} and ${HIGHEST_PEERS[*]})"

@@ -67,7 +67,7 @@ run_stage "unit tests" pnpm test:unit --reporter=default --reporter=json --outpu
 for major in 22 24; do
   rm -f ".tributary/unit-results-node$major.json"
   if node_bin="$(bash scripts/ensure-node.sh "$major")"; then
-    run_stage "unit tests (Node $major)" "$node_bin" node_modules/vitest/vitest.mjs run --project core --project kafka --project examples --project schema-registry \
+    run_stage "unit tests (Node $major)" "$node_bin" node_modules/vitest/vitest.mjs run --project core --project kafka --project cli --project examples --project schema-registry --project lmdb \
       --reporter=dot --reporter=json --outputFile.json=".tributary/unit-results-node$major.json"
   else
     record "unit tests (Node $major)" 1 0
@@ -145,6 +145,11 @@ elif ((broker_ok)); then
   fi
 fi
 
+# The dashboard's browser test drives Debian's chromium (installed here when missing; exports CHROMIUM_PATH).
+# shellcheck source=scripts/ensure-chromium.sh
+source scripts/ensure-chromium.sh
+ensure_chromium || record "chromium" 1 0
+
 if ((broker_ok)); then
   run_stage "integration tests" pnpm test:integration --reporter=default --reporter=json --outputFile.json=.tributary/integration-results.json
 else
@@ -154,6 +159,15 @@ fi
 # The packages as a user installs them: packed, checked by attw and publint, installed with npm
 # in fresh ESM and CommonJS projects outside the workspace and run (with the broker: a Kafka round trip).
 run_stage "packed install" bash scripts/packed-install.sh
+# Again on Node 22 and 24 with the tarballs' build from above: npm, tsc and the topology test
+# each run on that Node.
+for major in 22 24; do
+  if node_bin="$(bash scripts/ensure-node.sh "$major")"; then
+    run_stage "packed install (Node $major)" env NODE_BIN="$node_bin" PACKED_INSTALL_SKIP_BUILD=1 bash scripts/packed-install.sh
+  else
+    record "packed install (Node $major)" 1 0
+  fi
+done
 
 stop_registry
 stop_broker

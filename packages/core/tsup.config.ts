@@ -7,6 +7,7 @@ export default defineConfig(
       index: 'src/index.ts',
       'testing/index': 'src/testing/index.ts',
       'runtime/index': 'src/runtime/index.ts',
+      'embedded/index': 'src/embedded/index.ts',
     },
     external: ['@standard-schema/spec', 'rxjs'],
   }),

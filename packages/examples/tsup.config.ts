@@ -3,9 +3,17 @@ import { packageBuild } from '../../scripts/package-build';
 
 export default defineConfig(
   packageBuild({
-    // cli/main is the `tributary` program (bin/tributary.mjs imports it), not an import path.
-    entry: { index: 'src/index.ts', 'cli/main': 'src/cli/main.ts' },
-    programs: ['cli/main'],
-    external: ['@tributary/core', '@tributary/kafka', 'kafkajs', 'rxjs'],
+    // Programs, not import paths: demo/program is the `tributary-demo` command (bin/tributary-demo.mjs
+    // runs it); modules/* are the examples as topology modules, for `tributary run <file>`.
+    entry: {
+      index: 'src/index.ts',
+      'demo/program': 'src/demo/program.ts',
+      'modules/segmentation': 'src/modules/segmentation.ts',
+      'modules/recommendations': 'src/modules/recommendations.ts',
+      'modules/fraud': 'src/modules/fraud.ts',
+      'modules/crm': 'src/modules/crm.ts',
+    },
+    programs: ['demo/program', 'modules/segmentation', 'modules/recommendations', 'modules/fraud', 'modules/crm'],
+    external: ['@tributary/cli', '@tributary/core', '@tributary/kafka', 'kafkajs', 'rxjs'],
   }),
 );

@@ -4,6 +4,6 @@ import { packageBuild } from '../../scripts/package-build';
 export default defineConfig(
   packageBuild({
     entry: { index: 'src/index.ts' },
-    external: ['@tributary/core', 'kafkajs', 'rxjs'],
+    external: ['@tributary/core', '@tributary/lmdb', 'kafkajs', 'rxjs'],
   }),
 );

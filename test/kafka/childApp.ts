@@ -14,9 +14,13 @@ export interface ChildApp {
 }
 
 const fixture = fileURLToPath(new URL('./fixtures/app.ts', import.meta.url));
+const persistentFixture = fileURLToPath(new URL('./fixtures/persistentApp.ts', import.meta.url));
 
-export function spawnChildApp(env: { APP_ID: string; INPUT: string; OUTPUT: string; INSTANCE: string; GUARANTEE?: string; COUNTS?: string; OPTIONS?: string; FAIL_ON_ID?: string }): ChildApp {
-  const child = spawn(process.execPath, ['--conditions=tributary-source', '--import', 'tsx', fixture], {
+export function spawnChildApp(
+  env: { APP_ID: string; INPUT: string; OUTPUT?: string; INSTANCE: string; GUARANTEE?: string; COUNTS?: string; OPTIONS?: string; FAIL_ON_ID?: string; STATE_DIR?: string },
+  script: 'app' | 'persistentApp' = 'app',
+): ChildApp {
+  const child = spawn(process.execPath, ['--conditions=tributary-source', '--import', 'tsx', script === 'app' ? fixture : persistentFixture], {
     cwd: repoRoot,
     env: { ...process.env, ...env, KAFKA_BROKERS: brokers().join(',') },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 // The tributary CLI on the SASL_SSL listener of tools/kafka (`start.sh --sasl-ssl`), configured
 // as Kafka's tools are, with a --command-config properties file (PEM CA beside it, relative):
-// it logs in and creates an example's topics; a wrong password is one clear line, never echoed.
+// it logs in and creates the topics of an example module; a wrong password is one clear line, never echoed.
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot, saslSslListener, uniqueName, withAdmin } from '../harness';
 
 const listener = saslSslListener();
-const bin = join(repoRoot, 'packages/examples/bin/tributary.mjs');
+const bin = join(repoRoot, 'packages/cli/bin/tributary.mjs');
+// The fraud example as a topology module: it reads customer_interactions and writes fraud_alerts.
+const fraud = join(repoRoot, 'packages/examples/src/modules/fraud.ts');
 
 /** A client properties file for the listener, with the CA as a PEM file beside it. */
 function commandConfig(password: string, mechanism = 'SCRAM-SHA-512'): string {
@@ -58,7 +60,7 @@ describe('tributary on a SASL_SSL listener with --command-config', () => {
     const file = commandConfig(wrong);
     for (const args of [
       ['lag', '--application-id', uniqueName('app'), '--command-config', file, '--interval', '1s'],
-      ['topics', 'create', 'fraud', '--command-config', file],
+      ['topics', 'create', fraud, '--command-config', file],
     ]) {
       const { code, out, err } = await tributary(args);
       expect(code, args.join(' ')).toBe(1);
@@ -78,11 +80,11 @@ describe('tributary on a SASL_SSL listener with --command-config', () => {
 
     const before = new Set(await withAdmin((admin) => admin.listTopics()));
     // The password from the environment instead: it overrides the file's.
-    const topics = await tributary(['topics', 'create', 'fraud', '--command-config', commandConfig('not-this-one', 'SCRAM-SHA-256'), '--partitions', '2'], { TRIBUTARY_SASL_PASSWORD: listener.password });
+    const topics = await tributary(['topics', 'create', fraud, '--command-config', commandConfig('not-this-one', 'SCRAM-SHA-256'), '--partitions', '2'], { TRIBUTARY_SASL_PASSWORD: listener.password });
     for (const topic of ['customer_interactions', 'fraud_alerts']) if (!before.has(topic)) created.push(topic);
     expect(topics.err).toBe('');
     expect(topics.code).toBe(0);
-    expect(topics.out).toContain(`Topics of fraud on ${listener.brokers.join(',')} (SASL_SSL (scram-sha-256 as '${listener.username}')):`);
+    expect(topics.out).toContain(`Topics of ${fraud} on ${listener.brokers.join(',')} (SASL_SSL (scram-sha-256 as '${listener.username}')):`);
     expect(topics.out).toMatch(/(created|existed) +customer_interactions +\d+ partitions?/);
     expect(topics.out).toMatch(/fraud_alerts +\d+ partitions?/);
     expect(topics.out).not.toContain(listener.password);

@@ -48,7 +48,8 @@ export { Stores, type KeyValueStoreOptions, type WindowStoreFactoryOptions, type
 export type { KeyValueStore, ReadOnlyKeyValueStore, ValueAndTimestamp } from './state/KeyValueStore';
 export type { WindowStore, ReadOnlyWindowStore } from './state/WindowStore';
 export type { SessionStore, ReadOnlySessionStore } from './state/SessionStore';
-export type { StateStore, StoreOptions, StoreSpec, StoreKind, StoreChangeLogger, RestorableStore } from './state/StateStore';
+export type { StateStore, StoreOptions, StoreSpec, StoreKind, StoreType, StoreChangeLogger, RestorableStore } from './state/StateStore';
+export type { PersistentStore, PersistentStoreFactory } from './state/PersistentStore';
 export {
   PUT_RETURN_CODE_NOT_PUT,
   PUT_RETURN_CODE_VALID_TO_UNDEFINED,

@@ -1,4 +1,5 @@
-// The public API of @tributary/examples: the data layer, the three CRM pipelines and the embedded engine.
+// The public API of @tributary/examples: the data layer and the three CRM pipelines.
+// The embedded engine they run on is @tributary/core/embedded.
 // The data layer's exports are listed by name in ./data/index.ts (the tests import it too).
 export * from './data';
 
@@ -51,5 +52,3 @@ export { addAmount, emptyAmountStats, stdDev, DEFAULT_AMOUNT_ANOMALY_RULES, type
 export { AlertCooldown, type LastAlerts } from './pipelines/alertCooldown';
 export { buildCrmTopology, type CrmOptions } from './pipelines/crm';
 export { EXAMPLES, exampleNamed, type Example } from './pipelines/examples';
-
-export { EmbeddedStreams, type EmbeddedStreamsConfig, type ProducerRecord, type ConsumerRecord } from './embedded/EmbeddedStreams';

@@ -1,4 +1,5 @@
-import { hostname } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   StreamsError,
   type ReadOnlyKeyValueStore,
@@ -16,6 +17,7 @@ import {
 import { CommitTracker, prepareSerdes, Task } from '@tributary/core/runtime';
 import { Subject, type Observable } from 'rxjs';
 import { decodeAssignment, type AssignmentInfo } from './assignment/AssignmentInfo';
+import { isMembershipLost, isRebalanceInProgress } from './client/taskMigration';
 import { StreamsAssignor } from './assignment/StreamsAssignor';
 import type { TaskLayout } from './assignment/TaskLayout';
 import { connectAdmin } from './client/connectAdmin';
@@ -32,6 +34,11 @@ import { healthRoutes } from './http/healthRoutes';
 import { metricsRoutes } from './http/metricsRoutes';
 import { Router } from './http/Router';
 import { storeRoutes } from './http/storeRoutes';
+import { dashboardInstances } from './dashboard/dashboardInstances';
+import { dashboardRoutes } from './dashboard/dashboardRoutes';
+import { DeadLetterLog } from './dashboard/DeadLetterLog';
+import { MetricsHistory } from './dashboard/MetricsHistory';
+import { topologyDiagram } from './dashboard/topologyDiagram';
 import { StreamsHttpServer, type HttpAddress } from './http/StreamsHttpServer';
 import { PrometheusExporter } from './metrics/PrometheusExporter';
 import { StreamsMetricsRecorder, type KafkaStreamsMetrics } from './metrics/StreamsMetricsRecorder';
@@ -43,6 +50,8 @@ import { TopicLimits } from './producer/TopicLimits';
 import { LocalStores } from './state/LocalStores';
 import { GlobalStateUpdater } from './state/GlobalStateUpdater';
 import { StoreRestorer, type RestoreProgress } from './state/StoreRestorer';
+import { loadPersistentStores } from './state/loadPersistentStores';
+import { StateDirectory, type TaskStateDirectory } from './state/StateDirectory';
 import { formatHostInfo } from './queries/HostInfo';
 import { StoreKeyPartitioner } from './queries/StoreKeyPartitioner';
 import type { KeyQueryMetadata, StreamsMetadata } from './queries/StreamsMetadata';
@@ -113,9 +122,14 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
   private readonly metadata: StreamsMetadataState;
   /** This instance's `applicationServer`: configured, or derived from the HTTP server once it listens. */
   private advertised: string | undefined;
+  /** Since when commits have been refused because the group rebalances, while none succeeded. */
+  private refusedForRebalanceSince: number | undefined;
   /** The user data of the current generation's assignment, once it arrived. */
   private assignmentInfo: AssignmentInfo | undefined;
   private http: StreamsHttpServer | undefined;
+  /** With the dashboard (`http.dashboard`): what its error handlers decided, and the rate and lag history. */
+  private readonly deadLetters: DeadLetterLog | undefined;
+  private history: MetricsHistory | undefined;
   private running: Running | undefined;
   private starting: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
@@ -124,6 +138,9 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
   private restoreAbort = new AbortController();
 
   private global: GlobalStateUpdater | undefined;
+  /** With persistent stores: the locked `<stateDir>/<applicationId>/`, and each task's part of it. */
+  private stateDirectory: StateDirectory | undefined;
+  private readonly taskStates = new WeakMap<Task, TaskStateDirectory>();
   private failure: Error | undefined;
   private stopped = false;
 
@@ -138,6 +155,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     this.events = this.subject.asObservable();
     this.localStores = new LocalStores(topology, () => this.running?.tasks.tasks() ?? [], (name) => this.global?.stores.get(name));
     this.advertised = this.options.applicationServer;
+    this.deadLetters = this.options.http?.dashboard ? new DeadLetterLog() : undefined;
     this.metadata = new StreamsMetadataState(topology, () => this.advertised);
     this.machine = new StreamsStateMachine((from, to) => {
       this.options.logger.info(`${this.options.applicationId}: ${from} -> ${to}`);
@@ -207,6 +225,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
       await this.starting?.catch(() => undefined);
       await this.shutDownOnce(undefined, options.timeoutMs ?? CLOSE_TIMEOUT_MS);
       await this.http?.close();
+      this.history?.stop();
     })();
     return this.stopping;
   }
@@ -293,6 +312,8 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     await this.serveHttp();
     // Serdes that look things up (a Schema Registry's schema ids) do it now: serialize and deserialize are synchronous.
     await prepareSerdes(this.topology, { applicationId, defaultKeySerde: this.options.defaultKeySerde, defaultValueSerde: this.options.defaultValueSerde });
+    // Before connecting: a second instance on the same state directory fails here, having touched nothing.
+    this.stateDirectory = await this.openStateDirectory();
     const client = this.options.client ?? createKafkaJsClient({ brokers, clientId, logger, connection, reconnectForMs: this.options.deliveryTimeoutMs });
     const admin = client.admin();
     await connectAdmin(admin, brokers, connection);
@@ -401,6 +422,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
         admin,
         reader: client.changelogReader({ groupIdPrefix: `${applicationId}-restore`, clientId, readCommitted: eos }),
         onProgress: (progress) => this.onRestoreProgress(progress),
+        checkpointedOffset: (task, changelog) => this.taskStates.get(task.task)?.restoreFrom(changelog),
       });
       const repartitionTopics = new Set(internal.filter((s) => s.kind === 'repartition').map((s) => s.name));
       const recovery = new TaskRecovery({
@@ -464,7 +486,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
 
   /**
    * Starts the HTTP server of the `http` option: metrics, health and readiness, interactive
-   * queries. Without an `applicationServer`, this instance advertises the server's host and
+   * queries, the dashboard (unless `http.dashboard` is `false`). Without an `applicationServer`, this instance advertises the server's host and
    * bound port (the host name when it listens on every interface).
    */
   private async serveHttp(): Promise<void> {
@@ -494,6 +516,22 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
         session: (name) => this.localStores.session(name),
       }),
     );
+    if (this.deadLetters) {
+      const history = (this.history = new MetricsHistory(() => this.metrics()));
+      this.deadLetters.follow(this.events);
+      router.add(
+        ...dashboardRoutes({
+          applicationId,
+          state: () => this.state,
+          metrics: () => this.metrics(),
+          history,
+          topology: topologyDiagram(this.topology, { applicationId }),
+          deadLetters: this.deadLetters,
+          instances: () => dashboardInstances(this.allMetadata(), this.advertised, { tasks: this.assignedTasks(), partitions: this.assignedPartitions() }),
+        }),
+      );
+      history.start();
+    }
     this.http = new StreamsHttpServer(router, this.options.logger);
     const bound = await this.http.listen(http.port, http.host);
     const wildcard = bound.host === '0.0.0.0' || bound.host === '::';
@@ -510,19 +548,26 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     onFailure: (error: Error) => void,
   ): Task {
     const o = this.options;
-    return new Task(subTopology, partition, {
+    // Global tables stay in memory: every instance restores them whole.
+    const persistent = subTopology !== this.topology.globalSubTopology && this.stateDirectory?.hasPersistentStores(subTopology.stores);
+    const state = persistent ? this.stateDirectory!.openTask(`${subTopology.id}_${partition}`, partition, subTopology.stores) : undefined;
+    const task = new Task(subTopology, partition, {
       applicationId: o.applicationId,
       collector,
       tracker,
       sharedStores,
+      createStore: state && ((spec, logger) => state.createStore(spec, logger)),
       logger: o.logger,
       defaultKeySerde: o.defaultKeySerde,
       defaultValueSerde: o.defaultValueSerde,
-      deserializationErrorHandler: o.deserializationErrorHandler,
-      processingErrorHandler: o.processingErrorHandler,
-      productionErrorHandler: o.productionErrorHandler,
+      // The dashboard notes what the handlers decide (the decisions stay theirs).
+      deserializationErrorHandler: this.deadLetters?.observe(o.deserializationErrorHandler) ?? o.deserializationErrorHandler,
+      processingErrorHandler: this.deadLetters?.observe(o.processingErrorHandler) ?? o.processingErrorHandler,
+      productionErrorHandler: this.deadLetters?.observe(o.productionErrorHandler) ?? o.productionErrorHandler,
       onFailure,
     });
+    if (state) this.taskStates.set(task, state);
+    return task;
   }
 
   /** Queues a fetched batch; `false` when it was not taken (the consumer then fetches it again, or from where a seek put it). */
@@ -615,6 +660,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     if (this.stopped) return;
     for (const task of tasks) {
       if (!this.restoring.delete(task) || task.state !== 'restoring') continue;
+      this.taskStates.get(task.task)?.startProcessing();
       running.tasks.markRunning(task);
     }
     if (this.restoring.size === 0) this.machine.transition('RUNNING');
@@ -665,8 +711,8 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
 
   private onRestoreProgress(progress: RestoreProgress): void {
     this.recorder.restoreProgress(progress);
-    const { store, partition, restored, total } = progress;
-    this.subject.next({ type: 'restore', store, partition, restored, total });
+    const { store, partition, restored, total, ratePerSecond, remainingMs, fromCheckpoint, startOffset } = progress;
+    this.subject.next({ type: 'restore', store, partition, restored, total, ratePerSecond, remainingMs, fromCheckpoint, startOffset });
   }
 
   private afterRound(): void {
@@ -679,16 +725,90 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     }
   }
 
+  /**
+   * The group refuses commits while it rebalances, and the client rejoins at its next
+   * heartbeat. A client that has not rejoined after a whole session timeout of refusals
+   * (KafkaJS gave up a join while the coordinator was away, say) never will by itself: the
+   * member leaves and rejoins, so that the group's rebalance can end.
+   */
+  private onCommitRefusedForRebalance(running: Running): void {
+    const now = Date.now();
+    this.refusedForRebalanceSince ??= now;
+    if (now - this.refusedForRebalanceSince < this.options.sessionTimeoutMs) return;
+    this.refusedForRebalanceSince = undefined;
+    this.options.logger.warn(`${this.options.applicationId}: commits have been refused for a rebalance for ${this.options.sessionTimeoutMs} ms and the client has not rejoined; rejoining the group`);
+    running.recovery.rejoin();
+  }
+
   /** Runs the commit sequence; a failed commit is logged and retried at the next one. */
   private async commit(reason: string): Promise<void> {
     const running = this.running;
     if (!running) return;
     try {
       const result = await running.committer.commit(reason);
+      this.refusedForRebalanceSince = undefined;
       if (result.offsets.length > 0) this.subject.next({ type: 'commit', offsets: result.offsets });
     } catch (error) {
       this.options.logger.warn(`${this.options.applicationId}: commit (${reason}) failed: ${(error as Error).message}`);
+      if (isMembershipLost(error)) running.recovery.membershipLost(error as Error);
+      else if (isRebalanceInProgress(error)) this.onCommitRefusedForRebalance(running);
+      return;
     }
+    try {
+      await this.checkpoint(running, reason === 'close');
+    } catch (error) {
+      this.options.logger.warn(`${this.options.applicationId}: writing checkpoints (${reason}) failed: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * The last step of the commit sequence (design section 5): each running task with
+   * persistent stores records, in its `.checkpoint`, the changelog end offsets read now (the
+   * commit flushed every changelog write before it, and a store is written before its
+   * changelog). At-least-once after every commit; exactly-once only on a clean close, for
+   * tasks with nothing uncommitted, since the checkpoint is deleted while a task processes.
+   */
+  private async checkpoint(running: Running, closing: boolean): Promise<void> {
+    if (!this.stateDirectory) return;
+    const transactions = running.transactions;
+    if (transactions && !closing) return;
+    const due: TaskStateDirectory[] = [];
+    for (const task of running.tasks.tasks()) {
+      const state = this.taskStates.get(task.task);
+      if (!state || task.state !== 'running' || task.task.failed) continue;
+      if (transactions && !transactions.isCommitted(task.id)) continue;
+      due.push(state);
+    }
+    const topics = [...new Set(due.flatMap((state) => state.changelogs().map((c) => c.topic)))];
+    const ends = new Map(topics.length === 0 ? [] : (await running.admin.offsets(topics)).map((o) => [partitionKey(o.topic, o.partition), o.high]));
+    await Promise.all(
+      due.map((state) => {
+        const offsets = state.changelogs().map((c) => ({ ...c, offset: ends.get(partitionKey(c.topic, c.partition)) }));
+        if (offsets.some((o) => o.offset === undefined)) return undefined;
+        return state.writeCheckpoint(offsets as { topic: string; partition: number; offset: number }[]);
+      }),
+    );
+  }
+
+  /**
+   * Locks `<stateDir>/<applicationId>/` when a store is persistent (a `stateDir` is set, or a
+   * store's type is `'lmdb'`), and loads the persistent store implementation.
+   */
+  private async openStateDirectory(): Promise<StateDirectory | undefined> {
+    const { stateDir, applicationId, logger } = this.options;
+    const persistent = this.topology.subTopologies
+      .flatMap((sub) => sub.stores)
+      .filter((spec) => spec.persistable && (spec.type === 'lmdb' || (spec.type === undefined && stateDir !== undefined)));
+    if (persistent.length === 0) return undefined;
+    const factory = this.options.persistentStores ?? (await loadPersistentStores(persistent.map((s) => s.name)));
+    return new StateDirectory({
+      stateDir: stateDir ?? join(tmpdir(), 'tributary-streams'),
+      applicationId,
+      factory,
+      persistentByDefault: stateDir !== undefined,
+      exactlyOnce: this.options.processingGuarantee === 'exactly_once',
+      logger,
+    });
   }
 
   private async commitWithin(reason: string, timeoutMs: number): Promise<void> {
@@ -778,6 +898,8 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
       await running.admin.disconnect().catch(() => undefined);
     }
     await this.global?.stop().catch(() => undefined);
+    // Every task is closed (its store files too): the next instance may take the directory.
+    this.stateDirectory?.release();
     this.removeSignalHandlers?.();
     // A failure ends in ERROR, unless close() had begun (then NOT_RUNNING, as close() promised).
     const failed = error !== undefined && this.machine.transition('ERROR');

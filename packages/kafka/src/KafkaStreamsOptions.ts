@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { consoleLogger, StreamsError, type ErrorHandler, type Logger, type Serde } from '@tributary/core';
+import { consoleLogger, StreamsError, type ErrorHandler, type Logger, type PersistentStoreFactory, type Serde } from '@tributary/core';
 import type { StreamsClient } from './client/StreamsClient';
 import { ResolvedConnection, type ConnectionOptions } from './config/ConnectionOptions';
 import { rejectUnknownOptions } from './config/unknownOptions';
@@ -26,14 +26,20 @@ export type UncaughtExceptionHandler = (error: Error) => UncaughtExceptionRespon
 
 /**
  * The HTTP server an application serves: `GET /metrics` (Prometheus), `GET /health` and
- * `GET /ready` (probes), and interactive queries under `/stores` (see the README). It starts
- * with `start()` and stops with `close()`.
+ * `GET /ready` (probes), interactive queries under `/stores` and the dashboard at
+ * `GET /dashboard` (see the README). It starts with `start()` and stops with `close()`.
  */
 export interface HttpOptions {
   /** The port to listen on; `0` lets the system choose one (read it with `app.httpAddress()`). Required. */
   port: number;
   /** The address to listen on. Defaults to `'0.0.0.0'` (every IPv4 interface); `'127.0.0.1'` keeps it on this machine. */
   host?: string;
+  /**
+   * Serves the live dashboard at `GET /dashboard` (topology, rate and lag per partition,
+   * restore, tasks per instance, dead letters, a store browser), sampling the metrics every
+   * second for it. `false` leaves it out. Defaults to `true`.
+   */
+  dashboard?: boolean;
 }
 
 /**
@@ -130,6 +136,18 @@ export interface KafkaStreamsOptions extends ConnectionOptions {
    * options above; a client given here brings its own (pass them to `createKafkaJsClient`).
    */
   client?: StreamsClient;
+  /**
+   * Where persistent stores live (Kafka Streams' `state.dir`): each task's stores under
+   * `<stateDir>/<applicationId>/<taskId>/`, with a `.checkpoint` file, so a restarted instance
+   * restores only what the changelogs got since. Setting it makes every plain key-value,
+   * window and session store persistent (LMDB, from `@tributary/lmdb`) unless its
+   * `store.type` is `'inMemory'`; stores of type `'lmdb'` are persistent either way. The
+   * directory is locked by one instance at a time. Defaults to none (stores in memory), or,
+   * when a store asks for `'lmdb'`, to `<os.tmpdir()>/tributary-streams`.
+   */
+  stateDir?: string;
+  /** Opens the persistent stores. Defaults to `lmdbStores` from `@tributary/lmdb`, loaded when a store is persistent. */
+  persistentStores?: PersistentStoreFactory;
 }
 
 /** Every option's name, checked against the type: an unknown option is a typo, and an error. */
@@ -138,17 +156,31 @@ const OPTION_NAMES = Object.keys({
   deserializationErrorHandler: 1, processingErrorHandler: 1, productionErrorHandler: 1, uncaughtExceptionHandler: 1, replicationFactor: 1,
   autoOffsetReset: 1, sessionTimeoutMs: 1, heartbeatIntervalMs: 1, rebalanceTimeoutMs: 1, maxWaitTimeMs: 1, maxBytesPerPartition: 1,
   maxInFlightRecords: 1, maxBufferedRecords: 1, maxBufferedRecordsPerPartition: 1, maxTaskIdleMs: 1, metricsIntervalMs: 1, deliveryTimeoutMs: 1,
-  maxRequestSizeBytes: 1, repartitionPurgeIntervalMs: 1, handleSignals: 1, http: 1, applicationServer: 1, client: 1,
+  maxRequestSizeBytes: 1, repartitionPurgeIntervalMs: 1, handleSignals: 1, http: 1, applicationServer: 1, client: 1, stateDir: 1, persistentStores: 1,
   ssl: 1, sasl: 1, connectionTimeoutMs: 1, requestTimeoutMs: 1, authenticationTimeoutMs: 1, consumer: 1, producer: 1, admin: 1,
 } satisfies Record<keyof KafkaStreamsOptions, 1>);
 
 export type ResolvedOptions = Required<
   Omit<
     KafkaStreamsOptions,
-    keyof ConnectionOptions | 'brokers' | 'client' | 'defaultKeySerde' | 'defaultValueSerde' | 'deserializationErrorHandler' | 'processingErrorHandler' | 'productionErrorHandler' | 'http' | 'applicationServer'
+    | keyof ConnectionOptions
+    | 'brokers'
+    | 'client'
+    | 'defaultKeySerde'
+    | 'defaultValueSerde'
+    | 'deserializationErrorHandler'
+    | 'processingErrorHandler'
+    | 'productionErrorHandler'
+    | 'http'
+    | 'applicationServer'
+    | 'stateDir'
+    | 'persistentStores'
   >
 > &
-  Pick<KafkaStreamsOptions, 'client' | 'defaultKeySerde' | 'defaultValueSerde' | 'deserializationErrorHandler' | 'processingErrorHandler' | 'productionErrorHandler' | 'applicationServer'> & {
+  Pick<
+    KafkaStreamsOptions,
+    'client' | 'defaultKeySerde' | 'defaultValueSerde' | 'deserializationErrorHandler' | 'processingErrorHandler' | 'productionErrorHandler' | 'applicationServer' | 'stateDir' | 'persistentStores'
+  > & {
     http: Required<HttpOptions> | undefined;
     brokers: string[];
     /** TLS, SASL and client settings; its secrets are kept out of logs and error messages. */
@@ -206,6 +238,8 @@ export function resolveOptions(options: KafkaStreamsOptions): ResolvedOptions {
     http: httpOption(options.http),
     applicationServer: applicationServerOption(options.applicationServer),
     client: options.client,
+    stateDir: stateDirOption(options.stateDir),
+    persistentStores: options.persistentStores,
     connection: new ResolvedConnection(options),
   };
   if (resolved.client && resolved.connection.customized) {
@@ -248,13 +282,14 @@ function handlerOption(handler: UncaughtExceptionHandler | undefined): UncaughtE
 function httpOption(http: HttpOptions | undefined): Required<HttpOptions> | undefined {
   if (http === undefined) return undefined;
   if (!http || typeof http !== 'object') throw new StreamsError(`http must be an object such as { port: 8080 }, got ${String(http)}`);
-  rejectUnknownOptions(http, ['port', 'host'], 'the http option');
-  const { port, host = '0.0.0.0' } = http;
+  rejectUnknownOptions(http, ['port', 'host', 'dashboard'], 'the http option');
+  const { port, host = '0.0.0.0', dashboard = true } = http;
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new StreamsError(`http.port must be a port number from 0 to 65535 (0: any free port), got ${String(port)}`);
   }
   if (typeof host !== 'string' || host.length === 0) throw new StreamsError(`http.host must be a host name or address such as '0.0.0.0', got ${String(host)}`);
-  return { port, host };
+  if (typeof dashboard !== 'boolean') throw new StreamsError(`http.dashboard must be true or false, got ${String(dashboard)}`);
+  return { port, host, dashboard };
 }
 
 function applicationServerOption(endpoint: string | undefined): string | undefined {
@@ -283,4 +318,9 @@ function nonNegative(name: string, value: number | undefined, fallback: number):
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new StreamsError(`${name} must be a number >= 0, got ${String(value)}`);
   return value;
+}
+
+function stateDirOption(stateDir: string | undefined): string | undefined {
+  if (stateDir !== undefined && (typeof stateDir !== 'string' || stateDir.length === 0)) throw new StreamsError(`stateDir must be a directory path, got ${JSON.stringify(stateDir)}`);
+  return stateDir;
 }

@@ -12,6 +12,11 @@ export { UnknownStoreError } from './queries/UnknownStoreError';
 export { StoreClient, type StoreClientOptions, type StoreEntry, type WindowedStoreEntry, type StoreEntries, type WindowValue, type TimeBound } from './http/StoreClient';
 export { StoreQueryError } from './http/StoreQueryError';
 
+// The live dashboard: served at /dashboard with the `http` option, or for any StreamsApplication (the embedded engine) by serveDashboard.
+export { serveDashboard, type ServeDashboardOptions, type DashboardServer } from './dashboard/serveDashboard';
+export { DeadLetterLog, type DeadLetterEntry } from './dashboard/DeadLetterLog';
+export type { MetricsHistoryOptions } from './dashboard/MetricsHistory';
+
 // The client seam: implement StreamsClient to run on another Kafka client than KafkaJS.
 export { createKafkaJsClient, type KafkaJsClientOptions } from './client/kafkajs/createKafkaJsClient';
 export type {

@@ -72,7 +72,22 @@ describe('KafkaStreams (on a fake Kafka)', () => {
     await until(() => kafka.read('counts').length === 1, 'the count');
     expect(kafka.read('counts')[0]).toMatchObject({ key: 'a', value: 4 });
     expect(restores.at(-1)).toBe(4);
-    expect(streams.metrics().restore).toEqual([{ store: 'totals', partition: 0, taskId: '0_0', changelog: 'app-totals-changelog', restored: 4, total: 4, done: true }]);
+    expect(streams.metrics().restore).toEqual([
+      {
+        store: 'totals',
+        partition: 0,
+        taskId: '0_0',
+        changelog: 'app-totals-changelog',
+        startOffset: 0,
+        endOffset: 4,
+        fromCheckpoint: false,
+        restored: 4,
+        total: 4,
+        done: true,
+        ratePerSecond: expect.any(Number),
+        remainingMs: 0,
+      },
+    ]);
     expect(streams.store<string, number>('totals').get('b')).toBe(1);
     expect(streams.state).toBe('RUNNING');
   });

@@ -31,8 +31,8 @@ function snapshot(overrides: Partial<KafkaStreamsMetrics> = {}): KafkaStreamsMet
     tasksCreated: 3,
     tasksClosed: 1,
     restore: [
-      { store: 'totals', partition: 1, taskId: '0_1', changelog: 'app-totals-changelog', restored: 30, total: 100, done: false },
-      { store: 'totals', partition: 0, taskId: '0_0', changelog: 'app-totals-changelog', restored: 8, total: 8, done: true },
+      { store: 'totals', partition: 1, taskId: '0_1', changelog: 'app-totals-changelog', startOffset: 0, endOffset: 100, fromCheckpoint: false, restored: 30, total: 100, done: false, ratePerSecond: 15, remainingMs: 4_667 },
+      { store: 'totals', partition: 0, taskId: '0_0', changelog: 'app-totals-changelog', startOffset: 92, endOffset: 100, fromCheckpoint: true, restored: 8, total: 8, done: true, ratePerSecond: 800, remainingMs: 0 },
     ],
     tasks: [
       { id: '0_0', state: 'running', partitions: ['orders-0', 'orders-2'], consumed: 120, consumptionRate: 12, processed: 100, processRate: 10, droppedRecords: 3, pendingSends: 0, buffered: 20 },
@@ -83,6 +83,10 @@ describe('Prometheus metrics', () => {
       `kafka_streams_restore_total{thread_id="orders-app-1-StreamThread-1",task_id="0_1",${base}} 30`,
       `kafka_streams_restore_remaining_records_total{thread_id="orders-app-1-StreamThread-1",task_id="0_1",${base}} 70`,
       `kafka_streams_restore_remaining_records_total{thread_id="orders-app-1-StreamThread-1",task_id="0_0",${base}} 0`,
+      `kafka_streams_restore_rate{thread_id="orders-app-1-StreamThread-1",task_id="0_1",${base}} 15`,
+      `kafka_streams_restore_rate{thread_id="orders-app-1-StreamThread-1",task_id="0_0",${base}} 0`,
+      `kafka_streams_restore_remaining_seconds{thread_id="orders-app-1-StreamThread-1",task_id="0_1",${base}} 4.667`,
+      `kafka_streams_restore_remaining_seconds{thread_id="orders-app-1-StreamThread-1",task_id="0_0",${base}} 0`,
       `kafka_consumer_records_lag{topic="orders",partition="0",${base}} 5`,
       `kafka_consumer_records_lag{topic="orders",partition="2",${base}} 0`,
       `kafka_consumer_records_lag_max{${base}} 5`,

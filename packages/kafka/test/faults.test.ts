@@ -85,6 +85,57 @@ describe('a member that was out of the group', () => {
   });
 });
 
+describe('a member the group dropped while it kept processing', () => {
+  it('at-least-once: a commit refused as from an unknown member closes every task at once and rejoins, and nothing is lost', async () => {
+    const kafka = new FakeKafka();
+    kafka.createTopic('in', 1);
+    kafka.createTopic('out', 1);
+    for (let n = 0; n < 10; n++) kafka.append('in', 'k', { n });
+    const warnings: string[] = [];
+    await using streams = app(kafka, copying, { logger: { ...silentLogger, warn: (message: string) => warnings.push(message) } });
+    const seen = states(streams);
+    await streams.start();
+    await until(() => kafka.committed.get('in-0') === 10, 'ten records committed');
+
+    // The group dropped the member (its session expired while the coordinator was away), but
+    // the client fetches on with its old assignment: the next commit is refused.
+    const consumer = kafka.consumer!;
+    consumer.refuseCommits = Object.assign(new Error('The coordinator is not aware of this member'), { type: 'UNKNOWN_MEMBER_ID' });
+    for (let n = 10; n < 15; n++) kafka.append('in', 'k', { n });
+    await until(() => consumer.rejoins >= 1, 'the member to rejoin');
+    expect(warnings.find((w) => w.includes('the group no longer counts this member'))).toMatch(/closing tasks 0_0 dirty and rejoining/);
+
+    // Back in the group under a new member id: the task starts again at the committed offset.
+    consumer.refuseCommits = undefined;
+    await until(() => kafka.committed.get('in-0') === 15, 'every record committed');
+    expect(new Set(outputs(kafka, 'out'))).toEqual(new Set(Array.from({ length: 15 }, (_, n) => n)));
+    expect(seen).not.toContain('ERROR');
+  });
+});
+
+describe('commits refused while the group rebalances', () => {
+  it('a client that does not rejoin within a session timeout of refusals is made to rejoin', async () => {
+    const kafka = new FakeKafka();
+    kafka.createTopic('in', 1);
+    kafka.createTopic('out', 1);
+    await using streams = app(kafka, copying, { sessionTimeoutMs: 300, heartbeatIntervalMs: 100 });
+    await streams.start();
+    kafka.append('in', 'k', { n: 0 });
+    await until(() => kafka.committed.get('in-0') === 1, 'the first commit');
+
+    const consumer = kafka.consumer!;
+    consumer.refuseCommits = Object.assign(new Error('The group is rebalancing, so a rejoin is needed'), { type: 'REBALANCE_IN_PROGRESS' });
+    kafka.append('in', 'k', { n: 1 });
+    await new Promise((r) => setTimeout(r, 150));
+    // Within the session timeout the client is left to rejoin by itself.
+    expect(consumer.rejoins).toBe(0);
+    await until(() => consumer.rejoins === 1, 'the member to rejoin after a session timeout of refusals');
+    consumer.refuseCommits = undefined;
+    await until(() => kafka.committed.get('in-0') === 2, 'the second record committed');
+    expect(streams.state).toBe('RUNNING');
+  });
+});
+
 describe('exactly-once tasks that move or are fenced', () => {
   it('a revoked task’s unsent records are dropped without failing the application', async () => {
     const kafka = new FakeKafka();

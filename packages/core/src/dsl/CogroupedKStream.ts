@@ -68,7 +68,7 @@ export class CogroupedKStream<K, VOut> {
     const storeName = options.name ?? builder.newStoreName('COGROUPKSTREAM-AGGREGATE-');
     const keySerde = (options.keySerde ?? this.inputs.keySerde) as Serde<unknown> | undefined;
     const valueSerde = options.valueSerde as Serde<unknown> | undefined;
-    builder.addStore(keyValueStoreSpec(storeName, { keySerde, valueSerde, logging: options.store?.logging ?? true }));
+    builder.addStore(keyValueStoreSpec(storeName, { keySerde, valueSerde, logging: options.store?.logging ?? true, type: options.store?.type }));
     // A downstream need for old values reaches every input's aggregation (Kafka Streams' KTablePassThrough).
     const oldValues = aggregationOldValues();
     const node = this.inputs.build({

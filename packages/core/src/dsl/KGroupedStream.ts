@@ -113,7 +113,7 @@ export class KGroupedStream<K, V> {
     const keySerde = (options.keySerde ?? this.keySerde) as Serde<unknown> | undefined;
     const valueSerde = options.valueSerde as Serde<unknown> | undefined;
     const input = this.inputFor(storeName);
-    builder.addStore(keyValueStoreSpec(storeName, { keySerde, valueSerde, logging: options.store?.logging ?? true }));
+    builder.addStore(keyValueStoreSpec(storeName, { keySerde, valueSerde, logging: options.store?.logging ?? true, type: options.store?.type }));
     const oldValues = aggregationOldValues();
     const node = builder.addProcessor(input, processorName, aggregateStream(storeName, initializer, aggregator, () => oldValues.enabled), [storeName]);
     return new KTable<K, A>({ builder, node, keySerde, valueSerde }, storeName, oldValues);

@@ -78,7 +78,7 @@ export class KGroupedTable<K, V> {
     const changes = changeSerde(this.state.valueSerde) as Serde<unknown>;
     builder.addSink(this.state.node, { name: sink, topic, internal: true, keySerde: this.state.keySerde, valueSerde: changes });
     const sourceNode = builder.addSource({ name: source, topics: [topic], internal: true, keySerde: this.state.keySerde, valueSerde: changes });
-    builder.addStore(keyValueStoreSpec(storeName, { keySerde, valueSerde, logging: options.store?.logging ?? true }));
+    builder.addStore(keyValueStoreSpec(storeName, { keySerde, valueSerde, logging: options.store?.logging ?? true, type: options.store?.type }));
     const node = builder.addProcessor(sourceNode, processorName, aggregateTable(storeName, initializer, adder, subtractor), [storeName]);
     return new KTable<K, A>({ builder, node, keySerde, valueSerde }, storeName);
   }

@@ -195,7 +195,7 @@ export class KTable<K, V> {
     const valueSerde = (options.valueSerde ?? inheritedValueSerde) as Serde<unknown> | undefined;
     // Only a named table gets a store, as in Kafka Streams.
     const storeName = options.name;
-    if (storeName) builder.addStore(keyValueStoreSpec(storeName, { keySerde, valueSerde, logging: options.store?.logging ?? true }));
+    if (storeName) builder.addStore(keyValueStoreSpec(storeName, { keySerde, valueSerde, logging: options.store?.logging ?? true, type: options.store?.type }));
     const oldValues = derivedOldValues(this.oldValues, storeName !== undefined, sendsOldValues);
     const node = builder.addProcessor(this.state.node, options.name ?? builder.newName(prefix), operator(storeName, oldValues), storeName ? [storeName] : []);
     deriveTableVersioning(this.state.node, node, storeName !== undefined);

@@ -58,7 +58,7 @@ export class SessionWindowedCogroupedKStream<K, V> {
       kind: 'session',
       covers: 'the inactivity gap plus the grace period',
     });
-    builder.addStore(sessionStoreSpec(storeName, { retentionMs, keySerde, valueSerde, logging: options.store?.logging ?? true }));
+    builder.addStore(sessionStoreSpec(storeName, { retentionMs, keySerde, valueSerde, logging: options.store?.logging ?? true, type: options.store?.type }));
     const node = inputs.build({
       storeName,
       name: options.name,

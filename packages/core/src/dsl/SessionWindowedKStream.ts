@@ -119,7 +119,7 @@ export class SessionWindowedKStream<K, V> {
     });
     const input = this.grouped.inputFor(storeName);
     const logging = options.store?.logging ?? true;
-    builder.addStore(sessionStoreSpec(storeName, { retentionMs, keySerde, valueSerde, logging }));
+    builder.addStore(sessionStoreSpec(storeName, { retentionMs, keySerde, valueSerde, logging, type: options.store?.type }));
     const emitOnClose = this.strategy.type === 'onWindowClose';
     // onWindowClose keeps its last emitted close time across restarts, in a store describe() leaves out.
     const closeTracker = emitOnClose ? windowCloseTrackerSpec(storeName, logging) : undefined;

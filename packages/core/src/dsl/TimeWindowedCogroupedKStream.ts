@@ -62,7 +62,7 @@ export class TimeWindowedCogroupedKStream<K, V> {
       kind: 'window',
       covers: sliding ? '2 x the time difference plus the grace period' : 'its window size plus the grace period',
     });
-    builder.addStore(windowStoreSpec(storeName, { retentionMs, windowSizeMs, keySerde, valueSerde, logging: options.store?.logging ?? true }));
+    builder.addStore(windowStoreSpec(storeName, { retentionMs, windowSizeMs, keySerde, valueSerde, logging: options.store?.logging ?? true, type: options.store?.type }));
     // A downstream need for old values reaches every input's aggregation, as for TimeWindowedKStream.
     const oldValues = aggregationOldValues();
     const node = inputs.build({

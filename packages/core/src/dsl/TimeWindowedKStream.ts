@@ -108,7 +108,7 @@ export class TimeWindowedKStream<K, V> {
     });
     const input = this.grouped.inputFor(storeName);
     const logging = options.store?.logging ?? true;
-    builder.addStore(windowStoreSpec(storeName, { retentionMs, windowSizeMs, keySerde, valueSerde, logging }));
+    builder.addStore(windowStoreSpec(storeName, { retentionMs, windowSizeMs, keySerde, valueSerde, logging, type: options.store?.type }));
     const emitOnClose = this.strategy.type === 'onWindowClose';
     // onWindowClose keeps its last emitted close time across restarts, in a store describe() leaves out.
     const closeTracker = emitOnClose ? windowCloseTrackerSpec(storeName, logging) : undefined;

@@ -68,7 +68,7 @@ export function joinTables(
   );
   const keySerde = (options.keySerde ?? left.state.keySerde) as Serde<unknown> | undefined;
   const valueSerde = options.valueSerde as Serde<unknown> | undefined;
-  if (name) builder.addStore(keyValueStoreSpec(name, { keySerde, valueSerde, logging: options.store?.logging ?? true }));
+  if (name) builder.addStore(keyValueStoreSpec(name, { keySerde, valueSerde, logging: options.store?.logging ?? true, type: options.store?.type }));
   const merge = builder.addProcessor([joinThis, joinOther], mergeName, tableJoinMerge(name, sendOldValues), name ? [name] : []);
   return new KTable({ builder, node: merge, keySerde, valueSerde }, name, oldValues, () => tableJoinValueGetter(kind, leftLookup, rightLookup, user));
 }
@@ -152,12 +152,12 @@ export function joinTablesOnForeignKey(
   const materialize = (): string => {
     if (materialized.store === undefined) {
       materialized.store = resultStore;
-      builder.addStore(keyValueStoreSpec(resultStore, { keySerde: primaryKeySerde, valueSerde, logging }));
+      builder.addStore(keyValueStoreSpec(resultStore, { keySerde: primaryKeySerde, valueSerde, logging, type: options.store?.type }));
       builder.connectStore(result, resultStore);
     }
     return materialized.store;
   };
-  if (named) builder.addStore(keyValueStoreSpec(named, { keySerde: primaryKeySerde, valueSerde, logging }));
+  if (named) builder.addStore(keyValueStoreSpec(named, { keySerde: primaryKeySerde, valueSerde, logging, type: options.store?.type }));
   // The result is a source table to Kafka Streams (its KTableSource): materialized when named, looked up or asked for old values.
   const oldValues = sourceOldValues(named !== undefined, () => void materialize());
   return new KTable({ builder, node: result, keySerde: primaryKeySerde, valueSerde }, named, oldValues, () => storeValueGetter(materialize()));

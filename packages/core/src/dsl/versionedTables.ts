@@ -37,7 +37,7 @@ export function tableStore(
     return { spec, mark: (node) => versionedNodes.add(node) };
   }
   if (store !== undefined && (typeof store !== 'object' || store === null)) throw new TopologyError(`store must be { type, logging } or a Stores.versionedKeyValueStore(...) spec`);
-  return { spec: keyValueStoreSpec(storeName(), { ...serdes, logging: store?.logging ?? true }), mark: () => {} };
+  return { spec: keyValueStoreSpec(storeName(), { ...serdes, logging: store?.logging ?? true, type: store?.type }), mark: () => {} };
 }
 
 /** Kafka Streams refuses `suppress()` on a versioned table (its out-of-order updates have no place in a buffer of latest values). */

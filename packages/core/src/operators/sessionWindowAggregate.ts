@@ -1,6 +1,6 @@
 import type { AnyRecord, OperatorFactory } from '../graph/GraphNode';
 import { change } from '../graph/Change';
-import type { InMemorySessionStore } from '../state/InMemorySessionStore';
+import type { AggregationSessionStore } from '../state/aggregationStores';
 import type { SessionWindows } from '../windows/SessionWindows';
 import { windowed } from '../windows/Windowed';
 import { recordOperator } from './operatorInternals';
@@ -27,7 +27,7 @@ export function aggregateSessionWindows(
   const { gapMs, graceMs } = windows;
   const { storeName, initializer, aggregator, merger, emitOnClose, closeTrackerStore } = aggregation;
   return recordOperator((context, emit) => {
-    const store = context.getStateStore<InMemorySessionStore<unknown, unknown>>(storeName);
+    const store = context.getStateStore<AggregationSessionStore<unknown, unknown>>(storeName);
     const tracker = windowCloseTracker(context, closeTrackerStore, storeName);
     let observedStreamTime = Number.NEGATIVE_INFINITY;
 

@@ -1,7 +1,8 @@
 import type { AnyRecord, OperatorFactory } from '../graph/GraphNode';
 import { change } from '../graph/Change';
 import { StreamsError } from '../errors';
-import type { InMemoryWindowStore, WindowEntry } from '../state/InMemoryWindowStore';
+import type { AggregationWindowStore } from '../state/aggregationStores';
+import type { WindowEntry } from '../state/AbstractWindowStore';
 import type { SlidingWindows } from '../windows/SlidingWindows';
 import { windowed } from '../windows/Windowed';
 import { recordOperator } from './operatorInternals';
@@ -40,7 +41,7 @@ export function aggregateSlidingWindows(windows: SlidingWindows, aggregation: Wi
   const { graceMs } = windows;
   const { storeName, initializer, aggregator, emitOnClose, closeTrackerStore } = aggregation;
   return recordOperator((context, emit) => {
-    const store = context.getStateStore<InMemoryWindowStore<unknown, unknown>>(storeName);
+    const store = context.getStateStore<AggregationWindowStore<unknown, unknown>>(storeName);
     const tracker = windowCloseTracker(context, closeTrackerStore, storeName);
     let observedStreamTime = Number.NEGATIVE_INFINITY;
 

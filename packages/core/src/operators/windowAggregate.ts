@@ -1,6 +1,6 @@
 import type { AnyRecord, OperatorFactory } from '../graph/GraphNode';
 import { change } from '../graph/Change';
-import type { InMemoryWindowStore } from '../state/InMemoryWindowStore';
+import type { AggregationWindowStore } from '../state/aggregationStores';
 import type { TimeWindows } from '../windows/TimeWindows';
 import { windowed } from '../windows/Windowed';
 import { recordOperator } from './operatorInternals';
@@ -32,7 +32,7 @@ export function aggregateTimeWindows(windows: TimeWindows, aggregation: WindowAg
     windows.firstWindowStart(lower) !== windows.firstWindowStart(upper) || lastStartAtOrBefore(lower) !== lastStartAtOrBefore(upper);
   const lastStartAtOrBefore = (t: number) => t - (t % advanceMs);
   return recordOperator((context, emit) => {
-    const store = context.getStateStore<InMemoryWindowStore<unknown, unknown>>(storeName);
+    const store = context.getStateStore<AggregationWindowStore<unknown, unknown>>(storeName);
     const tracker = windowCloseTracker(context, closeTrackerStore, storeName);
     let observedStreamTime = Number.NEGATIVE_INFINITY;
 

@@ -43,7 +43,22 @@ export interface StreamsMetrics {
 export type StreamsEvent =
   | { readonly type: 'state'; readonly from: StreamsState; readonly to: StreamsState }
   | { readonly type: 'metrics'; readonly metrics: StreamsMetrics }
-  | { readonly type: 'restore'; readonly store: string; readonly partition: number; readonly restored: number; readonly total: number }
+  | {
+      readonly type: 'restore';
+      readonly store: string;
+      readonly partition: number;
+      /** Changelog offsets restored so far, of `total`. */
+      readonly restored: number;
+      readonly total: number;
+      /** Offsets per second so far (runtimes that read changelogs report it). */
+      readonly ratePerSecond?: number;
+      /** Estimated time left at that rate, ms; `undefined` while not known, `0` when done. */
+      readonly remainingMs?: number | undefined;
+      /** Whether a persistent store restores from its checkpoint rather than from scratch. */
+      readonly fromCheckpoint?: boolean;
+      /** The changelog offset restoration started at. */
+      readonly startOffset?: number;
+    }
   | { readonly type: 'commit'; readonly offsets: readonly { topic: string; partition: number; offset: number }[] }
   | { readonly type: 'error'; readonly error: Error };
 

@@ -14,3 +14,11 @@ export { PunctuationQueue } from './PunctuationQueue';
 export type { ProcessorNodeContext } from './ProcessorNodeContext';
 // Interactive queries: one read-only view over the parts of a store that each task holds.
 export { mergedKeyValueStore, mergedWindowStore, mergedSessionStore, mergedVersionedKeyValueStore } from '../state/mergedStores';
+// Persistent store implementations (@tributary/lmdb): what the windowed aggregations need of their stores, the store
+// semantics and queries shared with the in-memory stores (over each store's own storage), and key handling.
+export type { AggregationWindowStore, AggregationSessionStore } from '../state/aggregationStores';
+export { AbstractKeyValueStore } from '../state/AbstractKeyValueStore';
+export { AbstractWindowStore, type WindowEntry } from '../state/AbstractWindowStore';
+export { AbstractSessionStore, type SessionEntry } from '../state/AbstractSessionStore';
+export { storeKey, compareKeys } from '../state/storeKey';
+export { windowed } from '../windows/Windowed';

@@ -1,48 +1,13 @@
 import type { KeyValue } from '../KeyValue';
-import type { KeyValueStore, ValueAndTimestamp } from './KeyValueStore';
-import type { RestorableStore, StoreChangeLogger } from './StateStore';
+import { AbstractKeyValueStore } from './AbstractKeyValueStore';
 import { compareKeys, storeKey } from './storeKey';
 
 /**
  * A key-value store in a `Map`. Each write is handed to the changelog logger (when the
  * store is logged) before it returns, so the changelog sees writes in order.
  */
-export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V>, RestorableStore {
+export class InMemoryKeyValueStore<K, V> extends AbstractKeyValueStore<K, V> {
   private readonly entries = new Map<unknown, Entry<K, V>>();
-
-  constructor(
-    readonly name: string,
-    private readonly logger?: StoreChangeLogger,
-  ) {}
-
-  get(key: K): V | undefined {
-    return this.entries.get(storeKey(key))?.value;
-  }
-
-  getWithTimestamp(key: K): ValueAndTimestamp<V> | undefined {
-    return this.entries.get(storeKey(key));
-  }
-
-  put(key: K, value: V | null, timestamp = 0): void {
-    this.write(key, value, timestamp);
-    this.logger?.log(key, value, timestamp);
-  }
-
-  putIfAbsent(key: K, value: V, timestamp = 0): V | undefined {
-    const existing = this.get(key);
-    if (existing === undefined) this.put(key, value, timestamp);
-    return existing;
-  }
-
-  delete(key: K, timestamp = 0): V | undefined {
-    const existing = this.get(key);
-    this.put(key, null, timestamp);
-    return existing;
-  }
-
-  restore(key: unknown, value: unknown, timestamp: number): void {
-    this.write(key as K, value as V | null, timestamp);
-  }
 
   all(): KeyValue<K, V>[] {
     return this.sorted([...this.entries.values()]);
@@ -60,7 +25,11 @@ export class InMemoryKeyValueStore<K, V> implements KeyValueStore<K, V>, Restora
     this.entries.clear();
   }
 
-  private write(key: K, value: V | null, timestamp: number): void {
+  protected read(key: K): Entry<K, V> | undefined {
+    return this.entries.get(storeKey(key));
+  }
+
+  protected write(key: K, value: V | null, timestamp: number): void {
     if (value === null || value === undefined) this.entries.delete(storeKey(key));
     else this.entries.set(storeKey(key), { key, value, timestamp });
   }

@@ -1,31 +1,14 @@
-import type { KeyValue } from '../KeyValue';
-import { windowed, type Windowed } from '../windows/Windowed';
-import type { ValueAndTimestamp } from './KeyValueStore';
-import type { RestorableStore, StoreChangeLogger } from './StateStore';
+import { AbstractWindowStore, type WindowEntry } from './AbstractWindowStore';
 import { compareKeys, storeKey } from './storeKey';
 import { TimeIndex } from './TimeIndex';
-import type { WindowStore } from './WindowStore';
-
-/** One window of one key. Replaced, never mutated, so a reader's snapshot stays valid. */
-export interface WindowEntry<K, V> {
-  readonly key: K;
-  readonly start: number;
-  readonly value: V;
-  readonly timestamp: number;
-  /** The window's key as a windowed key, made once per window and shared by its changelog records and outputs. */
-  readonly windowedKey: Windowed<K>;
-}
 
 /**
- * A window store in memory. Windows are indexed by key (each key's windows sorted by
- * start: one map lookup per read or write) and listed by window start (the keys that got
- * a window at that start, for expiry and time-ordered scans). As in Kafka Streams,
- * retention is measured from the latest window start written: a window is visible while
- * `start > latestStart - retention` and a write to an older window is ignored. A window
- * stays in memory one millisecond longer than it is visible, so an emit-on-close scan
- * still finds the window that just closed.
+ * A window store in memory, with {@link AbstractWindowStore}'s retention. Windows are
+ * indexed by key (each key's windows sorted by start: one map lookup per read or write)
+ * and listed by window start (the keys that got a window at that start, for expiry and
+ * time-ordered scans).
  */
-export class InMemoryWindowStore<K, V> implements WindowStore<K, V>, RestorableStore {
+export class InMemoryWindowStore<K, V> extends AbstractWindowStore<K, V> {
   private readonly byKey = new Map<unknown, WindowEntry<K, V>[]>();
   /**
    * Per window start, the window lists of the keys given a window there (may repeat, or
@@ -35,69 +18,13 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V>, RestorableS
   private readonly keysByStart = new Map<number, WindowEntry<K, V>[][]>();
   /** Window starts present in `keysByStart`. */
   private readonly starts = new TimeIndex();
-  private latestStart = Number.NEGATIVE_INFINITY;
   /** The last key looked up and its windows, reused by the write that usually follows. */
   private lastId: unknown = NO_KEY;
   private lastWindows: WindowEntry<K, V>[] | undefined = undefined;
   /** Keys in `byKey` whose windows all expired. */
   private emptyKeys = 0;
 
-  constructor(
-    readonly name: string,
-    readonly retentionMs: number,
-    readonly windowSizeMs: number,
-    private readonly logger?: StoreChangeLogger,
-  ) {}
-
-  /** @return false when the window had already expired and the write was ignored. */
-  put(key: K, value: V | null, windowStart: number, timestamp: number): boolean {
-    return this.putEntry(key, value, windowStart, timestamp) !== false;
-  }
-
-  /**
-   * @internal `put` for the aggregation hot path: returns the entry written (`undefined`
-   * for a delete), or `false` when the window had expired.
-   */
-  putEntry(key: K, value: V | null, windowStart: number, timestamp: number): WindowEntry<K, V> | undefined | false {
-    if (!this.accept(windowStart)) return false;
-    const entry = this.write(key, value, windowStart, timestamp);
-    this.logger?.log(entry ? entry.windowedKey : windowed(key, windowStart, windowStart + this.windowSizeMs), value ?? null, timestamp);
-    return entry;
-  }
-
-  restore(key: unknown, value: unknown, timestamp: number): void {
-    const windowedKey = key as Windowed<K>;
-    if (this.accept(windowedKey.window.start)) this.write(windowedKey.key, value as V | null, windowedKey.window.start, timestamp);
-  }
-
-  fetch(key: K, windowStart: number): V | undefined;
-  fetch(key: K, timeFrom: number, timeTo: number): KeyValue<number, V>[];
-  fetch(key: K, from: number, to?: number): V | undefined | KeyValue<number, V>[] {
-    if (to === undefined) return this.entryAt(key, from)?.value;
-    return this.entriesFor(key, from, to).map((e) => [e.start, e.value] as const);
-  }
-
-  fetchWithTimestamp(key: K, windowStart: number): ValueAndTimestamp<V> | undefined {
-    const entry = this.entryAt(key, windowStart);
-    return entry && { value: entry.value, timestamp: entry.timestamp };
-  }
-
-  backwardFetch(key: K, timeFrom: number, timeTo: number): KeyValue<number, V>[] {
-    return this.fetch(key, timeFrom, timeTo).reverse();
-  }
-
-  fetchAll(timeFrom: number, timeTo: number): KeyValue<Windowed<K>, V>[] {
-    const from = Math.max(timeFrom, this.latestStart - this.retentionMs + 1);
-    return this.entriesBetween(from, timeTo).map((e) => [e.windowedKey, e.value] as const);
-  }
-
-  all(): KeyValue<Windowed<K>, V>[] {
-    return this.fetchAll(Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
-  }
-
-  /** @internal `key`'s visible window starting at `windowStart`, as stored (no copy: the aggregation hot path). */
-  entryAt(key: K, windowStart: number): WindowEntry<K, V> | undefined {
-    if (windowStart <= this.latestStart - this.retentionMs) return undefined;
+  protected storedEntry(key: K, windowStart: number): WindowEntry<K, V> | undefined {
     const id = storeKey(key);
     const windows = this.byKey.get(id);
     // The aggregation reads a window, then writes it: remember the lookup for the write.
@@ -111,20 +38,14 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V>, RestorableS
     return found?.start === windowStart ? found : undefined;
   }
 
-  /** @internal `key`'s visible windows with `from <= start <= to`, ascending by start. */
-  entriesFor(key: K, from: number, to: number): WindowEntry<K, V>[] {
+  protected storedEntries(key: K, from: number, to: number): WindowEntry<K, V>[] {
     const windows = this.byKey.get(storeKey(key));
     if (!windows) return [];
-    const lowest = Math.max(from, this.latestStart - this.retentionMs + 1);
     const found: WindowEntry<K, V>[] = [];
-    for (let i = firstAtOrAfter(windows, lowest); i < windows.length && windows[i]!.start <= to; i++) found.push(windows[i]!);
+    for (let i = firstAtOrAfter(windows, from); i < windows.length && windows[i]!.start <= to; i++) found.push(windows[i]!);
     return found;
   }
 
-  /**
-   * @internal every key's windows with `from <= start <= to` still in memory (including the
-   * one that just left retention), by start, then key: what an emit-on-close scan reads.
-   */
   entriesBetween(from: number, to: number): WindowEntry<K, V>[] {
     const found: WindowEntry<K, V>[] = [];
     this.starts.forEachBetween(from, to, (start) => {
@@ -156,19 +77,7 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V>, RestorableS
     this.starts.clear();
   }
 
-  /** Advances the latest start, drops what fell out of memory, and says whether `windowStart` is still retained. */
-  private accept(windowStart: number): boolean {
-    if (windowStart > this.latestStart) {
-      this.latestStart = windowStart;
-      // Expiry may drop the remembered key's windows.
-      this.lastId = NO_KEY;
-      this.lastWindows = undefined;
-      this.expire(windowStart - this.retentionMs);
-    }
-    return windowStart > this.latestStart - this.retentionMs;
-  }
-
-  private write(key: K, value: V | null, start: number, timestamp: number): WindowEntry<K, V> | undefined {
+  protected write(key: K, value: V | null, start: number, timestamp: number): WindowEntry<K, V> | undefined {
     const id = storeKey(key);
     const windows = id === this.lastId ? this.lastWindows : this.byKey.get(id);
     this.lastId = NO_KEY;
@@ -213,7 +122,7 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V>, RestorableS
   }
 
   private entry(key: K, start: number, value: V, timestamp: number, previous: WindowEntry<K, V> | undefined): WindowEntry<K, V> {
-    return { key, start, value, timestamp, windowedKey: previous ? previous.windowedKey : windowed(key, start, start + this.windowSizeMs) };
+    return { key, start, value, timestamp, windowedKey: previous ? previous.windowedKey : this.windowedKey(key, start) };
   }
 
   /** Lists a key's windows under `start`, for expiry and scans. */
@@ -228,7 +137,10 @@ export class InMemoryWindowStore<K, V> implements WindowStore<K, V>, RestorableS
   }
 
   /** Removes windows with `start < threshold` from memory. */
-  private expire(threshold: number): void {
+  protected expire(threshold: number): void {
+    // Expiry may drop the remembered key's windows.
+    this.lastId = NO_KEY;
+    this.lastWindows = undefined;
     this.starts.removeBelow(threshold, (start) => {
       const lists = this.keysByStart.get(start);
       this.keysByStart.delete(start);

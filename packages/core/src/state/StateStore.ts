@@ -3,7 +3,10 @@ import type { Serde } from '../serdes/Serde';
 /** What every store has. Stores belong to one task and are written only by its processors. */
 export interface StateStore {
   readonly name: string;
-  /** Drops all state; the task is closed or its partition revoked. */
+  /**
+   * The task is closed or its partition revoked: an in-memory store drops its state, a
+   * persistent one closes its files and keeps them for the next task of its partition.
+   */
   close(): void;
 }
 
@@ -27,10 +30,20 @@ export interface RestorableStore extends StateStore {
  */
 export type StoreKind = 'keyValue' | 'window' | 'session' | 'buffer' | 'versioned';
 
+/**
+ * Where a store keeps its state: `'inMemory'` in the heap, restored from its changelog by
+ * every new task; `'lmdb'` on disk (`@tributary/lmdb`), under the runtime's state directory,
+ * restored from its checkpoint on.
+ */
+export type StoreType = 'inMemory' | 'lmdb';
+
 /** How a stateful operation wants its store built: `{ store: { type, logging } }`. */
 export interface StoreOptions {
-  /** Defaults to `'inMemory'`, the only kind so far; persistent stores will sit behind the same interface. */
-  type?: 'inMemory';
+  /**
+   * Defaults to the runtime's choice: in memory, or LMDB when `KafkaStreams` has a
+   * `stateDir`. The TopologyTestDriver and the embedded engine keep every store in memory.
+   */
+  type?: StoreType;
   /** Writes go to the `<applicationId>-<storeName>-changelog` topic. Defaults to `true`. */
   logging?: boolean;
   /** Keeps store specs out: a versioned store spec is taken only where a table may be versioned (`builder.table`, `toTable`). */
@@ -42,6 +55,14 @@ export interface StoreSpec {
   readonly name: string;
   readonly kind: StoreKind;
   readonly logging: boolean;
+  /** The kind of store asked for; `undefined` leaves it to the runtime (see {@link StoreOptions.type}). */
+  readonly type?: StoreType | undefined;
+  /**
+   * A plain key-value, window or session store, which a runtime may keep on disk instead
+   * (`create` then is not called). The stores of joins, suppression buffers and versioned
+   * tables have no persistent form and stay in memory.
+   */
+  readonly persistable?: boolean;
   /** Serdes for the changelog; the stores themselves hold objects. */
   readonly keySerde: Serde<unknown> | undefined;
   readonly valueSerde: Serde<unknown> | undefined;

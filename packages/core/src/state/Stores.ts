@@ -69,12 +69,14 @@ export interface SessionStoreFactoryOptions<K, V> extends KeyValueStoreOptions<K
   retention: Duration;
 }
 
-/** The spec of an in-memory key-value store: what `Stores.keyValueStore` and every DSL table store use. */
+/** The spec of a key-value store (in memory unless the runtime keeps it on disk): what `Stores.keyValueStore` and every DSL table store use. */
 export function keyValueStoreSpec(name: string, options: KeyValueStoreOptions<unknown, unknown> | KeyValueStoreOptions<never, never>): StoreSpec {
   return {
     name,
     kind: 'keyValue',
     logging: options.logging ?? true,
+    type: options.type,
+    persistable: true,
     keySerde: options.keySerde as Serde<unknown> | undefined,
     valueSerde: options.valueSerde as Serde<unknown> | undefined,
     create: (logger) => new InMemoryKeyValueStore(name, logger),

@@ -43,6 +43,11 @@ export interface TopologyTestDriverConfig {
   productionErrorHandler?: ErrorHandler;
   /** Defaults to a logger that prints warnings and errors. */
   logger?: Logger;
+  /**
+   * Creates stores in place of the in-memory ones: what a persistent store implementation
+   * runs its tests through (`undefined` for a store keeps it in memory). Defaults to in memory.
+   */
+  createStore?: TaskOptions['createStore'];
 }
 
 interface Pending {
@@ -119,6 +124,7 @@ export class TopologyTestDriver implements Disposable {
       deserializationErrorHandler: config.deserializationErrorHandler,
       processingErrorHandler: config.processingErrorHandler,
       productionErrorHandler: config.productionErrorHandler,
+      createStore: config.createStore,
       wallClock: () => this.wallClockMs,
       onFailure: (error) => {
         this.failAsync(error);

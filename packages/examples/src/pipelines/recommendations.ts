@@ -80,7 +80,8 @@ export interface RecommendationOptions extends PipelineOptions {
  *
  * ## Example
  * ```ts
- * import { buildRecommendationsTopology, EmbeddedStreams } from '@tributary/examples';
+ * import { EmbeddedStreams } from '@tributary/core/embedded';
+ * import { buildRecommendationsTopology } from '@tributary/examples';
  *
  * const app = new EmbeddedStreams(buildRecommendationsTopology({ topN: 3 }), { applicationId: 'crm_consumer_group' });
  * await app.start();

@@ -53,6 +53,12 @@ export class TransactionCommitter extends SerialCommitter {
     return this.transactions.get(taskId);
   }
 
+  /** Whether everything task `taskId` processed is committed: nothing in flight, no offset past its last commit. */
+  isCommitted(taskId: string): boolean {
+    const transaction = this.transactions.get(taskId);
+    return transaction !== undefined && transaction.tracker.openRecords === 0 && this.advanced(transaction.tracker.committable()).length === 0;
+  }
+
   /** Records processed and not complete, over every task. */
   openRecords(): number {
     let n = 0;

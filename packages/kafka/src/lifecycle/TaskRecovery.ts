@@ -81,6 +81,25 @@ export class TaskRecovery {
     }
   }
 
+  /**
+   * A commit was refused because the group dropped this member (Kafka Streams'
+   * `CommitFailedException`, handled as all tasks lost): other members may process its
+   * partitions already, so every task is closed dirty at once, before it writes more
+   * duplicates, and the member rejoins to get an assignment again.
+   */
+  membershipLost(error: Error): void {
+    if (this.deps.stopped()) return;
+    const tasks = [...this.deps.tasks.tasks()].filter((t) => !t.closed);
+    if (tasks.length > 0) {
+      this.deps.logger.warn(`${this.deps.applicationId}: the group no longer counts this member (${error.message}); closing tasks ${tasks.map((t) => t.id).join(', ')} dirty and rejoining`);
+    }
+    for (const task of tasks) {
+      this.deps.forget(task);
+      this.deps.tasks.closeTask(task);
+    }
+    this.rejoin();
+  }
+
   /** Leaves and rejoins the group (once at a time): every task is closed dirty and assigned afresh. */
   rejoin(): void {
     if (this.deps.stopped() || this.rejoining) return;

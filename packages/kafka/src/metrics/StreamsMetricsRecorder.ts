@@ -34,9 +34,18 @@ export interface RestoreMetrics {
   readonly partition: number;
   readonly taskId: string;
   readonly changelog: string;
+  /** Where restoration started (the store's checkpoint, else the changelog's first offset) and the end offset it restores to. */
+  readonly startOffset: number;
+  readonly endOffset: number;
+  /** Whether the store restored from its checkpoint rather than from scratch. */
+  readonly fromCheckpoint: boolean;
   readonly restored: number;
   readonly total: number;
   readonly done: boolean;
+  /** Offsets restored per second so far. */
+  readonly ratePerSecond: number;
+  /** Estimated time left (ms); `undefined` while no rate is known, `0` when done. */
+  readonly remainingMs: number | undefined;
 }
 
 /** {@link StreamsMetrics} plus what only a Kafka runtime knows. */
@@ -200,7 +209,20 @@ export class StreamsMetricsRecorder implements LatencyRecorder {
       tasksClosed: this.tasksClosed,
       endToEndLatencyMs: this.endToEndLatency.snapshot(),
       processLatencyMs: this.processLatency.snapshot(),
-      restore: [...this.restores.values()].map(({ store, partition, taskId, changelog, restored, total, done }) => ({ store, partition, taskId, changelog, restored, total, done })),
+      restore: [...this.restores.values()].map(({ store, partition, taskId, changelog, startOffset, endOffset, fromCheckpoint, restored, total, done, ratePerSecond, remainingMs }) => ({
+        store,
+        partition,
+        taskId,
+        changelog,
+        startOffset,
+        endOffset,
+        fromCheckpoint,
+        restored,
+        total,
+        done,
+        ratePerSecond,
+        remainingMs,
+      })),
       tasks,
     };
   }

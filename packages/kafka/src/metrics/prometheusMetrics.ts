@@ -135,6 +135,12 @@ export const PROMETHEUS_METRICS: readonly PrometheusMetric[] = [
   task('kafka_streams_restore_remaining_records_total', 'gauge', 'Changelog records still to restore into the task\'s stores.', 'restore-remaining-records-total (KIP-869)', (t, m) =>
     restoredOf(m, t.id).reduce((n, r) => n + (r.total - r.restored), 0),
   ),
+  task('kafka_streams_restore_rate', 'gauge', 'Changelog records restored per second into the task\'s stores still restoring.', 'restore-rate (KIP-869)', (t, m) =>
+    restoredOf(m, t.id).reduce((n, r) => n + (r.done ? 0 : r.ratePerSecond), 0),
+  ),
+  task('kafka_streams_restore_remaining_seconds', 'gauge', 'Estimated seconds until the task\'s stores are restored, at the rate so far (0 when done or not known yet).', 'none (Tributary)', (t, m) =>
+    restoredOf(m, t.id).reduce((n, r) => Math.max(n, (r.remainingMs ?? 0) / 1000), 0),
+  ),
 
   // The consumer's fetch metrics.
   partition('kafka_consumer_records_lag', 'Log-end offset minus the next offset to fetch.', 'consumer-fetch-manager-metrics records-lag', (p) => p.recordsLag),

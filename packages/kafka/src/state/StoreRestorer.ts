@@ -7,9 +7,22 @@ export interface RestoreProgress {
   readonly partition: number;
   readonly taskId: string;
   readonly changelog: string;
+  /** The changelog offset restoration starts at: the store's checkpoint, else the partition's first offset. */
+  readonly startOffset: number;
+  /** The changelog's end offset when restoration began: it restores up to there. */
+  readonly endOffset: number;
+  /** Whether it starts from a checkpoint (a persistent store that kept its state) rather than from scratch. */
+  readonly fromCheckpoint: boolean;
+  /** Offsets restored so far, of `total`. */
   restored: number;
   readonly total: number;
   done: boolean;
+  /** When restoration of this store began (ms since the epoch). */
+  readonly startedAt: number;
+  /** Offsets restored per second so far; `0` before the first batch. */
+  ratePerSecond: number;
+  /** Estimated time left at the rate so far (ms); `undefined` while no rate is known, `0` when done. */
+  remainingMs: number | undefined;
 }
 
 export interface StoreRestorerDeps {
@@ -18,13 +31,19 @@ export interface StoreRestorerDeps {
   /** Called at the start, about every `progressEvery` records, and at the end of each store's restoration. */
   readonly onProgress: (progress: RestoreProgress) => void;
   readonly progressEvery?: number;
+  /** The checkpointed offset a task's persistent store holds its changelog up to; `undefined` restores from the first offset. Defaults to none. */
+  readonly checkpointedOffset?: (task: StreamTask, changelog: string) => number | undefined;
+  /** Defaults to `Date.now`. */
+  readonly now?: () => number;
 }
 
 /**
  * Fills the stores of new tasks from their changelogs before the tasks process a record
- * (design section 6): reads each changelog partition from its first offset to the end
+ * (design section 6): reads each changelog partition from its start offset to the end
  * offset it had when restoration began, and applies every record with `Task.restore`.
- * In-memory stores have no checkpoint, so restoration always starts at the beginning.
+ * In-memory stores start at the first offset; a persistent store at its checkpointed offset
+ * (when the changelog still has it: a checkpoint beyond the end, or before the first
+ * offset, restores from the first offset). Progress reports the rate and the time left.
  */
 export class StoreRestorer {
   constructor(private readonly deps: StoreRestorerDeps) {}
@@ -37,14 +56,34 @@ export class StoreRestorer {
     const ends = await this.deps.admin.offsets([...new Set(logged.map((l) => l.changelog))]);
     const ranges: ChangelogRange[] = [];
     const targets = new Map<string, { task: StreamTask; store: string; progress: RestoreProgress }[]>();
+    const now = this.deps.now ?? Date.now;
     for (const { task, store, changelog } of logged) {
       const offsets = ends.find((e) => e.topic === changelog && e.partition === task.spec.partition);
-      const from = offsets?.low ?? 0;
+      const low = offsets?.low ?? 0;
       const to = offsets?.high ?? 0;
-      const progress: RestoreProgress = { store, partition: task.spec.partition, taskId: task.id, changelog, restored: 0, total: Math.max(0, to - from), done: to <= from };
+      const checkpoint = this.deps.checkpointedOffset?.(task, changelog);
+      const fromCheckpoint = checkpoint !== undefined && checkpoint >= low && checkpoint <= to;
+      const from = fromCheckpoint ? checkpoint : low;
+      const done = to <= from;
+      const progress: RestoreProgress = {
+        store,
+        partition: task.spec.partition,
+        taskId: task.id,
+        changelog,
+        startOffset: from,
+        endOffset: to,
+        fromCheckpoint,
+        restored: 0,
+        total: Math.max(0, to - from),
+        done,
+        startedAt: now(),
+        ratePerSecond: 0,
+        remainingMs: done ? 0 : undefined,
+      };
       this.deps.onProgress(progress);
       if (progress.done) continue;
-      const key = `${changelog}\u0000${task.spec.partition}`;
+      // Stores of one changelog partition share one read (each store has its own changelog, so this is one store).
+      const key = `${changelog}\u0000${task.spec.partition}\u0000${from}`;
       if (!targets.has(key)) {
         targets.set(key, []);
         ranges.push({ topic: changelog, partition: task.spec.partition, from, to });
@@ -56,16 +95,16 @@ export class StoreRestorer {
     await this.deps.reader.read(
       ranges,
       (range, records) => {
-        for (const { task, store, progress } of targets.get(`${range.topic}\u0000${range.partition}`) ?? []) {
+        for (const { task, store, progress } of targets.get(`${range.topic}\u0000${range.partition}\u0000${range.from}`) ?? []) {
           if (task.state === 'closed') continue;
           for (const record of records) task.task.restore(store, record.key, record.value, record.timestamp);
           const before = progress.restored;
           const last = records[records.length - 1]!;
           // Counted in offsets, like `total`: a compacted changelog has fewer records than offsets.
           progress.restored = Math.min(progress.total, last.offset + 1 - range.from);
+          measure(progress, now());
           if (last.offset + 1 >= range.to) {
-            progress.restored = progress.total;
-            progress.done = true;
+            finish(progress, now());
             this.deps.onProgress(progress);
           } else if (Math.floor(progress.restored / every) > Math.floor(before / every)) {
             this.deps.onProgress(progress);
@@ -78,11 +117,24 @@ export class StoreRestorer {
       for (const { progress } of list) {
         if (!progress.done) {
           // A compacted changelog has gaps: the last offsets may hold no record any more.
-          progress.restored = progress.total;
-          progress.done = true;
+          finish(progress, now());
           this.deps.onProgress(progress);
         }
       }
     }
   }
+}
+
+/** The rate so far, and the time left at that rate. */
+function measure(progress: RestoreProgress, now: number): void {
+  const seconds = Math.max(now - progress.startedAt, 1) / 1000;
+  progress.ratePerSecond = progress.restored / seconds;
+  progress.remainingMs = progress.ratePerSecond > 0 ? Math.round(((progress.total - progress.restored) / progress.ratePerSecond) * 1000) : undefined;
+}
+
+function finish(progress: RestoreProgress, now: number): void {
+  progress.restored = progress.total;
+  progress.done = true;
+  measure(progress, now);
+  progress.remainingMs = 0;
 }

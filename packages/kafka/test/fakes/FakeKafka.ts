@@ -274,7 +274,11 @@ export class FakeGroupConsumer implements GroupConsumer {
     this.positions.set(`${position.topic}-${position.partition}`, position.offset);
   }
 
+  /** While set, the group refuses this member's commits with it (a member the group dropped). */
+  refuseCommits: Error | undefined;
+
   async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    if (this.refuseCommits) throw this.refuseCommits;
     this.kafka.commitLog.push([...offsets]);
     for (const o of offsets) this.kafka.committed.set(`${o.topic}-${o.partition}`, o.offset);
   }

@@ -1,0 +1,3 @@
+import { storeSuite } from './storeSuite';
+
+storeSuite('in-memory', { create: (spec, logger) => spec.create(logger) });

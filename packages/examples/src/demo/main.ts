@@ -1,0 +1,126 @@
+import { CliError, CONNECTION_HELP, CONNECTION_OPTIONS, parseCommand, parsePositiveInteger, ProgressDisplay, requireKafkaTarget } from '@tributary/cli';
+import { EXAMPLES, exampleNamed, type Example } from '../pipelines/examples';
+import { runExample } from './runExample';
+import { formatSummary, type RunReport } from './summary';
+
+/** The examples for the help text. */
+function examplesHelp(): string {
+  const width = Math.max(...EXAMPLES.map((e) => e.name.length));
+  return EXAMPLES.map((e) => `  ${e.name.padEnd(width)}  ${e.summary}`).join('\n');
+}
+
+export const DEMO_USAGE = `Usage: tributary-demo [<example> | --example NAME] [--brokers host:port] [--command-config FILE]
+                      [--limit N] [--partitions N] [--dashboard [--dashboard-port N]]
+
+Tributary's CRM demo: the three pipelines (segmentation, recommendations, fraud detection)
+over the whole Online Retail data set (541,909 rows) in one application ('crm'), or one
+example alone, with a progress bar, live consumption rate and lag, and a summary at the
+end. It replays the rows as customer_interactions events in event-time order and processes
+them to the end, on the embedded engine unless --brokers or --command-config is given.
+
+On Kafka, it resets the demo's topics and consumer group (crm_consumer_group), produces
+the data to customer_interactions, runs the application with KafkaStreams and reads the
+summary from the output topics.
+
+Examples (also modules for 'tributary run', in @tributary/examples' dist/modules/):
+${examplesHelp()}
+
+Options:
+  --example NAME          the example to run. Defaults to crm
+${CONNECTION_HELP}
+  --limit N               only the first N rows of the data set
+  --partitions N          partitions of customer_interactions. Defaults to 4.
+  --dashboard             serve the live dashboard (topology, rate and lag per partition,
+                          tasks, dead letters, stores) while the demo runs, and keep it up
+                          after the summary until Ctrl-C
+  --dashboard-port N      its port on 127.0.0.1. Defaults to 8080
+  -h, --help              this help
+
+Environment: the TRIBUTARY_* variables of 'tributary help run'. They set how to connect;
+they do not move a run to Kafka: --brokers or --command-config does.`;
+
+const DEMO_OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  example: { type: 'string' },
+  limit: { type: 'string' },
+  partitions: { type: 'string' },
+  dashboard: { type: 'boolean' },
+  'dashboard-port': { type: 'string' },
+} as const;
+
+/** Runs the demo with `argv` (without node and the script); returns the exit code. */
+export async function main(argv: readonly string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  try {
+    return await demo(argv, out, err);
+  } catch (error) {
+    if (error instanceof CliError) {
+      err.write(`tributary-demo: ${error.message}\n`);
+      return error.exitCode;
+    }
+    err.write(`tributary-demo: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+async function demo(argv: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  const { values, positionals } = parseCommand(argv, DEMO_OPTIONS, DEMO_USAGE);
+  if (values.help) {
+    out.write(`${DEMO_USAGE}\n`);
+    return 0;
+  }
+  const example = exampleArgument(values.example, positionals);
+  const limit = parsePositiveInteger(values.limit, '--limit');
+  const partitions = parsePositiveInteger(values.partitions, '--partitions');
+  const dashboardPort = parsePositiveInteger(values['dashboard-port'], '--dashboard-port');
+  if (dashboardPort !== undefined && !values.dashboard) throw new CliError(`--dashboard-port needs --dashboard\n\n${DEMO_USAGE}`, 2);
+  // Kafka only when asked on the command line: a run there resets topics, so a variable left set must not choose it.
+  const onKafka = values.brokers !== undefined || values['command-config'] !== undefined;
+  const target = onKafka ? await requireKafkaTarget(values, DEMO_USAGE) : undefined;
+  let shown = false;
+  const report = await runExample(example, {
+    ...(target ? { kafka: target } : {}),
+    ...(limit ? { limit } : {}),
+    ...(partitions ? { partitions } : {}),
+    // Progress goes to stderr (a bar on a terminal), the summary to stdout.
+    progress: new ProgressDisplay(err as NodeJS.WriteStream),
+    ...(values.dashboard
+      ? {
+          dashboard: {
+            port: dashboardPort ?? 8080,
+            keepOpen: async (url: string, finished: RunReport) => {
+              out.write(`${formatSummary(finished)}\n`);
+              shown = true;
+              err.write(`The dashboard stays up at ${url} with the final figures; Ctrl-C stops the demo.\n`);
+              await interrupted();
+            },
+          },
+        }
+      : {}),
+  });
+  if (!shown) out.write(`${formatSummary(report)}\n`);
+  return 0;
+}
+
+/** Resolves at the first SIGINT or SIGTERM. */
+function interrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** The example named by `--example` or the positional argument (not both); `crm` when neither. */
+function exampleArgument(option: string | undefined, positionals: readonly string[]): Example {
+  if (positionals.length > 1 || (option !== undefined && positionals.length > 0)) {
+    throw new CliError(`unexpected argument '${positionals.at(-1)}'\n\n${DEMO_USAGE}`, 2);
+  }
+  const name = option ?? positionals[0] ?? 'crm';
+  const example = exampleNamed(name);
+  if (!example) throw new CliError(`unknown example '${name}'. Known examples: ${EXAMPLES.map((e) => e.name).join(', ')}`, 2);
+  return example;
+}

@@ -1,0 +1,132 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { caughtUp, createKafkaApplication, formatCount, formatDuration, KafkaRunner, ProgressDisplay, ProgressTracker, type KafkaTarget } from '@tributary/cli';
+import { ErrorHandlers, type StreamsApplication, type StreamsMetrics } from '@tributary/core';
+import { DeadLetterLog, serveDashboard, type DashboardServer } from '@tributary/kafka';
+import { EmbeddedStreams } from '@tributary/core/embedded';
+import { CUSTOMER_INTERACTIONS_TOPIC, loadOnlineRetail, replayInteractions, type InteractionRecord } from '../data';
+import type { Example } from '../pipelines/examples';
+import { CRM_APPLICATION_ID } from '../pipelines/topics';
+import { dataReport, type RunReport } from './summary';
+
+/** Options of {@link runExample}. */
+export interface RunOptions {
+  /** Run through Kafka (these brokers, with this connection) instead of the embedded engine. */
+  kafka?: KafkaTarget;
+  /** Read only the first `limit` rows of the data set. Defaults to all 541,909. */
+  limit?: number;
+  /** Partitions of `customer_interactions` (embedded engine, or a topic the run creates on Kafka). Defaults to `4`. */
+  partitions?: number;
+  /** Where progress goes. Defaults to stderr. */
+  progress?: ProgressDisplay;
+  /**
+   * Serves the dashboard on this port (`0`: any free one) while the example runs; once it
+   * has run, `keepOpen` gets the page's address and the report, and the application and the
+   * page stay up until it resolves.
+   */
+  dashboard?: { readonly port: number; readonly keepOpen: (url: string, report: RunReport) => Promise<void> };
+}
+
+/**
+ * Runs an example over the Online Retail data: reads the data set, replays it in event
+ * time order into `customer_interactions`, processes it to the end (lag 0) on the
+ * embedded engine or on Kafka, and collects the output topics for the summary.
+ *
+ * The application is created by one line in either case, behind the
+ * {@link StreamsApplication} interface; everything after it is the same code.
+ */
+export async function runExample(example: Example, options: RunOptions = {}): Promise<RunReport> {
+  const started = performance.now();
+  const progress = options.progress ?? new ProgressDisplay();
+  const partitions = options.partitions ?? 4;
+  const topic = CUSTOMER_INTERACTIONS_TOPIC;
+
+  progress.log(`Reading the Online Retail data set${options.limit ? ` (first ${formatCount(options.limit)} rows)` : ''}...`);
+  const { interactions, rejected, rowsRead } = await loadOnlineRetail(undefined, options.limit ? { limit: options.limit } : {});
+  const data = dataReport(interactions, rowsRead, rejected);
+  progress.log(`Read ${formatCount(rowsRead)} rows in ${formatDuration(performance.now() - started)}: ${formatCount(interactions.length)} interactions, ${formatCount(rowsRead - interactions.length)} rejected.`);
+
+  const topology = example.build();
+  const kafka = options.kafka ? await KafkaRunner.connect(options.kafka) : undefined;
+  try {
+    let app: StreamsApplication;
+    let dashboard: DashboardServer | undefined;
+    let dashboardUrl: (() => string) | undefined;
+    const deadLetters = new DeadLetterLog();
+    let produce: (batch: InteractionRecord[]) => Promise<void>;
+    let readOutputs: () => Promise<Map<string, unknown[]>>;
+    if (kafka) {
+      await kafka.prepareTopics(CRM_APPLICATION_ID, topic, partitions, example.outputTopics, topology);
+      // Kafka: the data goes to the topic first, then the application consumes it.
+      progress.log(`Producing ${formatCount(interactions.length)} records to '${topic}' on ${kafka.brokers.join(',')}...`);
+      const producedAt = performance.now();
+      await kafka.produce(
+        topic,
+        interactions.map((interaction) => ({ key: interaction.customerId, value: JSON.stringify(interaction), timestamp: interaction.timestamp })),
+      );
+      progress.log(`Produced in ${formatDuration(performance.now() - producedAt)}.`);
+      // Commits and metrics every second, rather than Kafka Streams' 30 seconds, so that the
+      // progress display shows live lag and the run knows promptly when it has caught up.
+      app = await createKafkaApplication(topology, options.kafka!, {
+        applicationId: CRM_APPLICATION_ID,
+        commitIntervalMs: 1000,
+        metricsIntervalMs: 1000,
+        deserializationErrorHandler: ErrorHandlers.logAndContinue(),
+        ...(options.dashboard ? { http: { port: options.dashboard.port, host: '127.0.0.1' } } : {}),
+      });
+      const served = app as Awaited<ReturnType<typeof createKafkaApplication>>;
+      dashboardUrl = () => `${served.httpAddress()!.url}/dashboard`;
+      produce = async () => {};
+      readOutputs = () => kafka.readTopics(example.outputTopics);
+    } else {
+      const embedded = new EmbeddedStreams(topology, {
+        applicationId: CRM_APPLICATION_ID,
+        partitions,
+        deserializationErrorHandler: deadLetters.observe(ErrorHandlers.logAndContinue()),
+      });
+      app = embedded;
+      if (options.dashboard) {
+        dashboard = await serveDashboard(embedded, topology, { port: options.dashboard.port, applicationId: CRM_APPLICATION_ID, deadLetters });
+        dashboardUrl = () => dashboard!.url;
+      }
+      // Embedded: records are produced while the application runs, so lag rises and falls as on a live topic.
+      produce = async (batch) => {
+        embedded.produce(topic, batch);
+        await yieldToEventLoop();
+      };
+      readOutputs = async () => new Map(example.outputTopics.map((t) => [t, embedded.read(t).map((r) => r.value)]));
+    }
+
+    const tracker = new ProgressTracker(topic, () => interactions.length);
+    const processingStarted = performance.now();
+    await app.start();
+    if (dashboardUrl) progress.log(`Dashboard: ${dashboardUrl()}`);
+    const timer = setInterval(() => progress.update(tracker.snapshot(app.metrics())), 100);
+    let metrics: StreamsMetrics;
+    try {
+      await replayInteractions(interactions, produce, { batchSize: 2000 });
+      metrics = await caughtUp(app, topic, interactions.length);
+    } finally {
+      clearInterval(timer);
+    }
+    const processingMs = performance.now() - processingStarted;
+    progress.finish(tracker.snapshot(metrics, true));
+    const outputs = await readOutputs();
+    const report: RunReport = {
+      example,
+      engine: kafka ? { kind: 'kafka', brokers: kafka.brokers } : { kind: 'embedded', partitions },
+      applicationId: CRM_APPLICATION_ID,
+      data,
+      metrics,
+      processingMs,
+      totalMs: performance.now() - started,
+      outputs,
+      inputTopic: topic,
+    };
+    if (options.dashboard && dashboardUrl) await options.dashboard.keepOpen(dashboardUrl(), report);
+    await dashboard?.close();
+    await app.close();
+    return report;
+  } finally {
+    await kafka?.disconnect();
+  }
+}

@@ -1,0 +1,81 @@
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { main as tributary } from '@tributary/cli';
+import { runProgram } from '@tributary/cli/testing';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/demo/main';
+
+describe('tributary-demo', () => {
+  it('runs one example over the first rows of the data set and prints its summary', async () => {
+    const { code, out } = await runProgram(main, 'segmentation', '--limit', '3000', '--partitions', '2');
+    expect(code).toBe(0);
+    expect(out).toContain('== segmentation: summary (embedded engine, 2 partitions, application id crm_consumer_group) ==');
+    expect(out).toMatch(/rows read\s+3,000/);
+    expect(out).toMatch(/Segments \(customer_segments: [\d,]+ segment changes/);
+    expect(out).not.toContain('Fraud alerts');
+    const named = await runProgram(main, '--example', 'fraud', '--limit', '2000');
+    expect(named.out).toContain('== fraud: summary');
+  }, 60_000);
+
+  it('runs crm by default, and names the known examples when given an unknown one', async () => {
+    const { code, err } = await runProgram(main, 'churn');
+    expect(code).toBe(2);
+    expect(err).toContain("unknown example 'churn'. Known examples: segmentation, recommendations, fraud, crm");
+    const help = await runProgram(main, '--help');
+    expect(help.out).toMatch(/^Usage: tributary-demo/);
+    expect(help.out).toContain('Defaults to crm');
+    const missing = await runProgram(main, '--command-config', '/nonexistent/client.properties');
+    expect(missing.code).toBe(2);
+    expect(missing.err).toBe("tributary-demo: --command-config: no such file '/nonexistent/client.properties'\n");
+  });
+
+  it('runs from any directory as a child process', () => {
+    const bin = fileURLToPath(new URL('../../bin/tributary-demo.mjs', import.meta.url));
+    const result = spawnSync(process.execPath, [bin, '--help'], { cwd: tmpdir(), encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: tributary-demo/);
+  }, 30_000);
+});
+
+describe('the examples as topology modules', () => {
+  it('are described and run by tributary, reading the data set lazily with --limit', async () => {
+    const module = fileURLToPath(new URL('../../src/modules/segmentation.ts', import.meta.url));
+    const described = await runProgram(tributary, 'describe', module);
+    expect(described.out).toContain('Processor: segment-tracker (stores: [rfm-profiles, customer-segments])');
+    const run = await runProgram(tributary, 'run', module, '--limit', '2000');
+    expect(run.code, run.err).toBe(0);
+    expect(run.out).toContain('application id crm_consumer_group');
+    expect(run.out).toMatch(/customer_interactions +2,000\n/);
+    expect(run.out).toMatch(/customer_segments +[1-9][\d,]*\n/);
+  }, 60_000);
+});
+
+describe('tributary-demo --dashboard', () => {
+  it('serves the dashboard while the example runs and keeps it up, with the final figures, until told to stop', async () => {
+    const { runExample } = await import('../../src/demo/runExample');
+    const { exampleNamed } = await import('../../src/pipelines/examples');
+    let seen: { page: string; live: { state: string; totals: { consumed: number } } } | undefined;
+    const report = await runExample(exampleNamed('segmentation')!, {
+      limit: 2000,
+      progress: undefined,
+      dashboard: {
+        port: 0,
+        keepOpen: async (url) => {
+          const page = await (await fetch(url)).text();
+          const live = (await (await fetch(url.replace(/\/dashboard$/, '/dashboard/api/live'))).json()) as NonNullable<typeof seen>['live'];
+          seen = { page, live };
+        },
+      },
+    });
+    expect(seen?.page).toContain('<title>crm_consumer_group · Tributary dashboard</title>');
+    expect(seen?.live.state).toBe('RUNNING');
+    expect(seen?.live.totals.consumed).toBe(report.metrics.consumed);
+  }, 60_000);
+
+  it('refuses --dashboard-port without --dashboard', async () => {
+    const { code, err } = await runProgram(main, '--dashboard-port', '9000');
+    expect(code).toBe(2);
+    expect(err).toContain('--dashboard-port needs --dashboard');
+  });
+});

@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Stores, type KeyValueStore, type StoreSpec, type WindowStore, type SessionStore, type PersistentStore } from '@tributary/core';
+import { lmdbStores } from '@tributary/lmdb';
+import { storeSuite } from '../../core/test/state/storeSuite';
+
+const root = mkdtempSync(join(tmpdir(), 'tributary-lmdb-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let opened = 0;
+/** A fresh file per store: each test starts empty. */
+const freshPath = (spec: StoreSpec) => join(root, `${spec.name}-${opened++}`);
+
+storeSuite('LMDB', {
+  create: (spec, logger) => lmdbStores.open(spec, freshPath(spec), logger),
+  createStore: (spec, logger) => (spec.persistable ? lmdbStores.open(spec, freshPath(spec), logger) : undefined),
+});
+
+describe('LMDB stores across a reopen', () => {
+  it('keep key-value entries and their timestamps after close', async () => {
+    const spec = Stores.keyValueStore('profiles');
+    const path = freshPath(spec);
+    const first = lmdbStores.open(spec, path, undefined) as PersistentStore & KeyValueStore<string, { spend: number }>;
+    first.put('c1', { spend: 10 }, 100);
+    first.put('c2', { spend: 20 }, 200);
+    first.delete('c2', 300);
+    await first.flush();
+    first.close();
+    const second = lmdbStores.open(spec, path, undefined) as PersistentStore & KeyValueStore<string, { spend: number }>;
+    expect(second.all()).toEqual([['c1', { spend: 10 }]]);
+    expect(second.getWithTimestamp('c1')).toEqual({ value: { spend: 10 }, timestamp: 100 });
+    second.close();
+  });
+
+  it('keep windows and measure retention from the latest start written before the close', () => {
+    const spec = Stores.windowStore('clicks', { retention: 20, windowSize: 10 });
+    const path = freshPath(spec);
+    const first = lmdbStores.open(spec, path, undefined) as PersistentStore & WindowStore<string, number>;
+    first.put('a', 1, 0, 1);
+    first.put('a', 2, 10, 11);
+    first.put('b', 3, 15, 16);
+    first.close();
+    const second = lmdbStores.open(spec, path, undefined) as PersistentStore & WindowStore<string, number>;
+    expect(second.fetch('a', 0, 20)).toEqual([
+      [0, 1],
+      [10, 2],
+    ]);
+    second.put('a', 9, 5, 6); // 5 > 15 - 20: still accepted after the reopen
+    second.put('b', 4, 30, 31); // latest start 30: windows at 10 or before are gone
+    expect(second.all().map(([w, v]) => [w.key, w.window.start, v])).toEqual([
+      ['b', 15, 3],
+      ['b', 30, 4],
+    ]);
+    second.close();
+  });
+
+  it('keep sessions and their expiry after close', () => {
+    const spec = Stores.sessionStore('visits', { retention: 10 });
+    const path = freshPath(spec);
+    const first = lmdbStores.open(spec, path, undefined) as PersistentStore & SessionStore<string, number>;
+    first.put({ key: 'a', window: { start: 0, end: 5 } }, 2);
+    first.put({ key: 'b', window: { start: 8, end: 12 } }, 1);
+    first.close();
+    const second = lmdbStores.open(spec, path, undefined) as PersistentStore & SessionStore<string, number>;
+    expect(second.fetch('a').map(([w, v]) => [w.window, v])).toEqual([[{ start: 0, end: 5 }, 2]]);
+    expect(second.put({ key: 'c', window: { start: 1, end: 1 } }, 1)).toBe(false); // 1 < 12 - 10
+    second.close();
+  });
+
+  it('refuses store kinds it has no form for, naming the store', () => {
+    const spec = Stores.versionedKeyValueStore('rates', { historyRetention: '1h' });
+    expect(() => lmdbStores.open(spec, freshPath(spec), undefined)).toThrow("store 'rates' is a versioned store: LMDB keeps key-value, window and session stores only");
+  });
+});
