@@ -41,9 +41,14 @@ function start(args: string[]): { child: ChildProcess; output: () => Finished; d
 const tributary = (args: string[]) => start(args).done;
 
 /** Orders as JSON lines, `count` of them, spread over the countries. */
+// Recent timestamps: with the broker's default retention (7 days) records of an older time
+// are deleted as soon as its retention check runs, and `reset --to-earliest` would find a
+// later first offset.
+const ordersBase = Date.now();
+
 function ordersFile(count: number, from = 0): string {
   const file = join(mkdtempSync(join(tmpdir(), 'tributary-cli-')), 'orders.jsonl');
-  const lines = Array.from({ length: count }, (_, i) => JSON.stringify({ key: `customer-${from + i}`, value: { country: COUNTRIES[(from + i) % 3], amount: 1 }, timestamp: 1_700_000_000_000 + from + i }));
+  const lines = Array.from({ length: count }, (_, i) => JSON.stringify({ key: `customer-${from + i}`, value: { country: COUNTRIES[(from + i) % 3], amount: 1 }, timestamp: ordersBase + from + i }));
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
 }
@@ -185,7 +190,7 @@ describe('tributary run <module> --brokers, lag and reset on a real broker', () 
     const topic = uniqueName('cli-timed');
     const group = uniqueName('cli-timed-app');
     await createTopic(topic, 2);
-    const base = 1_700_000_000_000;
+    const base = Math.floor(Date.now() / 1000) * 1000 - 60_000; // recent: kept by the default retention
     // Record i on partition i % 2 with time base + i s: from base + 10 s, partition 0 starts at offset 5 (i = 10), partition 1 at 5 (i = 11).
     await produce(topic, Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: String(i), partition: i % 2, timestamp: String(base + i * 1000) })));
     await waitForMessages(topic, { count: 20, groupId: group, commit: true });
