@@ -1,7 +1,7 @@
 import type { KeyValue, PersistentStore, StoreChangeLogger, ValueAndTimestamp } from '@tributary/core';
 import { AbstractKeyValueStore } from '@tributary/core/runtime';
 import type { Key, RangeOptions, RootDatabase } from 'lmdb';
-import { decodeEntry, encodeEntry } from './entryCodec';
+import { EntryCodec } from './entryCodec';
 import { keyId } from './keyId';
 import { openDatabase, syncToDisk, type StoreDatabase } from './lmdbEnvironment';
 
@@ -18,6 +18,7 @@ export class LmdbKeyValueStore<K, V> extends AbstractKeyValueStore<K, V> impleme
     name: string,
     private readonly env: RootDatabase<Buffer, Key>,
     logger?: StoreChangeLogger,
+    private readonly codec: EntryCodec = EntryCodec.plain,
   ) {
     super(name, logger);
     this.entries = openDatabase(env, 'entries');
@@ -46,20 +47,20 @@ export class LmdbKeyValueStore<K, V> extends AbstractKeyValueStore<K, V> impleme
   protected read(key: K): ValueAndTimestamp<V> | undefined {
     const bytes = this.entries.get(keyId(key, this.name));
     if (bytes === undefined) return undefined;
-    const [, value, timestamp] = decodeEntry(bytes);
+    const [, value, timestamp] = this.codec.decode(bytes);
     return { value: value as V, timestamp: timestamp as number };
   }
 
   protected write(key: K, value: V | null, timestamp: number): void {
     const id = keyId(key, this.name);
     if (value === null || value === undefined) this.entries.removeSync(id);
-    else this.entries.putSync(id, encodeEntry([key, value, timestamp]));
+    else this.entries.putSync(id, this.codec.encode([key, value, timestamp]));
   }
 
   private scan(options: RangeOptions): KeyValue<K, V>[] {
     const found: KeyValue<K, V>[] = [];
     for (const { value } of this.entries.getRange(options)) {
-      const [key, stored] = decodeEntry(value);
+      const [key, stored] = this.codec.decode(value);
       found.push([key as K, stored as V]);
     }
     return found;

@@ -1,7 +1,7 @@
 import type { PersistentStore, StoreChangeLogger, Windowed } from '@tributary/core';
 import { AbstractSessionStore, windowed, type SessionEntry } from '@tributary/core/runtime';
 import type { Key, RootDatabase } from 'lmdb';
-import { decodeEntry, encodeEntry } from './entryCodec';
+import { EntryCodec } from './entryCodec';
 import { keyId } from './keyId';
 import { EMPTY, openDatabase, syncToDisk, type StoreDatabase } from './lmdbEnvironment';
 
@@ -21,6 +21,7 @@ export class LmdbSessionStore<K, V> extends AbstractSessionStore<K, V> implement
     retentionMs: number,
     private readonly env: RootDatabase<Buffer, Key>,
     logger?: StoreChangeLogger,
+    private readonly codec: EntryCodec = EntryCodec.plain,
   ) {
     super(name, retentionMs, logger);
     this.sessions = openDatabase(env, 'sessions');
@@ -30,7 +31,7 @@ export class LmdbSessionStore<K, V> extends AbstractSessionStore<K, V> implement
 
   protected storedSession(key: K, start: number, end: number): V | undefined {
     const bytes = this.sessions.get([keyId(key, this.name), end, start]);
-    return bytes === undefined ? undefined : (decodeEntry(bytes)[1] as V);
+    return bytes === undefined ? undefined : (this.codec.decode(bytes)[1] as V);
   }
 
   protected storedSessions(key: K, earliestSessionEnd: number, latestSessionStart: number): SessionEntry<K, V>[] {
@@ -76,7 +77,7 @@ export class LmdbSessionStore<K, V> extends AbstractSessionStore<K, V> implement
         this.sessions.removeSync([id, end, start]);
         this.ends.removeSync([end, start, id]);
       } else {
-        this.sessions.putSync([id, end, start], encodeEntry([sessionKey.key, value]));
+        this.sessions.putSync([id, end, start], this.codec.encode([sessionKey.key, value]));
         this.ends.putSync([end, start, id], EMPTY);
       }
     });
@@ -96,7 +97,7 @@ export class LmdbSessionStore<K, V> extends AbstractSessionStore<K, V> implement
   }
 
   private decode(start: number, end: number, bytes: Buffer): SessionEntry<K, V> {
-    const [key, value] = decodeEntry(bytes) as [K, V];
+    const [key, value] = this.codec.decode(bytes) as [K, V];
     return { sessionKey: windowed(key, start, end), value };
   }
 }

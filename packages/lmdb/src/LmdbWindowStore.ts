@@ -1,7 +1,7 @@
 import type { PersistentStore, StoreChangeLogger } from '@tributary/core';
 import { AbstractWindowStore, type WindowEntry } from '@tributary/core/runtime';
 import type { Key, RootDatabase } from 'lmdb';
-import { decodeEntry, encodeEntry } from './entryCodec';
+import { EntryCodec } from './entryCodec';
 import { keyId } from './keyId';
 import { EMPTY, openDatabase, syncToDisk, type StoreDatabase } from './lmdbEnvironment';
 
@@ -23,6 +23,7 @@ export class LmdbWindowStore<K, V> extends AbstractWindowStore<K, V> implements 
     windowSizeMs: number,
     private readonly env: RootDatabase<Buffer, Key>,
     logger?: StoreChangeLogger,
+    private readonly codec: EntryCodec = EntryCodec.plain,
   ) {
     super(name, retentionMs, windowSizeMs, logger);
     this.windows = openDatabase(env, 'windows');
@@ -81,7 +82,7 @@ export class LmdbWindowStore<K, V> extends AbstractWindowStore<K, V> implements 
       return undefined;
     }
     this.env.transactionSync(() => {
-      this.windows.putSync([id, start], encodeEntry([key, value, timestamp]));
+      this.windows.putSync([id, start], this.codec.encode([key, value, timestamp]));
       this.starts.putSync([start, id], EMPTY);
     });
     return { key, start, value, timestamp, windowedKey: this.windowedKey(key, start) };
@@ -101,7 +102,7 @@ export class LmdbWindowStore<K, V> extends AbstractWindowStore<K, V> implements 
   }
 
   private decode(start: number, bytes: Buffer): WindowEntry<K, V> {
-    const [key, value, timestamp] = decodeEntry(bytes) as [K, V, number];
+    const [key, value, timestamp] = this.codec.decode(bytes) as [K, V, number];
     return { key, start, value, timestamp, windowedKey: this.windowedKey(key, start) };
   }
 }

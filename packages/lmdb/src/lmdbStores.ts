@@ -1,4 +1,5 @@
 import { StreamsError, type PersistentStore, type PersistentStoreFactory, type StoreChangeLogger, type StoreSpec } from '@tributary/core';
+import { EntryCodec } from './entryCodec';
 import { openEnvironment } from './lmdbEnvironment';
 import { LmdbKeyValueStore } from './LmdbKeyValueStore';
 import { LmdbSessionStore } from './LmdbSessionStore';
@@ -18,14 +19,15 @@ import { LmdbWindowStore } from './LmdbWindowStore';
  */
 export const lmdbStores: PersistentStoreFactory = {
   type: 'lmdb',
-  open(spec: StoreSpec, path: string, logger: StoreChangeLogger | undefined): PersistentStore {
+  open(spec: StoreSpec, path: string, logger: StoreChangeLogger | undefined, changelogTopic = spec.name): PersistentStore {
+    const codec = new EntryCodec(spec.valueSerde, changelogTopic);
     switch (spec.kind) {
       case 'keyValue':
-        return new LmdbKeyValueStore(spec.name, openEnvironment(path), logger);
+        return new LmdbKeyValueStore(spec.name, openEnvironment(path), logger, codec);
       case 'window':
-        return new LmdbWindowStore(spec.name, required(spec, 'retentionMs'), required(spec, 'windowSizeMs'), openEnvironment(path), logger);
+        return new LmdbWindowStore(spec.name, required(spec, 'retentionMs'), required(spec, 'windowSizeMs'), openEnvironment(path), logger, codec);
       case 'session':
-        return new LmdbSessionStore(spec.name, required(spec, 'retentionMs'), openEnvironment(path), logger);
+        return new LmdbSessionStore(spec.name, required(spec, 'retentionMs'), openEnvironment(path), logger, codec);
       default:
         throw new StreamsError(`store '${spec.name}' is a ${spec.kind} store: LMDB keeps key-value, window and session stores only`);
     }

@@ -73,3 +73,41 @@ describe('LMDB stores across a reopen', () => {
     expect(() => lmdbStores.open(spec, freshPath(spec), undefined)).toThrow("store 'rates' is a versioned store: LMDB keeps key-value, window and session stores only");
   });
 });
+
+describe('LMDB store values', () => {
+  /** A value with behaviour, as aggregations keep (the CRM's co-purchase rows are one). */
+  class Tally {
+    constructor(readonly hits: number) {}
+    plus(n: number): Tally {
+      return new Tally(this.hits + n);
+    }
+  }
+  const tallySerde = {
+    name: 'tally',
+    serialize: (_topic: string, value: Tally) => Buffer.from(String(value.hits)),
+    deserialize: (_topic: string, bytes: Buffer | null) => new Tally(Number(bytes!.toString())),
+  };
+
+  it('go through the store value serde when it declares one, so a value comes back as the serde builds it', () => {
+    const topics: string[] = [];
+    const serde = { ...tallySerde, serialize: (topic: string, value: Tally) => (topics.push(topic), tallySerde.serialize(topic, value)) };
+    const spec = Stores.keyValueStore<string, Tally>('tallies', { valueSerde: serde });
+    const store = lmdbStores.open(spec, freshPath(spec), undefined, 'app-tallies-changelog') as PersistentStore & KeyValueStore<string, Tally>;
+    store.put('a', new Tally(1), 1);
+    store.put('a', store.get('a')!.plus(2), 2);
+    expect(store.get('a')).toBeInstanceOf(Tally);
+    expect(store.get('a')!.hits).toBe(3);
+    expect(store.all().map(([k, v]) => [k, v.hits])).toEqual([['a', 3]]);
+    expect(topics).toEqual(['app-tallies-changelog', 'app-tallies-changelog']);
+    store.close();
+  });
+
+  it('without a serde are kept as data: no prototype survives', () => {
+    const spec = Stores.keyValueStore<string, Tally>('plain-tallies');
+    const store = lmdbStores.open(spec, freshPath(spec), undefined) as PersistentStore & KeyValueStore<string, Tally>;
+    store.put('a', new Tally(1), 1);
+    expect(store.get('a')).toEqual({ hits: 1 });
+    expect(store.get('a')).not.toBeInstanceOf(Tally);
+    store.close();
+  });
+});

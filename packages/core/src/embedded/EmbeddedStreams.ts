@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Observable, Subject } from 'rxjs';
 import { StreamsError } from '../errors';
 import type { Topology } from '../graph/Topology';
@@ -14,7 +16,8 @@ import type { Serde } from '../serdes/Serde';
 import { Serdes } from '../serdes/Serdes';
 import type { KeyValueStore, ReadOnlyKeyValueStore } from '../state/KeyValueStore';
 import { mergedKeyValueStore, mergedVersionedKeyValueStore } from '../state/mergedStores';
-import type { StateStore } from '../state/StateStore';
+import type { PersistentStoreFactory } from '../state/PersistentStore';
+import type { RestorableStore, StateStore, StoreChangeLogger, StoreSpec } from '../state/StateStore';
 import type { ReadOnlyVersionedKeyValueStore, VersionedKeyValueStore } from '../state/VersionedKeyValueStore';
 import { EngineMetrics } from './EngineMetrics';
 import { PartitionReader } from './PartitionReader';
@@ -51,6 +54,14 @@ export interface EmbeddedStreamsConfig {
   processingErrorHandler?: ErrorHandler;
   /** For output records that cannot be written, such as a value outside its sink serde's schema. Defaults to failing the application. */
   productionErrorHandler?: ErrorHandler;
+  /**
+   * Keeps stores on disk rather than in memory, so that state may outgrow the heap: each
+   * key-value, window and session store whose type is not `'inMemory'` is opened through
+   * `factory` (`lmdbStores` of `@tributary/lmdb`) at `<directory>/<applicationId>/<taskId>/<store>`.
+   * The engine replays its inputs from the start, so it wipes `<directory>/<applicationId>`
+   * when it starts. Defaults to none: every store in memory.
+   */
+  persistentStores?: { readonly factory: PersistentStoreFactory; readonly directory: string };
   /** For user topics whose key serde the topology did not declare. Defaults to `Serdes.string()`. */
   defaultKeySerde?: Serde<unknown>;
   /** For user topics whose value serde the topology did not declare. Defaults to `Serdes.json()`. */
@@ -277,6 +288,7 @@ export class EmbeddedStreams implements StreamsApplication {
 
   private createTasks(): void {
     const { applicationId } = this.config;
+    if (this.options.persistentStores) rmSync(join(this.options.persistentStores.directory, applicationId), { recursive: true, force: true });
     for (const topic of this.topology.sourceTopics()) if (!this.topics.has(topic)) this.topics.create(topic, this.partitionsOf(topic));
     const plan = planPartitions(this.topology, (topic) => (this.topics.has(topic) ? this.topics.partitionsFor(topic) : undefined));
     const changelogs = this.options.changelogs ?? false;
@@ -319,11 +331,20 @@ export class EmbeddedStreams implements StreamsApplication {
     const subTopologies = [...this.topology.subTopologies].sort((a, b) => a.id - b.id);
     for (const sub of subTopologies) {
       for (let partition = 0; partition < plan.tasks.get(sub.id)!; partition++) {
-        const task = new Task(sub, partition, { ...taskOptions, ...(sharedStores ? { sharedStores } : {}) });
+        const createStore = this.persistentStoreOpener(`${sub.id}_${partition}`);
+        const task = new Task(sub, partition, { ...taskOptions, ...(sharedStores ? { sharedStores } : {}), ...(createStore ? { createStore } : {}) });
         this.tasks.push(task);
         this.readersByTask.push(task.inputTopics().map((topic) => new PartitionReader(this.topics, task, topic, partition)));
       }
     }
+  }
+
+  /** How a task opens its persistent stores (`persistentStores`), or `undefined` when all are in memory. */
+  private persistentStoreOpener(taskId: string): ((spec: StoreSpec, logger: StoreChangeLogger | undefined) => RestorableStore) | undefined {
+    const persistent = this.options.persistentStores;
+    if (!persistent) return undefined;
+    const taskDirectory = join(persistent.directory, this.options.applicationId, taskId);
+    return (spec, logger) => (spec.persistable && spec.type !== 'inMemory' ? persistent.factory.open(spec, join(taskDirectory, spec.name), logger, `${this.options.applicationId}-${spec.name}-changelog`) : spec.create(logger));
   }
 
   private partitionsOf(topic: string): number {

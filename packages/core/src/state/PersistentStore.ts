@@ -25,6 +25,8 @@ export interface PersistentStoreFactory {
   /**
    * Opens the store `spec` describes at `path` (a file or directory of the factory's own,
    * inside the task's directory), creating it when missing and keeping what it holds.
+   * `changelogTopic` is the topic the store's serdes are told (Kafka Streams passes the
+   * changelog's name); defaults to the store's name.
    */
-  open(spec: StoreSpec, path: string, logger: StoreChangeLogger | undefined): PersistentStore;
+  open(spec: StoreSpec, path: string, logger: StoreChangeLogger | undefined, changelogTopic?: string): PersistentStore;
 }

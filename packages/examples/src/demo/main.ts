@@ -10,7 +10,8 @@ function examplesHelp(): string {
 }
 
 export const DEMO_USAGE = `Usage: tributary-demo [<example> | --example NAME] [--brokers host:port] [--command-config FILE]
-                      [--limit N] [--partitions N] [--dashboard [--dashboard-port N]]
+                      [--limit N] [--partitions N] [--state-dir DIR]
+                      [--dashboard [--dashboard-port N]]
 
 Tributary's CRM demo: the three pipelines (segmentation, recommendations, fraud detection)
 over the whole Online Retail data set (541,909 rows) in one application ('crm'), or one
@@ -30,6 +31,9 @@ Options:
 ${CONNECTION_HELP}
   --limit N               only the first N rows of the data set
   --partitions N          partitions of customer_interactions. Defaults to 4.
+  --state-dir DIR         keep the stores on disk in LMDB under DIR instead of in memory
+                          (on Kafka with checkpoints, as KafkaStreams' stateDir). Much
+                          slower than memory for now: LMDB writes are not batched yet
   --dashboard             serve the live dashboard (topology, rate and lag per partition,
                           tasks, dead letters, stores) while the demo runs, and keep it up
                           after the summary until Ctrl-C
@@ -44,6 +48,7 @@ const DEMO_OPTIONS = {
   example: { type: 'string' },
   limit: { type: 'string' },
   partitions: { type: 'string' },
+  'state-dir': { type: 'string' },
   dashboard: { type: 'boolean' },
   'dashboard-port': { type: 'string' },
 } as const;
@@ -81,6 +86,7 @@ async function demo(argv: readonly string[], out: NodeJS.WritableStream, err: No
     ...(target ? { kafka: target } : {}),
     ...(limit ? { limit } : {}),
     ...(partitions ? { partitions } : {}),
+    ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}),
     // Progress goes to stderr (a bar on a terminal), the summary to stdout.
     progress: new ProgressDisplay(err as NodeJS.WriteStream),
     ...(values.dashboard

@@ -16,6 +16,12 @@ export interface RunOptions {
   limit?: number;
   /** Partitions of `customer_interactions` (embedded engine, or a topic the run creates on Kafka). Defaults to `4`. */
   partitions?: number;
+  /**
+   * Keeps the stores on disk in LMDB under this directory (`<stateDir>/<applicationId>/<taskId>/`)
+   * instead of in memory: on Kafka as KafkaStreams' `stateDir`, with checkpoints; on the
+   * embedded engine wiped at the start. Defaults to none: stores in memory.
+   */
+  stateDir?: string;
   /** Where progress goes. Defaults to stderr. */
   progress?: ProgressDisplay;
   /**
@@ -72,6 +78,7 @@ export async function runExample(example: Example, options: RunOptions = {}): Pr
         metricsIntervalMs: 1000,
         deserializationErrorHandler: ErrorHandlers.logAndContinue(),
         ...(options.dashboard ? { http: { port: options.dashboard.port, host: '127.0.0.1' } } : {}),
+        ...(options.stateDir ? { stateDir: options.stateDir } : {}),
       });
       const served = app as Awaited<ReturnType<typeof createKafkaApplication>>;
       dashboardUrl = () => `${served.httpAddress()!.url}/dashboard`;
@@ -82,6 +89,7 @@ export async function runExample(example: Example, options: RunOptions = {}): Pr
         applicationId: CRM_APPLICATION_ID,
         partitions,
         deserializationErrorHandler: deadLetters.observe(ErrorHandlers.logAndContinue()),
+        ...(options.stateDir ? { persistentStores: { factory: (await import('@tributary/lmdb')).lmdbStores, directory: options.stateDir } } : {}),
       });
       app = embedded;
       if (options.dashboard) {

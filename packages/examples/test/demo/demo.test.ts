@@ -79,3 +79,24 @@ describe('tributary-demo --dashboard', () => {
     expect(err).toContain('--dashboard-port needs --dashboard');
   });
 });
+
+describe('tributary-demo --state-dir', () => {
+  it('runs the CRM application on LMDB stores with the same outputs as in memory', async () => {
+    const { mkdtempSync, readdirSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { runExample } = await import('../../src/demo/runExample');
+    const { exampleNamed } = await import('../../src/pipelines/examples');
+    const stateDir = mkdtempSync(join(tmpdir(), 'tributary-demo-state-'));
+    try {
+      const crm = exampleNamed('crm')!;
+      const inMemory = await runExample(crm, { limit: 5000 });
+      const onDisk = await runExample(crm, { limit: 5000, stateDir });
+      expect([...onDisk.outputs.keys()]).toEqual([...inMemory.outputs.keys()]);
+      for (const [topic, values] of inMemory.outputs) expect(onDisk.outputs.get(topic), topic).toEqual(values);
+      // The stores were on disk: one directory per task under <stateDir>/<applicationId>.
+      expect(readdirSync(join(stateDir, 'crm_consumer_group')).length).toBeGreaterThan(0);
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

@@ -94,7 +94,7 @@ export class TaskStateDirectory {
   /** For `Task`'s `createStore`: the persistent store of `spec`, or `undefined` for one kept in memory. */
   createStore(spec: StoreSpec, logger: StoreChangeLogger | undefined): PersistentStore | undefined {
     if (!this.persistent.has(spec.name)) return undefined;
-    const store = this.options.factory.open(spec, storePath(this.directory, spec), logger);
+    const store = this.options.factory.open(spec, storePath(this.directory, spec), logger, `${this.options.applicationId}-${spec.name}-changelog`);
     this.stores.set(spec.name, { spec, store });
     return store;
   }
