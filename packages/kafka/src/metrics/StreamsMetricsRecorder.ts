@@ -28,25 +28,8 @@ export interface KafkaPartitionMetrics extends PartitionMetrics {
   readonly recordsLag: number | null;
 }
 
-/** Where the restoration of one store of one task stands (offsets restored of the changelog range to restore). */
-export interface RestoreMetrics {
-  readonly store: string;
-  readonly partition: number;
-  readonly taskId: string;
-  readonly changelog: string;
-  /** Where restoration started (the store's checkpoint, else the changelog's first offset) and the end offset it restores to. */
-  readonly startOffset: number;
-  readonly endOffset: number;
-  /** Whether the store restored from its checkpoint rather than from scratch. */
-  readonly fromCheckpoint: boolean;
-  readonly restored: number;
-  readonly total: number;
-  readonly done: boolean;
-  /** Offsets restored per second so far. */
-  readonly ratePerSecond: number;
-  /** Estimated time left (ms); `undefined` while no rate is known, `0` when done. */
-  readonly remainingMs: number | undefined;
-}
+/** Where the restoration of one store of one task stands, as the restorer reports it (without its start time). */
+export type RestoreMetrics = Readonly<Omit<RestoreProgress, 'startedAt'>>;
 
 /** {@link StreamsMetrics} plus what only a Kafka runtime knows. */
 export interface KafkaStreamsMetrics extends StreamsMetrics {
