@@ -42,6 +42,13 @@ summary() {
       const r = JSON.parse(fs.readFileSync(f, "utf8"));
       passed += r.numPassedTests; failed += r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
       skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+      // Name every failure here: CI keeps only the end of the output.
+      for (const file of r.testResults ?? []) {
+        const where = file.name.replace(process.cwd() + "/", "");
+        const failures = (file.assertionResults ?? []).filter((t) => t.status === "failed");
+        if (failures.length === 0 && file.status === "failed") console.log(`FAILED ${where}: ${(file.message ?? "").split("\n")[0]}`);
+        for (const t of failures) console.log(`FAILED ${where} > ${t.fullName}\n  ${(t.failureMessages?.[0] ?? "").split("\n").slice(0, 3).join("\n  ")}`);
+      }
     }
     console.log(`tests: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
   ' || true

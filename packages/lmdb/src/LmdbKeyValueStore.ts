@@ -1,27 +1,53 @@
 import type { KeyValue, PersistentStore, StoreChangeLogger, ValueAndTimestamp } from '@tributary/core';
 import { AbstractKeyValueStore } from '@tributary/core/runtime';
 import type { Key, RangeOptions, RootDatabase } from 'lmdb';
+import { DEFAULT_CACHE_LIMITS, EntryCache, type EntryCacheLimits } from './EntryCache';
 import { EntryCodec } from './entryCodec';
 import { keyId } from './keyId';
 import { openDatabase, syncToDisk, type StoreDatabase } from './lmdbEnvironment';
 
+type Entry = readonly [key: unknown, value: unknown, timestamp: number];
+
 /**
- * A key-value store in LMDB: one entry per key, `[key, value, timestamp]` in MessagePack
- * under the key's {@link keyId}. Reads and writes are synchronous (each write is its own
- * transaction); each write goes to the changelog logger before it returns, as in memory.
- * `all()` and `range()` follow LMDB's key order (see {@link keyId}).
+ * A key-value store in LMDB: one entry per key, `[key, value, timestamp]` encoded by the
+ * store's {@link EntryCodec} under the key's {@link keyId}. Reads and writes go through an
+ * {@link EntryCache}; each write goes to the changelog logger before it returns, as in
+ * memory. `all()` and `range()` follow LMDB's key order (see {@link keyId}).
  */
 export class LmdbKeyValueStore<K, V> extends AbstractKeyValueStore<K, V> implements PersistentStore {
   private readonly entries: StoreDatabase;
+  private readonly cache: EntryCache<string | number, Entry>;
 
   constructor(
     name: string,
     private readonly env: RootDatabase<Buffer, Key>,
     logger?: StoreChangeLogger,
     private readonly codec: EntryCodec = EntryCodec.plain,
+    cacheLimits: EntryCacheLimits = DEFAULT_CACHE_LIMITS,
   ) {
     super(name, logger);
     this.entries = openDatabase(env, 'entries');
+    const entries = this.entries;
+    this.cache = new EntryCache(
+      env,
+      {
+        load: (id) => {
+          const bytes = entries.get(id);
+          return bytes === undefined ? undefined : { entry: codec.decode(bytes) as unknown as Entry, bytes: bytes.length };
+        },
+        save: (id, entry) => {
+          if (entry === null) {
+            entries.removeSync(id);
+            return 0;
+          }
+          const bytes = codec.encode(entry);
+          entries.putSync(id, bytes);
+          return bytes.length;
+        },
+      },
+      (id) => id,
+      cacheLimits,
+    );
   }
 
   all(): KeyValue<K, V>[] {
@@ -33,31 +59,31 @@ export class LmdbKeyValueStore<K, V> extends AbstractKeyValueStore<K, V> impleme
   }
 
   approximateNumEntries(): number {
+    this.cache.commit();
     return (this.entries.getStats() as { entryCount: number }).entryCount;
   }
 
   flush(): Promise<void> {
+    this.cache.commit();
     return syncToDisk(this.env);
   }
 
   close(): void {
+    this.cache.commit();
     void this.env.close();
   }
 
   protected read(key: K): ValueAndTimestamp<V> | undefined {
-    const bytes = this.entries.get(keyId(key, this.name));
-    if (bytes === undefined) return undefined;
-    const [, value, timestamp] = this.codec.decode(bytes);
-    return { value: value as V, timestamp: timestamp as number };
+    const entry = this.cache.get(keyId(key, this.name));
+    return entry && { value: entry[1] as V, timestamp: entry[2] };
   }
 
   protected write(key: K, value: V | null, timestamp: number): void {
-    const id = keyId(key, this.name);
-    if (value === null || value === undefined) this.entries.removeSync(id);
-    else this.entries.putSync(id, this.codec.encode([key, value, timestamp]));
+    this.cache.set(keyId(key, this.name), value === null || value === undefined ? null : [key, value, timestamp]);
   }
 
   private scan(options: RangeOptions): KeyValue<K, V>[] {
+    this.cache.commit();
     const found: KeyValue<K, V>[] = [];
     for (const { value } of this.entries.getRange(options)) {
       const [key, stored] = this.codec.decode(value);

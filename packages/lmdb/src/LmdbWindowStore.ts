@@ -1,21 +1,27 @@
 import type { PersistentStore, StoreChangeLogger } from '@tributary/core';
 import { AbstractWindowStore, type WindowEntry } from '@tributary/core/runtime';
 import type { Key, RootDatabase } from 'lmdb';
+import { DEFAULT_CACHE_LIMITS, EntryCache, type EntryCacheLimits } from './EntryCache';
 import { EntryCodec } from './entryCodec';
 import { keyId } from './keyId';
 import { EMPTY, openDatabase, syncToDisk, type StoreDatabase } from './lmdbEnvironment';
+
+/** A window's LMDB key: the key's {@link keyId}, then the window start. */
+type WindowId = readonly [id: string | number, start: number];
 
 /**
  * A window store in LMDB with the in-memory store's semantics ({@link AbstractWindowStore}:
  * retention measured from the latest window start written, found again on open).
  * Two databases: `windows` under `[keyId, start]` (a key's windows, by start) holding
  * `[key, value, timestamp]`, and the index `starts` under `[start, keyId]` (every window
- * by start, then key) for expiry and time-ordered scans. Each write updates both in one
- * transaction.
+ * by start, then key) for expiry and time-ordered scans. Point reads and writes go through
+ * an {@link EntryCache}, which writes both databases in one transaction; scans and expiry
+ * commit it first.
  */
 export class LmdbWindowStore<K, V> extends AbstractWindowStore<K, V> implements PersistentStore {
   private readonly windows: StoreDatabase;
   private readonly starts: StoreDatabase;
+  private readonly cache: EntryCache<WindowId, WindowEntry<K, V>>;
 
   constructor(
     name: string,
@@ -24,22 +30,45 @@ export class LmdbWindowStore<K, V> extends AbstractWindowStore<K, V> implements 
     private readonly env: RootDatabase<Buffer, Key>,
     logger?: StoreChangeLogger,
     private readonly codec: EntryCodec = EntryCodec.plain,
+    cacheLimits: EntryCacheLimits = DEFAULT_CACHE_LIMITS,
   ) {
     super(name, retentionMs, windowSizeMs, logger);
     this.windows = openDatabase(env, 'windows');
     this.starts = openDatabase(env, 'starts');
     for (const key of this.starts.getKeys({ reverse: true, limit: 1 })) this.latestStart = (key as [number, unknown])[0];
+    this.cache = new EntryCache(
+      env,
+      {
+        load: ([id, start]) => {
+          const bytes = this.windows.get([id, start]);
+          return bytes === undefined ? undefined : { entry: this.decode(start, bytes), bytes: bytes.length };
+        },
+        save: ([id, start], entry) => {
+          if (entry === null) {
+            this.windows.removeSync([id, start]);
+            this.starts.removeSync([start, id]);
+            return 0;
+          }
+          const bytes = this.codec.encode([entry.key, entry.value, entry.timestamp]);
+          this.windows.putSync([id, start], bytes);
+          this.starts.putSync([start, id], EMPTY);
+          return bytes.length;
+        },
+      },
+      ([id, start]) => `${start}/${typeof id === 'number' ? 'n' : 's'}${id}`,
+      cacheLimits,
+    );
   }
 
   protected storedEntry(key: K, windowStart: number): WindowEntry<K, V> | undefined {
-    const bytes = this.windows.get([keyId(key, this.name), windowStart]);
-    return bytes === undefined ? undefined : this.decode(windowStart, bytes);
+    return this.cache.get([keyId(key, this.name), windowStart]);
   }
 
   protected storedEntries(key: K, from: number, to: number): WindowEntry<K, V>[] {
     const id = keyId(key, this.name);
     const found: WindowEntry<K, V>[] = [];
     if (from > to) return found;
+    this.cache.commit();
     for (const { key: stored, value } of this.windows.getRange({ start: [id, from] })) {
       const [storedId, start] = stored as [unknown, number];
       if (storedId !== id || start > to) break;
@@ -51,6 +80,7 @@ export class LmdbWindowStore<K, V> extends AbstractWindowStore<K, V> implements 
   entriesBetween(from: number, to: number): WindowEntry<K, V>[] {
     const found: WindowEntry<K, V>[] = [];
     if (from > to) return found;
+    this.cache.commit();
     for (const indexed of this.starts.getKeys({ start: Number.isFinite(from) ? [from] : undefined })) {
       const [start, id] = indexed as [number, string | number];
       if (start > to) break;
@@ -61,44 +91,47 @@ export class LmdbWindowStore<K, V> extends AbstractWindowStore<K, V> implements 
   }
 
   approximateNumEntries(): number {
+    this.cache.commit();
     return (this.windows.getStats() as { entryCount: number }).entryCount;
   }
 
   flush(): Promise<void> {
+    this.cache.commit();
     return syncToDisk(this.env);
   }
 
   close(): void {
+    this.cache.commit();
     void this.env.close();
   }
 
   protected write(key: K, value: V | null, start: number, timestamp: number): WindowEntry<K, V> | undefined {
     const id = keyId(key, this.name);
     if (value === null || value === undefined) {
-      this.env.transactionSync(() => {
-        this.windows.removeSync([id, start]);
-        this.starts.removeSync([start, id]);
-      });
+      this.cache.set([id, start], null);
       return undefined;
     }
-    this.env.transactionSync(() => {
-      this.windows.putSync([id, start], this.codec.encode([key, value, timestamp]));
-      this.starts.putSync([start, id], EMPTY);
-    });
-    return { key, start, value, timestamp, windowedKey: this.windowedKey(key, start) };
+    const entry: WindowEntry<K, V> = { key, start, value, timestamp, windowedKey: this.windowedKey(key, start) };
+    this.cache.set([id, start], entry);
+    return entry;
   }
 
   /** Removes the windows with `start < threshold`. */
   protected expire(threshold: number): void {
-    const expired: [number, string | number][] = [];
-    for (const indexed of this.starts.getKeys({ end: [threshold] })) expired.push(indexed as [number, string | number]);
+    this.cache.commit();
+    const expired: WindowId[] = [];
+    for (const indexed of this.starts.getKeys({ end: [threshold] })) {
+      const [start, id] = indexed as [number, string | number];
+      expired.push([id, start]);
+    }
     if (expired.length === 0) return;
     this.env.transactionSync(() => {
-      for (const [start, id] of expired) {
+      for (const [id, start] of expired) {
         this.windows.removeSync([id, start]);
         this.starts.removeSync([start, id]);
       }
     });
+    for (const id of expired) this.cache.evict(id);
   }
 
   private decode(start: number, bytes: Buffer): WindowEntry<K, V> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Stores, type KeyValueStore, type StoreSpec, type WindowStore, type SessionStore, type PersistentStore } from '@tributary/core';
-import { lmdbStores } from '@tributary/lmdb';
+import { lmdbStoreFactory, lmdbStores } from '@tributary/lmdb';
 import { storeSuite } from '../../core/test/state/storeSuite';
 
 const root = mkdtempSync(join(tmpdir(), 'tributary-lmdb-'));
@@ -15,6 +15,14 @@ const freshPath = (spec: StoreSpec) => join(root, `${spec.name}-${opened++}`);
 storeSuite('LMDB', {
   create: (spec, logger) => lmdbStores.open(spec, freshPath(spec), logger),
   createStore: (spec, logger) => (spec.persistable ? lmdbStores.open(spec, freshPath(spec), logger) : undefined),
+});
+
+// The same semantics when the cache in front of LMDB commits every other write and keeps
+// almost nothing decoded: reads come from LMDB, scans meet committed and held writes.
+const tinyCache = lmdbStoreFactory({ cache: { maxPending: 2, maxRecentBytes: 64 } });
+storeSuite('LMDB, tiny cache', {
+  create: (spec, logger) => tinyCache.open(spec, freshPath(spec), logger),
+  createStore: (spec, logger) => (spec.persistable ? tinyCache.open(spec, freshPath(spec), logger) : undefined),
 });
 
 describe('LMDB stores across a reopen', () => {
@@ -68,6 +76,11 @@ describe('LMDB stores across a reopen', () => {
     second.close();
   });
 
+  it('rejects cache limits that are not whole numbers, naming the limit', () => {
+    expect(() => lmdbStoreFactory({ cache: { maxPending: 0 } })).toThrow('lmdbStoreFactory: cache.maxPending must be a whole number of at least 1, got 0');
+    expect(() => lmdbStoreFactory({ cache: { maxRecentBytes: 1.5 } })).toThrow('lmdbStoreFactory: cache.maxRecentBytes must be a whole number (0 or more), got 1.5');
+  });
+
   it('refuses store kinds it has no form for, naming the store', () => {
     const spec = Stores.versionedKeyValueStore('rates', { historyRetention: '1h' });
     expect(() => lmdbStores.open(spec, freshPath(spec), undefined)).toThrow("store 'rates' is a versioned store: LMDB keeps key-value, window and session stores only");
@@ -88,26 +101,33 @@ describe('LMDB store values', () => {
     deserialize: (_topic: string, bytes: Buffer | null) => new Tally(Number(bytes!.toString())),
   };
 
-  it('go through the store value serde when it declares one, so a value comes back as the serde builds it', () => {
+  it('go through the store value serde when it declares one, so a value comes back from disk as the serde builds it', async () => {
     const topics: string[] = [];
     const serde = { ...tallySerde, serialize: (topic: string, value: Tally) => (topics.push(topic), tallySerde.serialize(topic, value)) };
     const spec = Stores.keyValueStore<string, Tally>('tallies', { valueSerde: serde });
-    const store = lmdbStores.open(spec, freshPath(spec), undefined, 'app-tallies-changelog') as PersistentStore & KeyValueStore<string, Tally>;
-    store.put('a', new Tally(1), 1);
-    store.put('a', store.get('a')!.plus(2), 2);
-    expect(store.get('a')).toBeInstanceOf(Tally);
-    expect(store.get('a')!.hits).toBe(3);
-    expect(store.all().map(([k, v]) => [k, v.hits])).toEqual([['a', 3]]);
-    expect(topics).toEqual(['app-tallies-changelog', 'app-tallies-changelog']);
-    store.close();
+    const path = freshPath(spec);
+    const first = lmdbStores.open(spec, path, undefined, 'app-tallies-changelog') as PersistentStore & KeyValueStore<string, Tally>;
+    first.put('a', new Tally(1), 1);
+    first.put('a', first.get('a')!.plus(2), 2);
+    await first.flush();
+    expect(topics).toEqual(['app-tallies-changelog']); // two writes between commits to LMDB: one encode
+    first.close();
+    const second = lmdbStores.open(spec, path, undefined, 'app-tallies-changelog') as PersistentStore & KeyValueStore<string, Tally>;
+    expect(second.get('a')).toBeInstanceOf(Tally);
+    expect(second.get('a')!.hits).toBe(3);
+    expect(second.all().map(([k, v]) => [k, v.hits])).toEqual([['a', 3]]);
+    second.close();
   });
 
-  it('without a serde are kept as data: no prototype survives', () => {
+  it('without a serde are kept as data: no prototype survives the disk', () => {
     const spec = Stores.keyValueStore<string, Tally>('plain-tallies');
-    const store = lmdbStores.open(spec, freshPath(spec), undefined) as PersistentStore & KeyValueStore<string, Tally>;
-    store.put('a', new Tally(1), 1);
-    expect(store.get('a')).toEqual({ hits: 1 });
-    expect(store.get('a')).not.toBeInstanceOf(Tally);
-    store.close();
+    const path = freshPath(spec);
+    const first = lmdbStores.open(spec, path, undefined) as PersistentStore & KeyValueStore<string, Tally>;
+    first.put('a', new Tally(1), 1);
+    first.close();
+    const second = lmdbStores.open(spec, path, undefined) as PersistentStore & KeyValueStore<string, Tally>;
+    expect(second.get('a')).toEqual({ hits: 1 });
+    expect(second.get('a')).not.toBeInstanceOf(Tally);
+    second.close();
   });
 });

@@ -1,0 +1,112 @@
+import type { Key, RootDatabase } from 'lmdb';
+
+/** How a store keeps one entry in LMDB, called by the cache inside its write transaction. */
+export interface EntryStorage<Id, E> {
+  /** The entry under `id`, decoded, with its size in bytes; `undefined` when absent. */
+  load(id: Id): { entry: E; bytes: number } | undefined;
+  /** Writes the entry (or deletes it, for `null`) and returns the bytes written. */
+  save(id: Id, entry: E | null): number;
+}
+
+/** Limits of an {@link EntryCache}. */
+export interface EntryCacheLimits {
+  /** Writes held before they go to LMDB in one transaction. */
+  readonly maxPending: number;
+  /** Bytes (as stored) of recently read or written entries kept decoded. */
+  readonly maxRecentBytes: number;
+}
+
+export const DEFAULT_CACHE_LIMITS: EntryCacheLimits = { maxPending: 10_000, maxRecentBytes: 16 * 1024 * 1024 };
+
+/**
+ * The objects in front of one LMDB store: the writes since the last commit to LMDB, and the
+ * entries read or written lately, decoded. A hot key is decoded once, not on every read, and
+ * writes reach LMDB together, in one transaction, once `maxPending` of them are held (and
+ * whenever the store calls {@link commit}: before a scan, a flush or a close). Writes to
+ * one key between two commits cost one encode.
+ *
+ * Unlike Kafka Streams' record cache, it holds back no changelog record: every write is
+ * logged when it is made. What it holds back from LMDB is what a crash loses from the disk,
+ * and the changelog brings back: a checkpoint is written only after a flush.
+ *
+ * Entries are handed out as stored, not copied (as the in-memory stores do): a caller that
+ * changes one must put it back.
+ */
+export class EntryCache<Id, E> {
+  /** Writes not yet in LMDB, by cache key; `null` entries are deletes. */
+  private readonly pending = new Map<string | number, { readonly id: Id; readonly entry: E | null }>();
+  /** Entries as in LMDB, least recently used first, with their size as stored. */
+  private readonly recent = new Map<string | number, { readonly entry: E; readonly bytes: number }>();
+  private recentBytes = 0;
+
+  constructor(
+    private readonly env: RootDatabase<Buffer, Key>,
+    private readonly storage: EntryStorage<Id, E>,
+    /** The cache key of an LMDB key: equal for equal ids, distinct otherwise. */
+    private readonly cacheKey: (id: Id) => string | number,
+    private readonly limits: EntryCacheLimits = DEFAULT_CACHE_LIMITS,
+  ) {}
+
+  /** The entry under `id`: a pending write, a recent entry, or read from LMDB. */
+  get(id: Id): E | undefined {
+    const key = this.cacheKey(id);
+    const written = this.pending.get(key);
+    if (written) return written.entry ?? undefined;
+    const known = this.recent.get(key);
+    if (known) {
+      this.recent.delete(key);
+      this.recent.set(key, known);
+      return known.entry;
+    }
+    const loaded = this.storage.load(id);
+    if (loaded) this.remember(key, loaded.entry, loaded.bytes);
+    return loaded?.entry;
+  }
+
+  /** Holds a write (a delete for `null`); commits when `maxPending` writes are held. */
+  set(id: Id, entry: E | null): void {
+    const key = this.cacheKey(id);
+    this.pending.set(key, { id, entry });
+    this.forget(key);
+    if (this.pending.size >= this.limits.maxPending) this.commit();
+  }
+
+  /** Writes every held write to LMDB in one transaction. */
+  commit(): void {
+    if (this.pending.size === 0) return;
+    const written: [string | number, E, number][] = [];
+    this.env.transactionSync(() => {
+      for (const [key, { id, entry }] of this.pending) {
+        const bytes = this.storage.save(id, entry);
+        if (entry !== null) written.push([key, entry, bytes]);
+      }
+    });
+    this.pending.clear();
+    for (const [key, entry, bytes] of written) this.remember(key, entry, bytes);
+  }
+
+  /** Drops the entry under `id` from the cache, for a store that deletes it in LMDB directly (expiry). */
+  evict(id: Id): void {
+    const key = this.cacheKey(id);
+    this.pending.delete(key);
+    this.forget(key);
+  }
+
+  private remember(key: string | number, entry: E, bytes: number): void {
+    this.forget(key);
+    this.recent.set(key, { entry, bytes });
+    this.recentBytes += bytes;
+    for (const [oldest, { bytes: size }] of this.recent) {
+      if (this.recentBytes <= this.limits.maxRecentBytes) break;
+      this.recent.delete(oldest);
+      this.recentBytes -= size;
+    }
+  }
+
+  private forget(key: string | number): void {
+    const known = this.recent.get(key);
+    if (!known) return;
+    this.recent.delete(key);
+    this.recentBytes -= known.bytes;
+  }
+}
