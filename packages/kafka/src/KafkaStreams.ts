@@ -8,6 +8,8 @@ import {
   type ReadOnlyWindowStore,
   type Serde,
   type StateStore,
+  type StoreChangeLogger,
+  type StoreSpec,
   type SubTopology,
   type StreamsApplication,
   type StreamsEvent,
@@ -44,6 +46,7 @@ import { PrometheusExporter } from './metrics/PrometheusExporter';
 import { StreamsMetricsRecorder, type KafkaStreamsMetrics } from './metrics/StreamsMetricsRecorder';
 import { ProcessingLoop } from './processing/ProcessingLoop';
 import type { StreamTask } from './processing/StreamTask';
+import { StandbyTasks, type StandbyHandover } from './processing/StandbyTasks';
 import { TaskManager } from './processing/TaskManager';
 import { KafkaRecordCollector, type RecordCollectorOptions } from './producer/KafkaRecordCollector';
 import { TopicLimits } from './producer/TopicLimits';
@@ -84,6 +87,8 @@ interface Running {
   readonly assignor: StreamsAssignor;
   readonly recovery: TaskRecovery;
   readonly repartitionTopics: ReadonlySet<string>;
+  /** With `numStandbyReplicas`: the standby copies this instance keeps. */
+  readonly standbys: StandbyTasks | undefined;
 }
 
 /**
@@ -141,6 +146,8 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
   /** With persistent stores: the locked `<stateDir>/<applicationId>/`, and each task's part of it. */
   private stateDirectory: StateDirectory | undefined;
   private readonly taskStates = new WeakMap<Task, TaskStateDirectory>();
+  /** Active tasks that took over a standby's stores, and where those stood in their changelogs. */
+  private readonly handovers = new WeakMap<Task, StandbyHandover>();
   private failure: Error | undefined;
   private stopped = false;
 
@@ -301,6 +308,11 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     return this.running?.tasks.ownedTaskIds().sort() ?? [];
   }
 
+  /** The ids of the tasks this instance keeps a standby copy of (`numStandbyReplicas`). */
+  standbyTasks(): string[] {
+    return this.running?.standbys?.ids() ?? [];
+  }
+
   /** The input partitions this instance owns now. */
   assignedPartitions(): TopicPartition[] {
     return (this.running?.tasks.ownedPartitions() ?? []).map(({ topic, partition }) => ({ topic, partition }));
@@ -348,7 +360,21 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
       }
       const sharedStores = global?.stores;
       let tasks!: TaskManager;
-      const assignor = new StreamsAssignor(layout, () => tasks.ownedTaskIds(), logger, () => this.advertised);
+      const standbys =
+        this.options.numStandbyReplicas > 0
+          ? new StandbyTasks({
+              layout,
+              createTask: (spec, changelogLogger) => this.createStandbyTask(spec.subTopology, spec.partition, collector, sharedStores, changelogLogger),
+              admin,
+              reader: client.changelogReader({ groupIdPrefix: `${applicationId}-standby`, clientId, readCommitted: eos }),
+              logger,
+            })
+          : undefined;
+      const assignor = new StreamsAssignor(layout, () => tasks.ownedTaskIds(), logger, () => this.advertised, {
+        replicas: this.options.numStandbyReplicas,
+        statefulTasks: layout.tasks.filter((t) => t.subTopology.stores.some((s) => s.logging)).map((t) => t.id),
+        offsetSums: () => standbys?.offsetSums() ?? new Map(),
+      });
       const consumer = client.groupConsumer({
         groupId: applicationId,
         clientId,
@@ -422,7 +448,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
         admin,
         reader: client.changelogReader({ groupIdPrefix: `${applicationId}-restore`, clientId, readCommitted: eos }),
         onProgress: (progress) => this.onRestoreProgress(progress),
-        checkpointedOffset: (task, changelog) => this.taskStates.get(task.task)?.restoreFrom(changelog),
+        checkpointedOffset: (task, changelog) => this.handovers.get(task.task)?.positionOf(changelog) ?? this.taskStates.get(task.task)?.restoreFrom(changelog),
       });
       const repartitionTopics = new Set(internal.filter((s) => s.kind === 'repartition').map((s) => s.name));
       const recovery = new TaskRecovery({
@@ -445,7 +471,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
         report: (error) => this.subject.next({ type: 'error', error }),
         stop: (error) => this.fail(error),
       });
-      this.running = { admin, producer, consumer, collector, committer, transactions, tasks, loop, restorer, layout, assignor, recovery, repartitionTopics };
+      this.running = { admin, producer, consumer, collector, committer, transactions, tasks, loop, restorer, layout, assignor, recovery, repartitionTopics, standbys };
 
       await consumer.connect();
       this.recorder.start();
@@ -457,6 +483,8 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
         onAssignmentUserData: (userData) => {
           this.assignmentInfo = decodeAssignment(userData);
           this.metadata.assigned(this.assignmentInfo);
+          const owned = new Set(tasks.ownedTaskIds());
+          void standbys?.assign(this.assignmentInfo.standbyTasks.filter((id) => !owned.has(id)));
         },
         onRebalancing: () => {
           this.metadata.unknown('the group is rebalancing');
@@ -548,15 +576,15 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     onFailure: (error: Error) => void,
   ): Task {
     const o = this.options;
-    // Global tables stay in memory: every instance restores them whole.
-    const persistent = subTopology !== this.topology.globalSubTopology && this.stateDirectory?.hasPersistentStores(subTopology.stores);
-    const state = persistent ? this.stateDirectory!.openTask(`${subTopology.id}_${partition}`, partition, subTopology.stores) : undefined;
+    // A standby of this task kept here hands its stores over: restoration starts where they stand.
+    const handover = subTopology === this.topology.globalSubTopology ? undefined : this.running?.standbys?.release(`${subTopology.id}_${partition}`);
+    const state = handover ? handover.state : this.openTaskState(subTopology, partition);
     const task = new Task(subTopology, partition, {
       applicationId: o.applicationId,
       collector,
       tracker,
       sharedStores,
-      createStore: state && ((spec, logger) => state.createStore(spec, logger)),
+      createStore: handover ? (spec, logger) => handover.adopt(spec, logger) : state && ((spec, logger) => state.createStore(spec, logger)),
       logger: o.logger,
       defaultKeySerde: o.defaultKeySerde,
       defaultValueSerde: o.defaultValueSerde,
@@ -567,7 +595,40 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
       onFailure,
     });
     if (state) this.taskStates.set(task, state);
+    if (handover) this.handovers.set(task, handover);
     return task;
+  }
+
+  /** The task's part of the state directory, when it has persistent stores (global tables stay in memory: every instance restores them whole). */
+  private openTaskState(subTopology: SubTopology, partition: number): TaskStateDirectory | undefined {
+    const persistent = subTopology !== this.topology.globalSubTopology && this.stateDirectory?.hasPersistentStores(subTopology.stores);
+    return persistent ? this.stateDirectory!.openTask(`${subTopology.id}_${partition}`, partition, subTopology.stores) : undefined;
+  }
+
+  /**
+   * The task a standby keeps its stores in: created like an active task, stores on disk
+   * when the active task's would be, each logged store writing to `changelogLogger` (silent
+   * until a promotion hands it over). It never processes a record.
+   */
+  private createStandbyTask(
+    subTopology: SubTopology,
+    partition: number,
+    collector: KafkaRecordCollector,
+    sharedStores: ReadonlyMap<string, StateStore> | undefined,
+    changelogLogger: (spec: StoreSpec) => StoreChangeLogger,
+  ): { task: Task; state: TaskStateDirectory | undefined } {
+    const state = this.openTaskState(subTopology, partition);
+    const task = new Task(subTopology, partition, {
+      applicationId: this.options.applicationId,
+      collector,
+      sharedStores,
+      createStore: state && ((spec, logger) => state.createStore(spec, logger)),
+      changelogLogger: (spec) => changelogLogger(spec),
+      logger: this.options.logger,
+      defaultKeySerde: this.options.defaultKeySerde,
+      defaultValueSerde: this.options.defaultValueSerde,
+    });
+    return { task, state };
   }
 
   /** Queues a fetched batch; `false` when it was not taken (the consumer then fetches it again, or from where a seek put it). */
@@ -756,6 +817,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     }
     try {
       await this.checkpoint(running, reason === 'close');
+      await running.standbys?.checkpoint();
     } catch (error) {
       this.options.logger.warn(`${this.options.applicationId}: writing checkpoints (${reason}) failed: ${(error as Error).message}`);
     }
@@ -894,6 +956,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
       running.collector.close();
       await running.consumer.disconnect().catch((e: unknown) => this.options.logger.warn(`leaving the group failed: ${(e as Error).message}`));
       running.tasks.closeAll();
+      await running.standbys?.close().catch((e: unknown) => this.options.logger.warn(`closing the standby tasks failed: ${(e as Error).message}`));
       await running.producer?.disconnect().catch(() => undefined);
       await running.admin.disconnect().catch(() => undefined);
     }

@@ -148,6 +148,14 @@ export interface KafkaStreamsOptions extends ConnectionOptions {
   stateDir?: string;
   /** Opens the persistent stores. Defaults to `lmdbStores` from `@tributary/lmdb`, loaded when a store is persistent. */
   persistentStores?: PersistentStoreFactory;
+  /**
+   * Standby replicas of each task with logged stores (Kafka Streams' `num.standby.replicas`):
+   * other instances keep warm copies of its stores by reading their changelogs, so when the
+   * task moves (its instance died or left), it goes to an instance with a copy and restores
+   * only what that copy lacks. Copies are kept in memory, or in LMDB like the active task's
+   * stores with a `stateDir`. Defaults to `0`.
+   */
+  numStandbyReplicas?: number;
 }
 
 /** Every option's name, checked against the type: an unknown option is a typo, and an error. */
@@ -156,7 +164,7 @@ const OPTION_NAMES = Object.keys({
   deserializationErrorHandler: 1, processingErrorHandler: 1, productionErrorHandler: 1, uncaughtExceptionHandler: 1, replicationFactor: 1,
   autoOffsetReset: 1, sessionTimeoutMs: 1, heartbeatIntervalMs: 1, rebalanceTimeoutMs: 1, maxWaitTimeMs: 1, maxBytesPerPartition: 1,
   maxInFlightRecords: 1, maxBufferedRecords: 1, maxBufferedRecordsPerPartition: 1, maxTaskIdleMs: 1, metricsIntervalMs: 1, deliveryTimeoutMs: 1,
-  maxRequestSizeBytes: 1, repartitionPurgeIntervalMs: 1, handleSignals: 1, http: 1, applicationServer: 1, client: 1, stateDir: 1, persistentStores: 1,
+  maxRequestSizeBytes: 1, repartitionPurgeIntervalMs: 1, handleSignals: 1, http: 1, applicationServer: 1, client: 1, stateDir: 1, persistentStores: 1, numStandbyReplicas: 1,
   ssl: 1, sasl: 1, connectionTimeoutMs: 1, requestTimeoutMs: 1, authenticationTimeoutMs: 1, consumer: 1, producer: 1, admin: 1,
 } satisfies Record<keyof KafkaStreamsOptions, 1>);
 
@@ -240,6 +248,7 @@ export function resolveOptions(options: KafkaStreamsOptions): ResolvedOptions {
     client: options.client,
     stateDir: stateDirOption(options.stateDir),
     persistentStores: options.persistentStores,
+    numStandbyReplicas: wholeNumber('numStandbyReplicas', options.numStandbyReplicas, 0),
     connection: new ResolvedConnection(options),
   };
   if (resolved.client && resolved.connection.customized) {
@@ -317,6 +326,12 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 function nonNegative(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new StreamsError(`${name} must be a number >= 0, got ${String(value)}`);
+  return value;
+}
+
+function wholeNumber(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new StreamsError(`${name} must be a whole number >= 0, got ${String(value)}`);
   return value;
 }
 

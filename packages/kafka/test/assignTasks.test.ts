@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { assignStandbys } from '../src/assignment/assignStandbys';
 import { assignTasks } from '../src/assignment/assignTasks';
 
 const tasks = (subs: number, partitions: number) => Array.from({ length: subs * partitions }, (_, i) => `${Math.floor(i / partitions)}_${i % partitions}`);
@@ -79,15 +80,39 @@ describe('assignTasks', () => {
     expect(assignTasks(tasks(1, 5), members)).toEqual(assignTasks(tasks(1, 5), [...members].reverse()));
   });
 
-  it('assigns every task exactly once, balanced, for any history', () => {
+  it("gives a dead member's task to the member with the most caught-up copy of its state", () => {
+    const assignment = assignTasks(tasks(1, 4), [
+      { memberId: 'a', previousTasks: ['0_0'], offsetSums: new Map([['0_3', 900]]) },
+      { memberId: 'b', previousTasks: ['0_1'], offsetSums: new Map([['0_2', 5], ['0_3', 10]]) },
+      // 0_2 and 0_3 ran on a member that is gone: 'b' has the only copy of 0_2, 'a' the better copy of 0_3.
+    ]);
+    expect(assignment.get('a')).toEqual(['0_0', '0_3']);
+    expect(assignment.get('b')).toEqual(['0_1', '0_2']);
+  });
+
+  it('keeps the balance over a caught-up copy: a full member does not take another task', () => {
+    const assignment = assignTasks(tasks(1, 4), [
+      { memberId: 'a', previousTasks: ['0_0', '0_1'], offsetSums: new Map([['0_2', 100], ['0_3', 100]]) },
+      { memberId: 'b', previousTasks: [] },
+    ]);
+    expect(assignment.get('a')).toEqual(['0_0', '0_1']);
+    expect(assignment.get('b')).toEqual(['0_2', '0_3']);
+  });
+
+  it('assigns every task exactly once, balanced, for any history and any copies of state', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 3 }),
         fc.integer({ min: 1, max: 12 }),
         fc.array(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 13 })), { maxLength: 10 }), { minLength: 1, maxLength: 6 }),
-        (subs, partitions, histories) => {
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 13 }), fc.nat(1000)), { maxLength: 20 }),
+        (subs, partitions, histories, copies) => {
           const all = tasks(subs, partitions);
-          const members = histories.map((h, i) => ({ memberId: `m${i}`, previousTasks: h.map(([s, p]) => `${s}_${p}`) }));
+          const members = histories.map((h, i) => ({
+            memberId: `m${i}`,
+            previousTasks: h.map(([s, p]) => `${s}_${p}`),
+            offsetSums: new Map(copies.filter(([m]) => m === i).map(([, s, p, sum]) => [`${s}_${p}`, sum])),
+          }));
           const assignment = assignTasks(all, members);
           const assigned = [...assignment.values()].flat();
           expect(assigned.sort()).toEqual([...all].sort());
@@ -96,5 +121,37 @@ describe('assignTasks', () => {
         },
       ),
     );
+  });
+});
+
+describe('assignStandbys', () => {
+  const members = (...ids: string[]) => ids.map((memberId) => ({ memberId, previousTasks: [] }));
+
+  it('places each copy on a member other than the runner, spread evenly', () => {
+    const active = new Map([
+      ['a', ['0_0', '0_1']],
+      ['b', ['0_2', '0_3']],
+    ]);
+    const standbys = assignStandbys(tasks(1, 4), active, members('a', 'b', 'c'), 1);
+    for (const [memberId, copies] of standbys) for (const task of copies) expect(active.get(memberId) ?? []).not.toContain(task);
+    expect([...standbys.values()].flat().sort()).toEqual(tasks(1, 4));
+    expect(counts(standbys).sort()).toEqual([1, 1, 2]);
+  });
+
+  it('keeps a copy where the most caught-up state is', () => {
+    const active = new Map([['a', ['0_0']]]);
+    const standbys = assignStandbys(['0_0'], active, [...members('a', 'b'), { memberId: 'c', previousTasks: [], offsetSums: new Map([['0_0', 42]]) }], 1);
+    expect(standbys.get('c')).toEqual(['0_0']);
+    expect(standbys.get('b')).toEqual([]);
+  });
+
+  it('gives as many copies as there are other members, never two on one member', () => {
+    const standbys = assignStandbys(['0_0'], new Map([['a', ['0_0']]]), members('a', 'b'), 3);
+    expect(standbys.get('b')).toEqual(['0_0']);
+    expect(standbys.get('a')).toEqual([]);
+  });
+
+  it('places nothing with zero replicas', () => {
+    expect([...assignStandbys(tasks(1, 2), new Map(), members('a', 'b'), 0).values()].flat()).toEqual([]);
   });
 });

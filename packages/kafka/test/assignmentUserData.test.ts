@@ -27,8 +27,16 @@ const v1 = {
 describe('subscription user data', () => {
   it('carries the endpoint from version 2 on, and reads a version 1 subscription as one without', () => {
     const current = decodeSubscription(encodeSubscription({ tasks: ['0_1'], endpoint: 'orders-1:8080' }));
-    expect(current).toEqual({ version: 2, tasks: ['0_1'], shutdownRequested: false, endpoint: 'orders-1:8080' });
+    expect(current).toEqual({ version: 3, tasks: ['0_1'], shutdownRequested: false, endpoint: 'orders-1:8080' });
     expect(decodeSubscription(v1.subscription(['0_2']))).toEqual({ version: 1, tasks: ['0_2'], shutdownRequested: false });
+  });
+
+  it('carries the offset sums of the state a member holds from version 3 on, dropping values that are not numbers', () => {
+    const sums = new Map([['0_2', 1200], ['0_5', 0]]);
+    expect(decodeSubscription(encodeSubscription({ tasks: [], offsetSums: sums })).offsetSums).toEqual(sums);
+    const tampered = Buffer.from(JSON.stringify({ version: 3, tasks: [], offsetSums: { '0_1': 'lots', '0_2': 7 } }));
+    expect(decodeSubscription(tampered).offsetSums).toEqual(new Map([['0_2', 7]]));
+    expect(decodeSubscription(v1.subscription([])).offsetSums).toBeUndefined();
   });
 
   it('stays readable by a version 1 member: the fields it knows keep their place and type', () => {
@@ -38,7 +46,7 @@ describe('subscription user data', () => {
 
   it('treats user data that is not a JSON object as a member without history', () => {
     for (const bytes of [Buffer.alloc(0), Buffer.from('not json'), Buffer.from('[1,2]'), Buffer.from('null')]) {
-      expect(decodeSubscription(bytes)).toEqual({ version: 2, tasks: [] });
+      expect(decodeSubscription(bytes)).toEqual({ version: 3, tasks: [] });
     }
   });
 });
@@ -58,7 +66,7 @@ describe('assignment user data', () => {
       ['b:2', ['0_2', '0_3']],
     ]);
     for (const { memberId, info } of infos) {
-      expect(info.version).toBe(2);
+      expect(info.version).toBe(3);
       expect(info.hosts).toEqual(expectedHosts);
       // Each member's own tasks, as version 1 members read them too.
       const own = l.tasksFor(plan.get(memberId)!.partitions).map((t) => t.id);
@@ -69,8 +77,23 @@ describe('assignment user data', () => {
   });
 
   it('reads a version 1 leader\'s assignment as one without a map', () => {
-    expect(decodeAssignment(v1.assignment(['0_1']))).toEqual({ version: 1, tasks: ['0_1'], hosts: undefined });
-    expect(decodeAssignment(Buffer.alloc(0))).toEqual({ version: 0, tasks: [], hosts: undefined });
+    expect(decodeAssignment(v1.assignment(['0_1']))).toEqual({ version: 1, tasks: ['0_1'], hosts: undefined, standbyTasks: [], standbyHosts: undefined });
+    expect(decodeAssignment(Buffer.alloc(0))).toEqual({ version: 0, tasks: [], hosts: undefined, standbyTasks: [], standbyHosts: undefined });
+  });
+
+  it('places standby copies of stateful tasks off their runners and tells every member where they are', () => {
+    const l = layout();
+    const statefulTasks = l.tasks.map((t) => t.id);
+    const leader = new StreamsAssignor(l, () => [], silentLogger, () => 'a:1', { replicas: 1, statefulTasks, offsetSums: () => new Map() });
+    const plan = leader.assign([
+      { memberId: 'm1', topics: l.topics, userData: encodeSubscription({ tasks: ['0_0', '0_1', '0_2'], endpoint: 'a:1', offsetSums: new Map([['0_4', 50]]) }) },
+      { memberId: 'm2', topics: l.topics, userData: encodeSubscription({ tasks: ['0_3', '0_4', '0_5'], endpoint: 'b:2' }) },
+    ]);
+    const m1 = decodeAssignment(plan.get('m1')!.userData);
+    const m2 = decodeAssignment(plan.get('m2')!.userData);
+    expect(m1.standbyTasks).toEqual(['0_3', '0_4', '0_5']);
+    expect(m2.standbyTasks).toEqual(['0_0', '0_1', '0_2']);
+    expect(m1.standbyHosts).toEqual(new Map([['a:1', ['0_3', '0_4', '0_5']], ['b:2', ['0_0', '0_1', '0_2']]]));
   });
 
   it('sends no map when a member asked the application to shut down', () => {

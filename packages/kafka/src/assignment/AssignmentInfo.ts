@@ -14,20 +14,37 @@ export interface AssignmentInfo {
    * map (a version 1 leader during a rolling upgrade).
    */
   readonly hosts: ReadonlyMap<string, readonly string[]> | undefined;
+  /** The tasks this member keeps a standby copy of (version 3; empty before). */
+  readonly standbyTasks: readonly string[];
+  /** Advertised endpoint -> the standby tasks of the members advertising it (version 3), for stale reads. */
+  readonly standbyHosts: ReadonlyMap<string, readonly string[]> | undefined;
 }
 
-export function encodeAssignment(tasks: readonly string[], hosts: ReadonlyMap<string, readonly string[]>): Buffer {
-  return Buffer.from(JSON.stringify({ version: USER_DATA_VERSION, tasks, hosts: Object.fromEntries(hosts) }));
+export function encodeAssignment(
+  tasks: readonly string[],
+  hosts: ReadonlyMap<string, readonly string[]>,
+  standbyTasks: readonly string[] = [],
+  standbyHosts: ReadonlyMap<string, readonly string[]> = new Map(),
+): Buffer {
+  return Buffer.from(
+    JSON.stringify({ version: USER_DATA_VERSION, tasks, hosts: Object.fromEntries(hosts), standbyTasks, standbyHosts: Object.fromEntries(standbyHosts) }),
+  );
 }
 
 /** Reads any version's assignment user data; what cannot be read has no tasks and no map. */
 export function decodeAssignment(userData: Buffer): AssignmentInfo {
   const info = parseJsonObject(userData);
-  if (!info) return { version: 0, tasks: [], hosts: undefined };
-  const hosts = info.hosts !== null && typeof info.hosts === 'object' && !Array.isArray(info.hosts) ? (info.hosts as Record<string, unknown>) : undefined;
+  if (!info) return { version: 0, tasks: [], hosts: undefined, standbyTasks: [], standbyHosts: undefined };
   return {
     version: typeof info.version === 'number' ? info.version : 1,
     tasks: stringArray(info.tasks),
-    hosts: hosts ? new Map(Object.entries(hosts).map(([endpoint, tasks]) => [endpoint, stringArray(tasks)])) : undefined,
+    hosts: endpointMap(info.hosts),
+    standbyTasks: stringArray(info.standbyTasks),
+    standbyHosts: endpointMap(info.standbyHosts),
   };
+}
+
+function endpointMap(value: unknown): Map<string, string[]> | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  return new Map(Object.entries(value as Record<string, unknown>).map(([endpoint, tasks]) => [endpoint, stringArray(tasks)]));
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '@tributary/core';
 import type { GroupAssignor, GroupMemberSubscription, MemberAssignment } from '../client/StreamsClient';
 import { encodeAssignment } from './AssignmentInfo';
+import { assignStandbys } from './assignStandbys';
 import { assignTasks } from './assignTasks';
 import { decodeSubscription, encodeSubscription, USER_DATA_VERSION } from './SubscriptionInfo';
 import type { TaskLayout } from './TaskLayout';
@@ -11,6 +12,9 @@ import type { TaskLayout } from './TaskLayout';
  * source topic of a sub-topology goes to the same member, and keeps tasks where they ran.
  * Each member advertises its endpoint (`application.server`); the leader sends every member
  * the whole endpoint -> tasks map, so each instance knows where every key is served.
+ * With standby replicas, each member also reports the state it holds of tasks it does not
+ * run; the leader hands a task that moves to the member with the most caught-up copy, and
+ * places `replicas` standby copies of every task with logged stores.
  */
 export class StreamsAssignor implements GroupAssignor {
   readonly name = 'tributary-streams';
@@ -22,6 +26,7 @@ export class StreamsAssignor implements GroupAssignor {
     private readonly ownedTasks: () => readonly string[],
     private readonly logger: Logger,
     private readonly endpoint: () => string | undefined = () => undefined,
+    private readonly standby: StandbyPlacement = { replicas: 0, statefulTasks: [], offsetSums: () => new Map() },
   ) {}
 
   private shutdownRequested = false;
@@ -35,7 +40,7 @@ export class StreamsAssignor implements GroupAssignor {
   }
 
   userData(): Buffer {
-    return encodeSubscription({ tasks: [...this.ownedTasks()], shutdownRequested: this.shutdownRequested, endpoint: this.endpoint() });
+    return encodeSubscription({ tasks: [...this.ownedTasks()], shutdownRequested: this.shutdownRequested, endpoint: this.endpoint(), offsetSums: this.standby.offsetSums() });
   }
 
   assign(members: readonly GroupMemberSubscription[]): Map<string, MemberAssignment> {
@@ -44,27 +49,41 @@ export class StreamsAssignor implements GroupAssignor {
       this.logger.warn(`a member asked the application to shut down: telling all ${members.length} members`);
       return new Map(members.map((m) => [m.memberId, { partitions: [], userData: Buffer.alloc(0), shutdownRequested: true }]));
     }
-    const owners = members.map((m, i) => ({ memberId: m.memberId, previousTasks: infos[i]!.tasks }));
+    const owners = members.map((m, i) => ({ memberId: m.memberId, previousTasks: infos[i]!.tasks, offsetSums: infos[i]!.offsetSums }));
     const plan = assignTasks(
       this.layout.tasks.map((t) => t.id),
       owners,
     );
+    const standbys = assignStandbys(this.standby.statefulTasks, plan, owners, this.standby.replicas);
     const hosts = new Map<string, string[]>();
+    const standbyHosts = new Map<string, string[]>();
     members.forEach((m, i) => {
       const endpoint = infos[i]!.endpoint;
       if (!endpoint) return;
       const tasks = hosts.get(endpoint);
       if (tasks) this.logger.warn(`two members advertise the endpoint ${endpoint}: queries to it reach only one of them; give each instance its own applicationServer`);
       hosts.set(endpoint, [...(tasks ?? []), ...(plan.get(m.memberId) ?? [])]);
+      standbyHosts.set(endpoint, [...(standbyHosts.get(endpoint) ?? []), ...(standbys.get(m.memberId) ?? [])]);
     });
     const result = new Map<string, MemberAssignment>();
     for (const [memberId, tasks] of plan) {
       result.set(memberId, {
         partitions: tasks.flatMap((id) => this.layout.task(id)?.inputs ?? []),
-        userData: encodeAssignment(tasks, hosts),
+        userData: encodeAssignment(tasks, hosts, standbys.get(memberId) ?? [], standbyHosts),
       });
     }
-    this.logger.info(`assigned ${this.layout.tasks.length} tasks to ${members.length} members: ${[...plan].map(([m, t]) => `${m}=[${t.join(',')}]`).join(' ')}`);
+    const standbyNote = this.standby.replicas > 0 ? `; standbys: ${[...standbys].map(([m, t]) => `${m}=[${t.join(',')}]`).join(' ')}` : '';
+    this.logger.info(`assigned ${this.layout.tasks.length} tasks to ${members.length} members: ${[...plan].map(([m, t]) => `${m}=[${t.join(',')}]`).join(' ')}${standbyNote}`);
     return result;
   }
+}
+
+/** Standby replicas (Kafka Streams' `num.standby.replicas`), as the assignor places them. */
+export interface StandbyPlacement {
+  /** Copies of each stateful task kept on other members. */
+  readonly replicas: number;
+  /** The tasks with logged stores: only they get copies. */
+  readonly statefulTasks: readonly string[];
+  /** This member's copies of tasks it does not run: task id -> changelog offset sum, sent with each join. */
+  readonly offsetSums: () => ReadonlyMap<string, number>;
 }

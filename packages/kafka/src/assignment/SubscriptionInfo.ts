@@ -1,11 +1,12 @@
 /**
  * The version of the JSON user data Tributary members exchange in the consumer group
  * protocol. Version 1: a member's running tasks and its shutdown request; version 2 adds the
- * member's advertised endpoint (subscription) and the endpoint -> tasks map (assignment).
- * Each version only adds fields, and a decoder ignores what it does not know, so members of
+ * member's advertised endpoint (subscription) and the endpoint -> tasks map (assignment);
+ * version 3 adds the state a member holds of tasks it does not run (subscription) and
+ * standby tasks (assignment). Each version only adds fields, and a decoder ignores what it does not know, so members of
  * either version read each other's user data (a rolling upgrade works both ways).
  */
-export const USER_DATA_VERSION = 2;
+export const USER_DATA_VERSION = 3;
 
 /** What a member tells the leader when it joins (Kafka Streams' `SubscriptionInfo`, simplified). */
 export interface SubscriptionInfo {
@@ -16,12 +17,23 @@ export interface SubscriptionInfo {
   readonly shutdownRequested?: boolean;
   /** `host:port` where this member answers interactive queries (Kafka Streams' `application.server`); version 2. */
   readonly endpoint?: string;
+  /**
+   * Task id -> the sum of the changelog offsets this member's copy of the task's state holds
+   * (standby replicas, checkpoints on disk), for tasks it does not run; version 3.
+   */
+  readonly offsetSums?: ReadonlyMap<string, number>;
 }
 
 export function encodeSubscription(info: Omit<SubscriptionInfo, 'version'>): Buffer {
-  const { tasks, shutdownRequested, endpoint } = info;
+  const { tasks, shutdownRequested, endpoint, offsetSums } = info;
   return Buffer.from(
-    JSON.stringify({ version: USER_DATA_VERSION, tasks, ...(shutdownRequested ? { shutdownRequested: true } : {}), ...(endpoint ? { endpoint } : {}) }),
+    JSON.stringify({
+      version: USER_DATA_VERSION,
+      tasks,
+      ...(shutdownRequested ? { shutdownRequested: true } : {}),
+      ...(endpoint ? { endpoint } : {}),
+      ...(offsetSums && offsetSums.size > 0 ? { offsetSums: Object.fromEntries(offsetSums) } : {}),
+    }),
   );
 }
 
@@ -34,7 +46,17 @@ export function decodeSubscription(userData: Buffer): SubscriptionInfo {
     tasks: stringArray(info.tasks),
     shutdownRequested: info.shutdownRequested === true,
     ...(typeof info.endpoint === 'string' && info.endpoint.length > 0 ? { endpoint: info.endpoint } : {}),
+    ...(isObject(info.offsetSums) ? { offsetSums: numberEntries(info.offsetSums) } : {}),
   };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The entries of `value` whose values are finite numbers. */
+function numberEntries(value: Record<string, unknown>): Map<string, number> {
+  return new Map(Object.entries(value).filter((entry): entry is [string, number] => typeof entry[1] === 'number' && Number.isFinite(entry[1])));
 }
 
 /** The user data as a JSON object, or `undefined` when it is empty or not one. */

@@ -1,7 +1,12 @@
-/** A group member and the tasks it ran before this rebalance. */
+/** A group member, the tasks it ran before this rebalance, and the other task state it holds. */
 export interface TaskOwner {
   readonly memberId: string;
   readonly previousTasks: readonly string[];
+  /**
+   * Task id -> the sum of the changelog offsets its stores hold here (a standby's copy, or a
+   * checkpoint on disk): the larger, the more caught up. Absent: the member holds no state of it.
+   */
+  readonly offsetSums?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -9,7 +14,9 @@ export interface TaskOwner {
  * member gets `floor(T/M)` or `ceil(T/M)` tasks; a member keeps the tasks it ran as far as
  * that balance allows (sticky: its state is warm, nothing to restore); the other tasks go
  * one by one to the member with the fewest tasks, and among those to the one with the
- * fewest tasks of the same sub-topology, so each sub-topology is spread too.
+ * fewest tasks of the same sub-topology, so each sub-topology is spread too. A task whose
+ * owner is gone goes first to the member with the most caught-up copy of its state (a
+ * standby replica, a checkpoint on disk) that still has room, so it restores the least.
  *
  * Pure and deterministic (members are ordered by id), so every leader computes the same.
  */
@@ -38,18 +45,26 @@ export function assignTasks(taskIds: readonly string[], members: readonly TaskOw
 
   const subTopologyOf = (task: string) => task.slice(0, task.indexOf('_'));
   const unassigned = taskIds.filter((t) => !claimed.has(t)).sort(byTaskId);
+  // A member has room below its quota; one more member may reach minQuota + 1 while atMaxAllowance lasts.
+  const hasRoom = (tasks: string[]) => tasks.length < minQuota || (tasks.length === minQuota && atMaxAllowance > 0);
   for (const task of unassigned) {
     const sub = subTopologyOf(task);
     let best: string[] | undefined;
     let bestSame = 0;
+    let bestSum = -1;
     for (const member of ordered) {
       const tasks = result.get(member.memberId)!;
+      if (!hasRoom(tasks)) continue;
+      const sum = member.offsetSums?.get(task) ?? -1;
       const same = tasks.reduce((n, t) => (subTopologyOf(t) === sub ? n + 1 : n), 0);
-      if (!best || tasks.length < best.length || (tasks.length === best.length && same < bestSame)) {
+      const better = !best || sum > bestSum || (sum === bestSum && (tasks.length < best.length || (tasks.length === best.length && same < bestSame)));
+      if (better) {
         best = tasks;
         bestSame = same;
+        bestSum = sum;
       }
     }
+    if (best!.length === minQuota) atMaxAllowance--;
     best!.push(task);
   }
   for (const tasks of result.values()) tasks.sort(byTaskId);

@@ -40,6 +40,8 @@ export class FakeKafka implements StreamsClient {
   assignmentUserData: ((partitions: readonly TopicPartition[]) => Buffer) | undefined;
   /** Records written in transactions that were aborted. */
   aborted = 0;
+  /** The partitions of the member's first assignment. Defaults to every partition of its topics. */
+  initialAssignment: TopicPartition[] | undefined;
 
   createTopic(name: string, partitions: number, config: Record<string, string> = {}): void {
     this.logs.set(
@@ -225,7 +227,7 @@ export class FakeGroupConsumer implements GroupConsumer {
     this.topics = topics;
     this.handlers = handlers;
     this.running = true;
-    this.assign(topics.flatMap((topic) => (this.kafka.logs.get(topic) ?? []).map((_, partition) => ({ topic, partition }))));
+    this.assign(this.kafka.initialAssignment ?? topics.flatMap((topic) => (this.kafka.logs.get(topic) ?? []).map((_, partition) => ({ topic, partition }))));
     this.loop = this.fetchLoop();
   }
 
