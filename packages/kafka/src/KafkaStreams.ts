@@ -50,7 +50,7 @@ import { StandbyTasks, type StandbyHandover } from './processing/StandbyTasks';
 import { TaskManager } from './processing/TaskManager';
 import { KafkaRecordCollector, type RecordCollectorOptions } from './producer/KafkaRecordCollector';
 import { TopicLimits } from './producer/TopicLimits';
-import { LocalStores } from './state/LocalStores';
+import { LocalStores, type StoreQueryOptions } from './state/LocalStores';
 import { GlobalStateUpdater } from './state/GlobalStateUpdater';
 import { StoreRestorer, type RestoreProgress } from './state/StoreRestorer';
 import { loadPersistentStores } from './state/loadPersistentStores';
@@ -160,7 +160,12 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     }
     this.options = resolveOptions(options);
     this.events = this.subject.asObservable();
-    this.localStores = new LocalStores(topology, () => this.running?.tasks.tasks() ?? [], (name) => this.global?.stores.get(name));
+    this.localStores = new LocalStores(
+      topology,
+      () => this.running?.tasks.tasks() ?? [],
+      (name) => this.global?.stores.get(name),
+      (name) => this.running?.standbys?.stores(name) ?? [],
+    );
     this.advertised = this.options.applicationServer;
     this.deadLetters = this.options.http?.dashboard ? new DeadLetterLog() : undefined;
     this.metadata = new StreamsMetadataState(topology, () => this.advertised);
@@ -283,24 +288,27 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     return this.metadata.allMetadata();
   }
 
-  /** A read-only view of key-value store `name` over the tasks of this instance (interactive queries). */
-  store<K = unknown, V = unknown>(name: string): ReadOnlyKeyValueStore<K, V> {
-    return this.localStores.keyValue<K, V>(name);
+  /**
+   * A read-only view of key-value store `name` over the tasks of this instance (interactive
+   * queries). `{ staleReads: true }` reads this instance's standby copies too.
+   */
+  store<K = unknown, V = unknown>(name: string, options?: StoreQueryOptions): ReadOnlyKeyValueStore<K, V> {
+    return this.localStores.keyValue<K, V>(name, options);
   }
 
   /** A read-only view of versioned store `name` (a versioned table's) over the tasks of this instance: `get(key)`, `get(key, asOfTimestamp)`. */
-  versionedStore<K = unknown, V = unknown>(name: string): ReadOnlyVersionedKeyValueStore<K, V> {
-    return this.localStores.versionedKeyValue<K, V>(name);
+  versionedStore<K = unknown, V = unknown>(name: string, options?: StoreQueryOptions): ReadOnlyVersionedKeyValueStore<K, V> {
+    return this.localStores.versionedKeyValue<K, V>(name, options);
   }
 
   /** A read-only view of window store `name` (a windowed aggregation's) over the tasks of this instance. */
-  windowStore<K = unknown, V = unknown>(name: string): ReadOnlyWindowStore<K, V> {
-    return this.localStores.window<K, V>(name);
+  windowStore<K = unknown, V = unknown>(name: string, options?: StoreQueryOptions): ReadOnlyWindowStore<K, V> {
+    return this.localStores.window<K, V>(name, options);
   }
 
   /** A read-only view of session store `name` (a session-windowed aggregation's) over the tasks of this instance. */
-  sessionStore<K = unknown, V = unknown>(name: string): ReadOnlySessionStore<K, V> {
-    return this.localStores.session<K, V>(name);
+  sessionStore<K = unknown, V = unknown>(name: string, options?: StoreQueryOptions): ReadOnlySessionStore<K, V> {
+    return this.localStores.session<K, V>(name, options);
   }
 
   /** The ids of the tasks this instance runs now (`<subTopology>_<partition>`). */
@@ -373,7 +381,13 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
       const assignor = new StreamsAssignor(layout, () => tasks.ownedTaskIds(), logger, () => this.advertised, {
         replicas: this.options.numStandbyReplicas,
         statefulTasks: layout.tasks.filter((t) => t.subTopology.stores.some((s) => s.logging)).map((t) => t.id),
-        offsetSums: () => standbys?.offsetSums() ?? new Map(),
+        // What this member holds of tasks it does not run: checkpoints on disk, and its standbys (newer).
+        offsetSums: () => {
+          const owned = new Set(tasks.ownedTaskIds());
+          const sums = new Map([...(this.stateDirectory?.checkpointedOffsetSums() ?? []), ...(standbys?.offsetSums() ?? [])]);
+          for (const id of owned) sums.delete(id);
+          return sums;
+        },
       });
       const consumer = client.groupConsumer({
         groupId: applicationId,
@@ -538,10 +552,11 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
         metadata: this.metadata,
         self: () => this.advertised!,
         localTasks: () => new Map(tasks().map((t) => [t.id, t.state])),
-        keyValue: (name) => this.localStores.keyValue(name),
-        versioned: (name) => this.localStores.versionedKeyValue(name),
-        window: (name) => this.localStores.window(name),
-        session: (name) => this.localStores.session(name),
+        standbyTasks: () => new Set(this.standbyTasks()),
+        keyValue: (name, stale) => this.localStores.keyValue(name, { staleReads: stale }),
+        versioned: (name, stale) => this.localStores.versionedKeyValue(name, { staleReads: stale }),
+        window: (name, stale) => this.localStores.window(name, { staleReads: stale }),
+        session: (name, stale) => this.localStores.session(name, { staleReads: stale }),
       }),
     );
     if (this.deadLetters) {

@@ -11,6 +11,7 @@ export type { KeyQueryMetadata, StreamsMetadata } from './queries/StreamsMetadat
 export { UnknownStoreError } from './queries/UnknownStoreError';
 export { StoreClient, type StoreClientOptions, type StoreEntry, type WindowedStoreEntry, type StoreEntries, type WindowValue, type TimeBound } from './http/StoreClient';
 export { StoreQueryError } from './http/StoreQueryError';
+export type { StoreQueryOptions } from './state/LocalStores';
 
 // The live dashboard: served at /dashboard with the `http` option, or for any StreamsApplication (the embedded engine) by serveDashboard.
 export { serveDashboard, type ServeDashboardOptions, type DashboardServer } from './dashboard/serveDashboard';

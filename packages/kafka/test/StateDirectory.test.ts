@@ -82,6 +82,22 @@ describe('StateDirectory', () => {
     reopened.close();
   });
 
+  it('sums the checkpointed offsets of each task directory, for the assignor; no checkpoint or a bad one counts as no state', () => {
+    const root = newRoot();
+    const directory = open(root);
+    directory.openTask('0_1', 1, [spec]);
+    directory.openTask('1_0', 0, [spec]);
+    directory.openTask('1_2', 2, [spec]);
+    new Checkpoint(join(directory.directory, '0_1')).write([
+      { topic: 'app-counts-changelog', partition: 1, offset: 40 },
+      { topic: 'app-other-changelog', partition: 1, offset: 2 },
+    ]);
+    new Checkpoint(join(directory.directory, '1_0')).write([{ topic: 'app-counts-changelog', partition: 0, offset: 7 }]);
+    writeFileSync(join(directory.directory, '1_2', '.checkpoint'), 'garbage');
+    expect(directory.checkpointedOffsetSums()).toEqual(new Map([['0_1', 42], ['1_0', 7]]));
+    directory.release();
+  });
+
   it('wipes a logged store that has no checkpointed offset: it restores from scratch', () => {
     const root = newRoot();
     const { directory, store } = fill(root, false, false);

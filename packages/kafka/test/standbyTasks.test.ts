@@ -1,3 +1,4 @@
+import { defaultPartition } from '@tributary/core/runtime';
 import { describe, expect, it } from 'vitest';
 import { encodeAssignment } from '../src/assignment/AssignmentInfo';
 import { decodeSubscription } from '../src/assignment/SubscriptionInfo';
@@ -56,6 +57,28 @@ describe('standby tasks (numStandbyReplicas)', () => {
     // The adopted store writes the active task's changelog.
     await until(() => kafka.read('app-totals-changelog').some((r) => r.partition === 1 && r.offset === 5), 'the changelog record of the new count');
     expect(kafka.read('app-totals-changelog').find((r) => r.partition === 1 && r.offset === 5)).toMatchObject({ key: '"a"', value: 4 });
+  });
+
+  it('answer stale reads from the standby copy, in process and over HTTP, and only when asked', async () => {
+    const kafka = group();
+    // A key of partition 1 (task 0_1), as the store's key serde (strings) and the default partitioner place it.
+    const key = ['a', 'b', 'c', 'd', 'e', 'f'].find((k) => defaultPartition(Buffer.from(k), 2) === 1)!;
+    for (const count of [1, 2]) kafka.append('app-totals-changelog', JSON.stringify(key), count, { partition: 1 });
+    kafka.initialAssignment = [part(0)];
+    plan(kafka, ['0_0'], ['0_1']);
+    await using streams = app(kafka, counting, { numStandbyReplicas: 1, http: { port: 0, host: '127.0.0.1', dashboard: false } });
+    await streams.start();
+    await until(() => streams.store<string, number>('totals', { staleReads: true }).get(key) === 2, 'the standby copy of the key');
+    expect(streams.store<string, number>('totals').get(key)).toBeUndefined();
+
+    const { url } = streams.httpAddress()!;
+    const stale = await fetch(`${url}/stores/totals/keys/${key}?stale=true`);
+    expect(stale.status, await stale.clone().text()).toBe(200);
+    expect(await stale.json()).toEqual({ store: 'totals', key, value: 2, stale: true });
+    const fresh = await fetch(`${url}/stores/totals/keys/${key}`);
+    expect(fresh.status).toBe(503); // the owner of 0_1 advertises no endpoint here
+    const bad = await fetch(`${url}/stores/totals/keys/${key}?stale=yes`);
+    expect(bad.status).toBe(400);
   });
 
   it('keep no standby without numStandbyReplicas, and report no offset sums', async () => {

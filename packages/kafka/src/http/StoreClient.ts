@@ -70,10 +70,15 @@ export class StoreClient {
     this.fetch = options.fetch ?? fetch;
   }
 
-  /** The value of `key` in a key-value store (as of `asOf` in a versioned one); `undefined` when there is none. */
-  async get<V = unknown, K = string>(store: string, key: K, options: { asOf?: TimeBound } = {}): Promise<V | undefined> {
+  /**
+   * The value of `key` in a key-value store (as of `asOf` in a versioned one); `undefined`
+   * when there is none. `staleReads`: the instance asked may answer from its standby copy
+   * of the key's task, which may lag behind the owner.
+   */
+  async get<V = unknown, K = string>(store: string, key: K, options: { asOf?: TimeBound; staleReads?: boolean } = {}): Promise<V | undefined> {
     const { path, query } = keyPath(key);
-    const body = await this.request<{ value: V }>(`/stores/${segment(store)}/keys/${path}`, { ...query, ...(options.asOf === undefined ? {} : { asOf: time(options.asOf) }) }, true);
+    const extra = { ...(options.asOf === undefined ? {} : { asOf: time(options.asOf) }), ...(options.staleReads ? { stale: 'true' } : {}) };
+    const body = await this.request<{ value: V }>(`/stores/${segment(store)}/keys/${path}`, { ...query, ...extra }, true);
     return body?.value;
   }
 

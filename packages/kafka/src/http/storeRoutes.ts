@@ -13,10 +13,13 @@ export interface StoreQuerySource {
   self(): string;
   /** The tasks this instance runs now, by id. */
   localTasks(): ReadonlyMap<string, 'restoring' | 'running' | 'closed'>;
-  keyValue(store: string): ReadOnlyKeyValueStore<unknown, unknown>;
-  versioned(store: string): ReadOnlyVersionedKeyValueStore<unknown, unknown>;
-  window(store: string): ReadOnlyWindowStore<unknown, unknown>;
-  session(store: string): ReadOnlySessionStore<unknown, unknown>;
+  /** The tasks this instance keeps standby copies of. */
+  standbyTasks(): ReadonlySet<string>;
+  /** Views over the running tasks' stores; with `stale`, over the standby copies too. */
+  keyValue(store: string, stale?: boolean): ReadOnlyKeyValueStore<unknown, unknown>;
+  versioned(store: string, stale?: boolean): ReadOnlyVersionedKeyValueStore<unknown, unknown>;
+  window(store: string, stale?: boolean): ReadOnlyWindowStore<unknown, unknown>;
+  session(store: string, stale?: boolean): ReadOnlySessionStore<unknown, unknown>;
 }
 
 /** Part of a range or `all` answer: what one instance holds. */
@@ -31,7 +34,10 @@ interface Entries {
  * `range` and `all` gather every instance's part (`?scope=local`: this instance's only),
  * sorted by key and bounded by `limit`. While the group rebalances, or when the owner
  * advertises no endpoint, the answer is a 503 saying why; an unknown store is a 404 listing
- * the known ones. Keys are strings in the path, or JSON with `?keyFormat=json`.
+ * the known ones. Keys are strings in the path, or JSON with `?keyFormat=json`. A key query
+ * with `?stale=true` is answered here from a standby copy of the key's task when this
+ * instance keeps one (Kafka Streams' `enableStaleStores`): possibly behind the owner, but
+ * answered while the owner is away; the answer says `"stale": true`.
  */
 export function storeRoutes(source: StoreQuerySource): Route[] {
   const route = (path: string, description: string, handler: RouteHandler): Route => ({ method: 'GET', path, description, handler: answeringStoreErrors(handler) });
@@ -49,14 +55,14 @@ export function storeRoutes(source: StoreQuerySource): Route[] {
       const store = params(request).store;
       const kind = kindOf(source, store, ['keyValue', 'versioned'], '/stores/<name>/windows/<key> or /stores/<name>/sessions/<key>');
       const key = parseKey(request.params.key!, keyFormat(request.url));
-      return atOwner(source, request, store, key, () => {
+      return atOwner(source, request, store, key, (stale) => {
         if (kind === 'versioned') {
           const asOf = request.url.searchParams.has('asOf') ? parseTime(request.url, 'asOf', 0) : undefined;
-          const found = asOf === undefined ? source.versioned(store).get(key) : source.versioned(store).get(key, asOf);
+          const found = asOf === undefined ? source.versioned(store, stale).get(key) : source.versioned(store, stale).get(key, asOf);
           if (!found) throw keyNotFound(store, key, asOf);
           return { store, key, value: found.value, timestamp: found.timestamp, ...(found.validTo === undefined ? {} : { validTo: found.validTo }) };
         }
-        const value = source.keyValue(store).get(key);
+        const value = source.keyValue(store, stale).get(key);
         if (value === undefined) throw keyNotFound(store, key);
         return { store, key, value };
       });
@@ -67,19 +73,19 @@ export function storeRoutes(source: StoreQuerySource): Route[] {
       const from = parseTime(request.url, 'from', 0);
       const to = parseTime(request.url, 'to', Number.MAX_SAFE_INTEGER);
       const size = source.metadata.store(store).spec.windowSizeMs;
-      return atOwner(source, request, store, key, () => ({
+      return atOwner(source, request, store, key, (stale) => ({
         store,
         key,
-        windows: source.window(store).fetch(key, from, to).map(([start, value]) => ({ start, ...(size === undefined ? {} : { end: start + size }), value })),
+        windows: source.window(store, stale).fetch(key, from, to).map(([start, value]) => ({ start, ...(size === undefined ? {} : { end: start + size }), value })),
       }));
     }),
     route('/stores/:store/sessions/:key', 'the sessions of a key', (request) => {
       const { store, key } = keyParams(request);
       kindOf(source, store, ['session'], '/stores/<name>/keys/<key>');
-      return atOwner(source, request, store, key, () => ({
+      return atOwner(source, request, store, key, (stale) => ({
         store,
         key,
-        sessions: source.session(store).fetch(key).map(([k, value]) => ({ start: k.window.start, end: k.window.end, value })),
+        sessions: source.session(store, stale).fetch(key).map(([k, value]) => ({ start: k.window.start, end: k.window.end, value })),
       }));
     }),
     route('/stores/:store/range', 'the entries with from <= key <= to (?from=&to=&limit=&keyFormat=)', (request) => {
@@ -120,10 +126,19 @@ function kindOf(source: StoreQuerySource, store: string, kinds: readonly StoreKi
   return kind;
 }
 
-/** Answers here when this instance serves the key (and its task is running), otherwise forwards to the owner. */
-async function atOwner(source: StoreQuerySource, request: RouteRequest, store: string, key: unknown, answer: () => Record<string, unknown>): Promise<RouteResponse> {
-  const owner = source.metadata.ownerOf(store, key);
+/**
+ * Answers here when this instance serves the key (and its task is running), or, with
+ * `?stale=true`, keeps a standby copy of the key's task; otherwise forwards to the owner.
+ */
+async function atOwner(source: StoreQuerySource, request: RouteRequest, store: string, key: unknown, answer: (stale: boolean) => Record<string, unknown>): Promise<RouteResponse> {
   const self = source.self();
+  const stale = request.url.searchParams.get('stale');
+  if (stale !== null && stale !== 'true' && stale !== 'false') throw new HttpError(400, 'BAD_REQUEST', `stale must be 'true' or 'false', got '${stale}'`);
+  const taskId = source.metadata.taskOf(store, key);
+  if (stale === 'true' && taskId !== undefined && source.standbyTasks().has(taskId)) {
+    return json(200, { ...answer(true), stale: true }, { [SERVED_BY_HEADER]: self });
+  }
+  const owner = source.metadata.ownerOf(store, key);
   if (owner.kind === 'unavailable') throw notAvailable(owner.reason);
   if (owner.kind === 'owner' && owner.endpoint !== self) {
     const by = forwardedBy(request);
@@ -136,7 +151,7 @@ async function atOwner(source: StoreQuerySource, request: RouteRequest, store: s
     const state = source.localTasks().get(owner.taskId);
     if (state !== 'running') throw notAvailable(`task ${owner.taskId}, which holds the key, is ${state === 'restoring' ? 'restoring its stores' : 'not running yet'} on this instance`);
   }
-  return json(200, answer(), { [SERVED_BY_HEADER]: self });
+  return json(200, answer(false), { [SERVED_BY_HEADER]: self });
 }
 
 /**

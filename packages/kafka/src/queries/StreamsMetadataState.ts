@@ -83,6 +83,12 @@ export class StreamsMetadataState {
     return { kind: 'owner', endpoint, partition, taskId };
   }
 
+  /** The task holding `key` of `store`; `undefined` for a global store or before the application started. */
+  taskOf(store: string, key: unknown, keySerde?: Serde<unknown>): string | undefined {
+    if (this.store(store).global || !this.partitioner) return undefined;
+    return this.partitioner.partition(store, key, keySerde).taskId;
+  }
+
   /** The instances holding parts of `store` (all of them for a global store). */
   ownersOf(store: string): StoreOwners {
     if (this.store(store).global) return { kind: 'global' };

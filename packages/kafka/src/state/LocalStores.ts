@@ -19,17 +19,19 @@ import type { StreamTask } from '../processing/StreamTask';
  * Interactive queries (design section 6): read-only views of a store over the tasks this
  * instance runs. Each call reads the tasks as they are then, so a view follows rebalances;
  * tasks still restoring are left out (their state is incomplete). Keys held by other
- * instances are not visible here.
+ * instances are not visible here. With `staleReads`, the standby copies this instance keeps
+ * are read too (Kafka Streams' `enableStaleStores`): they may lag behind their active tasks.
  */
 export class LocalStores {
   constructor(
     private readonly topology: Topology,
     private readonly tasks: () => Iterable<StreamTask>,
     private readonly globalStore: (name: string) => StateStore | undefined,
+    private readonly standbyStores: (name: string) => readonly StateStore[] = () => [],
   ) {}
 
-  keyValue<K, V>(name: string): ReadOnlyKeyValueStore<K, V> {
-    const parts = this.parts<KeyValueStore<K, V>>(name, 'keyValue');
+  keyValue<K, V>(name: string, options: StoreQueryOptions = {}): ReadOnlyKeyValueStore<K, V> {
+    const parts = this.parts<KeyValueStore<K, V>>(name, 'keyValue', options);
     return {
       get: (key) => mergedKeyValueStore(parts()).get(key),
       all: () => mergedKeyValueStore(parts()).all(),
@@ -38,16 +40,16 @@ export class LocalStores {
     };
   }
 
-  versionedKeyValue<K, V>(name: string): ReadOnlyVersionedKeyValueStore<K, V> {
-    const parts = this.parts<VersionedKeyValueStore<K, V>>(name, 'versioned');
+  versionedKeyValue<K, V>(name: string, options: StoreQueryOptions = {}): ReadOnlyVersionedKeyValueStore<K, V> {
+    const parts = this.parts<VersionedKeyValueStore<K, V>>(name, 'versioned', options);
     return {
       get: (key: K, asOfTimestamp?: number) =>
         asOfTimestamp === undefined ? mergedVersionedKeyValueStore(parts()).get(key) : mergedVersionedKeyValueStore(parts()).get(key, asOfTimestamp),
     };
   }
 
-  window<K, V>(name: string): ReadOnlyWindowStore<K, V> {
-    const parts = this.parts<WindowStore<K, V>>(name, 'window');
+  window<K, V>(name: string, options: StoreQueryOptions = {}): ReadOnlyWindowStore<K, V> {
+    const parts = this.parts<WindowStore<K, V>>(name, 'window', options);
     const view = () => mergedWindowStore(parts());
     return {
       fetch: ((key: K, from: number, to?: number) => (to === undefined ? view().fetch(key, from) : view().fetch(key, from, to))) as ReadOnlyWindowStore<K, V>['fetch'],
@@ -58,8 +60,8 @@ export class LocalStores {
     };
   }
 
-  session<K, V>(name: string): ReadOnlySessionStore<K, V> {
-    const parts = this.parts<SessionStore<K, V>>(name, 'session');
+  session<K, V>(name: string, options: StoreQueryOptions = {}): ReadOnlySessionStore<K, V> {
+    const parts = this.parts<SessionStore<K, V>>(name, 'session', options);
     const view = () => mergedSessionStore(parts());
     return {
       fetch: ((key: K, from?: number, to?: number) => (from === undefined || to === undefined ? view().fetch(key) : view().fetch(key, from, to))) as ReadOnlySessionStore<K, V>['fetch'],
@@ -69,7 +71,7 @@ export class LocalStores {
     };
   }
 
-  private parts<S extends StateStore>(name: string, kind: StoreKind): () => S[] {
+  private parts<S extends StateStore>(name: string, kind: StoreKind, options: StoreQueryOptions): () => S[] {
     const spec = this.topology.stores.get(name) ?? this.topology.globalStores.find((g) => g.store.name === name)?.store;
     if (!spec) throw new StreamsError(`no store named '${name}' (stores: ${[...this.topology.stores.keys()].join(', ') || 'none'})`);
     if (spec.kind !== kind) throw new StreamsError(`store '${name}' is a ${spec.kind} store, not a ${kind} store`);
@@ -90,7 +92,14 @@ export class LocalStores {
           found.push(store);
         }
       }
+      if (options.staleReads) for (const store of this.standbyStores(name)) found.push(store as S);
       return found;
     };
   }
+}
+
+/** How a local store view reads (Kafka Streams' `StoreQueryParameters`). */
+export interface StoreQueryOptions {
+  /** Also read the standby copies this instance keeps (`numStandbyReplicas`), which may lag. Defaults to `false`. */
+  readonly staleReads?: boolean;
 }

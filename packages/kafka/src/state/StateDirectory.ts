@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger, PersistentStore, PersistentStoreFactory, StoreChangeLogger, StoreSpec } from '@tributary/core';
 import { partitionKey } from '../client/StreamsClient';
@@ -65,6 +65,32 @@ export class StateDirectory {
       if (!trusted) wipeStore(storePath(directory, spec));
     }
     return new TaskStateDirectory(directory, partition, checkpoint, offsets, new Set(persistent.map((s) => s.name)), this.options, (spec) => this.changelogTopic(spec));
+  }
+
+  /**
+   * For every task directory with a checkpoint: the sum of its checkpointed offsets, what
+   * this instance would not have to restore if it got the task (Kafka Streams reports it
+   * when it joins, so a restarted instance gets its tasks back). A checkpoint that cannot
+   * be read counts as none.
+   */
+  checkpointedOffsetSums(): Map<string, number> {
+    const sums = new Map<string, number>();
+    let entries: string[];
+    try {
+      entries = readdirSync(this.directory);
+    } catch {
+      return sums;
+    }
+    for (const taskId of entries) {
+      if (!/^\d+_\d+$/.test(taskId)) continue;
+      try {
+        const offsets = new Checkpoint(join(this.directory, taskId)).read();
+        if (offsets.size > 0) sums.set(taskId, [...offsets.values()].reduce((sum, offset) => sum + offset, 0));
+      } catch {
+        // unreadable: no state to speak of
+      }
+    }
+    return sums;
   }
 
   /** Unlocks the directory: the instance has closed. */
