@@ -17,7 +17,7 @@ const fixture = fileURLToPath(new URL('./fixtures/app.ts', import.meta.url));
 const persistentFixture = fileURLToPath(new URL('./fixtures/persistentApp.ts', import.meta.url));
 
 export function spawnChildApp(
-  env: { APP_ID: string; INPUT: string; OUTPUT?: string; INSTANCE: string; GUARANTEE?: string; COUNTS?: string; OPTIONS?: string; FAIL_ON_ID?: string; STATE_DIR?: string; STANDBYS?: string },
+  env: { APP_ID: string; INPUT: string; OUTPUT?: string; INSTANCE: string; GUARANTEE?: string; COUNTS?: string; OPTIONS?: string; FAIL_ON_ID?: string; STATE_DIR?: string; STANDBYS?: string; PROGRESS_MS?: string },
   script: 'app' | 'persistentApp' = 'app',
 ): ChildApp {
   const child = spawn(process.execPath, ['--conditions=tributary-source', '--import', 'tsx', script === 'app' ? fixture : persistentFixture], {
