@@ -12,7 +12,7 @@ import { spawnChildApp, type ChildApp } from '../kafka/childApp';
 import { committedOffsets } from '../kafka/support';
 
 const PARTITIONS = 4;
-const args = new Map(process.argv.slice(2).filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=') as [string, string?]));
+const args = new Map(process.argv.slice(2).filter((a) => a.startsWith('--')).map((a): [string, string | undefined] => { const [name, value] = a.slice(2).split('='); return [name!, value]; }));
 const RECORDS = Number(args.get('records') ?? 1_000_000);
 const KEYS = Number(args.get('keys') ?? 500_000);
 const ROUNDS = Number(args.get('rounds') ?? 2);

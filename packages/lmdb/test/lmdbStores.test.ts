@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Stores, type KeyValueStore, type StoreSpec, type WindowStore, type SessionStore, type PersistentStore } from '@tributary/core';
 import { lmdbStoreFactory, lmdbStores } from '@tributary/lmdb';
-import { storeSuite } from '../../core/test/state/storeSuite';
+import { storeSuite } from '../../../test/kits/storeSuite';
 
 const root = mkdtempSync(join(tmpdir(), 'tributary-lmdb-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

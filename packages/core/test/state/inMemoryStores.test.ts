@@ -1,3 +1,3 @@
-import { storeSuite } from './storeSuite';
+import { storeSuite } from '../../../../test/kits/storeSuite';
 
 storeSuite('in-memory', { create: (spec, logger) => spec.create(logger) });

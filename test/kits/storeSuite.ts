@@ -3,10 +3,11 @@ import { EmitStrategy, StreamsBuilder, Stores, TimeWindows, SessionWindows, type
 import type { AggregationSessionStore, AggregationWindowStore } from '@tributary/core/runtime';
 import { TopologyTestDriver } from '@tributary/core/testing';
 
-/**
- * How the shared store suite makes stores of one implementation: in memory
- * (packages/core/test/state/inMemoryStores.test.ts) or persistent (packages/lmdb/test).
- */
+// A test kit shared by the unit tests of several packages (not a package's internals): the
+// behaviour every store implementation must have, run on the in-memory stores
+// (packages/core/test/state/inMemoryStores.test.ts) and on LMDB (packages/lmdb/test).
+
+/** How the shared store suite makes stores of one implementation. */
 export interface StoreSuiteTarget {
   /** A new, empty store for `spec`. */
   create(spec: StoreSpec, logger: StoreChangeLogger | undefined): RestorableStore;
