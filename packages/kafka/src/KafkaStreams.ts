@@ -437,6 +437,15 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
         transactions ??
         new OffsetCommitter({
           flush: () => collector.flush(),
+          flushCaches: () => {
+            let caching = false;
+            for (const task of tasks.tasks()) {
+              if (task.state !== 'running' || !task.task.caching) continue;
+              caching = true;
+              task.task.flushCaches();
+            }
+            return caching;
+          },
           committable: () => this.tracker.committable(),
           owns: (topic, partition) => tasks.owns(topic, partition),
           commit: (offsets) => consumer.commit(offsets),
@@ -608,6 +617,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
       processingErrorHandler: this.deadLetters?.observe(o.processingErrorHandler) ?? o.processingErrorHandler,
       productionErrorHandler: this.deadLetters?.observe(o.productionErrorHandler) ?? o.productionErrorHandler,
       onFailure,
+      cacheMaxRecords: o.cacheMaxRecords,
     });
     if (state) this.taskStates.set(task, state);
     if (handover) this.handovers.set(task, handover);

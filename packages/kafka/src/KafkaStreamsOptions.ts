@@ -156,6 +156,16 @@ export interface KafkaStreamsOptions extends ConnectionOptions {
    * stores with a `stateDir`. Defaults to `0`.
    */
   numStandbyReplicas?: number;
+  /**
+   * Record caches (Kafka Streams' `statestore.cache.max.bytes`, counted in records, per
+   * aggregation of a task): an aggregation holds back up to this many updated keys and, at
+   * each commit (or when it holds that many), writes one changelog record and forwards one
+   * output per key with its latest value. Fewer changelog and output records when keys are
+   * updated more than once per commit interval; outputs come at commits, not per record.
+   * Defaults to `0` (off: every update is logged and forwarded, as Kafka Streams with caching
+   * disabled).
+   */
+  cacheMaxRecords?: number;
 }
 
 /** Every option's name, checked against the type: an unknown option is a typo, and an error. */
@@ -164,7 +174,7 @@ const OPTION_NAMES = Object.keys({
   deserializationErrorHandler: 1, processingErrorHandler: 1, productionErrorHandler: 1, uncaughtExceptionHandler: 1, replicationFactor: 1,
   autoOffsetReset: 1, sessionTimeoutMs: 1, heartbeatIntervalMs: 1, rebalanceTimeoutMs: 1, maxWaitTimeMs: 1, maxBytesPerPartition: 1,
   maxInFlightRecords: 1, maxBufferedRecords: 1, maxBufferedRecordsPerPartition: 1, maxTaskIdleMs: 1, metricsIntervalMs: 1, deliveryTimeoutMs: 1,
-  maxRequestSizeBytes: 1, repartitionPurgeIntervalMs: 1, handleSignals: 1, http: 1, applicationServer: 1, client: 1, stateDir: 1, persistentStores: 1, numStandbyReplicas: 1,
+  maxRequestSizeBytes: 1, repartitionPurgeIntervalMs: 1, handleSignals: 1, http: 1, applicationServer: 1, client: 1, stateDir: 1, persistentStores: 1, numStandbyReplicas: 1, cacheMaxRecords: 1,
   ssl: 1, sasl: 1, connectionTimeoutMs: 1, requestTimeoutMs: 1, authenticationTimeoutMs: 1, consumer: 1, producer: 1, admin: 1,
 } satisfies Record<keyof KafkaStreamsOptions, 1>);
 
@@ -249,6 +259,7 @@ export function resolveOptions(options: KafkaStreamsOptions): ResolvedOptions {
     stateDir: stateDirOption(options.stateDir),
     persistentStores: options.persistentStores,
     numStandbyReplicas: wholeNumber('numStandbyReplicas', options.numStandbyReplicas, 0),
+    cacheMaxRecords: wholeNumber('cacheMaxRecords', options.cacheMaxRecords, 0),
     connection: new ResolvedConnection(options),
   };
   if (resolved.client && resolved.connection.customized) {

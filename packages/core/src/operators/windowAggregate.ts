@@ -1,9 +1,12 @@
 import type { AnyRecord, OperatorFactory } from '../graph/GraphNode';
 import { change } from '../graph/Change';
 import type { AggregationWindowStore } from '../state/aggregationStores';
+import type { RestorableStore } from '../state/StateStore';
+import { storeKey } from '../state/storeKey';
 import type { TimeWindows } from '../windows/TimeWindows';
 import { windowed } from '../windows/Windowed';
 import { recordOperator } from './operatorInternals';
+import { RecordCache } from './RecordCache';
 import { forwardedOldValue, windowedRecord, type WindowAggregation } from './windowAggregateInternals';
 import { windowCloseTracker } from './windowCloseTracker';
 
@@ -23,6 +26,10 @@ import { windowCloseTracker } from './windowCloseTracker';
  * previous read (`lastEmittedCloseTime - size`) and ending by the close time, still retained
  * by the window store (retention is measured from the latest window start written, so a
  * record far ahead can leave windows unread), by start then key.
+ *
+ * With record caches (`cacheMaxRecords`), windows are written at once without their
+ * changelog, and each window updated since the last commit is logged (and, without
+ * `onWindowClose`, forwarded) once at the commit, with its latest aggregate.
  */
 export function aggregateTimeWindows(windows: TimeWindows, aggregation: WindowAggregation): OperatorFactory {
   const { sizeMs, advanceMs, graceMs } = windows;
@@ -32,8 +39,17 @@ export function aggregateTimeWindows(windows: TimeWindows, aggregation: WindowAg
     windows.firstWindowStart(lower) !== windows.firstWindowStart(upper) || lastStartAtOrBefore(lower) !== lastStartAtOrBefore(upper);
   const lastStartAtOrBefore = (t: number) => t - (t % advanceMs);
   return recordOperator((context, emit) => {
-    const store = context.getStateStore<AggregationWindowStore<unknown, unknown>>(storeName);
+    const store = context.getStateStore<AggregationWindowStore<unknown, unknown> & RestorableStore>(storeName);
     const tracker = windowCloseTracker(context, closeTrackerStore, storeName);
+    const cache =
+      context.cacheMaxRecords > 0
+        ? new RecordCache<HeldWindow>(context, context.cacheMaxRecords, ({ record, start, value, timestamp, oldValue }) => {
+            // A window past retention by now is not logged (a restore would drop it), but still forwarded, as Kafka Streams' caching store does.
+            const written = store.putEntry(record.key, value, start, timestamp);
+            const windowedKey = written ? written.windowedKey : windowed(record.key, start, start + sizeMs);
+            if (!emitOnClose) emit(windowedRecord(record, windowedKey, change(value, oldValue), timestamp, record.headers));
+          })
+        : undefined;
     let observedStreamTime = Number.NEGATIVE_INFINITY;
 
     /** Kafka's `maybeForwardFinalResult`, without the wall-clock throttle. */
@@ -66,6 +82,14 @@ export function aggregateTimeWindows(windows: TimeWindows, aggregation: WindowAg
         const oldAggregate = previous === undefined ? initializer() : previous.value;
         const newAggregate = aggregator(key, record.value, oldAggregate) ?? null;
         const newTimestamp = previous === undefined ? timestamp : Math.max(timestamp, previous.timestamp);
+        if (cache) {
+          store.restore(windowed(key, start, end), newAggregate, newTimestamp);
+          const old = forwardedOldValue(aggregation, oldAggregate, previous === undefined);
+          const id = storeKey(key);
+          const held = cache.entry(`${start}/${typeof id}/${String(id)}`, () => ({ record, start, value: newAggregate, timestamp: newTimestamp, oldValue: old }));
+          Object.assign(held, { record, value: newAggregate, timestamp: newTimestamp });
+          continue;
+        }
         const written = store.putEntry(key, newAggregate, start, newTimestamp);
         if (!emitOnClose) {
           const windowedKey = written ? written.windowedKey : windowed(key, start, end);
@@ -78,4 +102,13 @@ export function aggregateTimeWindows(windows: TimeWindows, aggregation: WindowAg
       if (emitOnClose) emitClosedWindows(record, closeTime);
     };
   });
+}
+
+/** A window's updates since the last commit: the latest record (its key and context) and aggregate, and the old value to forward. */
+interface HeldWindow {
+  record: AnyRecord;
+  readonly start: number;
+  value: unknown;
+  timestamp: number;
+  readonly oldValue: unknown;
 }

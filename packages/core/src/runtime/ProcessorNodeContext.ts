@@ -37,4 +37,11 @@ export interface ProcessorNodeContext {
   resume(hold: RecordHold | undefined, work: () => void): void;
   /** Per-task scratch space shared by nodes that work together (a splitter and its branches). */
   shared<T>(key: string, create: () => T): T;
+  /**
+   * The task's record cache size (`cacheMaxRecords`, Kafka Streams' `statestore.cache.max.bytes`
+   * counted in records): how many updated keys a caching operator may hold back; `0`: no cache.
+   */
+  readonly cacheMaxRecords: number;
+  /** Registers what to do at each commit, before its offsets are chosen: a caching operator forwards and logs what it held back. */
+  onCommit(flush: () => void): void;
 }

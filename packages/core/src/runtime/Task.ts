@@ -52,6 +52,13 @@ export interface TaskOptions {
   changelogLogger?: (spec: StoreSpec, task: Task) => StoreChangeLogger | undefined;
   /** Called once when the task fails outside `process()` (an asynchronous stage, a failed send). */
   onFailure?: (error: Error) => void;
+  /**
+   * Record caches (Kafka Streams' `statestore.cache.max.bytes`, counted in records): each
+   * aggregation holds back up to this many updated keys and, at each commit
+   * ({@link Task.flushCaches}), writes their changelog records and forwards their latest
+   * values once per key. Defaults to `0`: every update is logged and forwarded.
+   */
+  cacheMaxRecords?: number;
 }
 
 /** What a record sent through {@link Task.send} is: it decides what happens when the collector refuses it. */
@@ -83,6 +90,8 @@ export class Task {
   private readonly streamPunctuation = new PunctuationQueue();
   private readonly wallClockPunctuation = new PunctuationQueue();
   private readonly scratch = new Map<string, unknown>();
+  /** What caching operators do at each commit. */
+  private readonly commitFlushes: (() => void)[] = [];
   private readonly tracker: CommitTracker;
   private readonly logger: Logger;
   private readonly collector: RecordCollector;
@@ -246,6 +255,29 @@ export class Task {
     return this.resolveTopic(`${spec.name}-changelog`, true);
   }
 
+  /**
+   * The first step of a commit with record caches: every caching operator writes the
+   * changelog records and forwards the values it held back, so that the offsets chosen next
+   * cover nothing that lives only in a cache. Synchronous; the caller picks the offsets right
+   * after it, before awaiting anything. A no-op without caches.
+   */
+  flushCaches(): void {
+    if (this.closed || this.failure) return;
+    for (const flush of this.commitFlushes) {
+      try {
+        flush();
+      } catch (error) {
+        this.fail(asError(error));
+        return;
+      }
+    }
+  }
+
+  /** Whether some operator of this task holds updates back until commits (`cacheMaxRecords`). */
+  get caching(): boolean {
+    return this.commitFlushes.length > 0;
+  }
+
   /** Resolves when no record of this task's tracker is in flight (asynchronous stages, unacknowledged sends). */
   whenIdle(): Promise<void> {
     return this.tracker.whenIdle();
@@ -332,6 +364,8 @@ export class Task {
         if (!task.scratch.has(key)) task.scratch.set(key, create());
         return task.scratch.get(key) as T;
       },
+      cacheMaxRecords: this.options.cacheMaxRecords ?? 0,
+      onCommit: (flush: () => void) => task.commitFlushes.push(flush),
     };
   }
 

@@ -7,6 +7,11 @@ export type { CommitResult } from './Committer';
 export interface OffsetCommitterDeps {
   /** Resolves once every output handed to the producer so far has been acknowledged (or failed). */
   flush(): Promise<void>;
+  /**
+   * Flushes the tasks' record caches (synchronously: their held-back outputs go to the
+   * producer); `true` when some task has caches. Defaults to none.
+   */
+  flushCaches?(): boolean;
   /** Offsets safe to commit (CommitTracker.committable()): topic -> partition -> next offset. */
   committable(): ReadonlyMap<string, ReadonlyMap<number, number>>;
   /** Whether this instance still owns the partition (revoked ones are never committed). */
@@ -32,8 +37,16 @@ export class OffsetCommitter extends SerialCommitter {
   }
 
   protected async run(): Promise<TopicPartitionOffset[]> {
-    await this.deps.flush();
-    const offsets = this.advanced(this.deps.committable(), this.deps.owns);
+    let committable: ReadonlyMap<string, ReadonlyMap<number, number>>;
+    if (this.deps.flushCaches?.()) {
+      // Records processed while the flush below is awaited may sit in a cache: the offsets are chosen now.
+      committable = this.deps.committable();
+      await this.deps.flush();
+    } else {
+      await this.deps.flush();
+      committable = this.deps.committable();
+    }
+    const offsets = this.advanced(committable, this.deps.owns);
     if (offsets.length > 0) {
       await this.deps.commit(offsets);
       this.markCommitted(offsets);

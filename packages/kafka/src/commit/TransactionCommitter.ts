@@ -108,6 +108,8 @@ export class TransactionCommitter extends SerialCommitter {
     try {
       // A consistent point: no record of the task half-way (in an asynchronous stage).
       if (!(await idleWithin(transaction.tracker, this.deps.idleTimeoutMs))) return [];
+      // The task is suspended: what its record caches held goes into this transaction.
+      task.task.flushCaches();
       await transaction.collector.flush();
       if (task.task.failed || task.state === 'closed') return [];
       const offsets = this.advanced(transaction.tracker.committable());
