@@ -7,7 +7,8 @@
 //
 // Env: KAFKA_BROKERS (else a local broker is started with tools/kafka and stopped after),
 // BENCH_RECORDS (default 1000000), BENCH_ROUNDS (default 3), BENCH_ONLY (plain|stateless|windowed, comma-separated;
-// also `eos`: the stateless topology with exactly-once, not run by default),
+// also `eos`: the stateless topology with exactly-once, and `cached`: the windowed count with
+// record caches (cacheMaxRecords 10000), timed until every input offset is committed; not run by default),
 // BENCH_INPUT (reuse the input topic of an earlier run).
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -216,17 +217,34 @@ function windowedTopology(input: string, output: string): Topology {
   return builder.build();
 }
 
+/** Resolves once the group has committed every input offset (`total` over all partitions). */
+async function waitForCommitted(groupId: string, topic: string, total: number, timeoutMs = 600_000): Promise<number> {
+  return withAdmin(async (admin) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [fetched] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const committed = (fetched?.partitions ?? []).reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+      if (committed >= total) return performance.now();
+      if (Date.now() > deadline) throw new Error(`${groupId}: ${committed} of ${total} offsets committed after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
+}
+
 async function tributary(
   variant: string,
   input: string,
   expected: number,
   build: (input: string, output: string) => Topology,
   processingGuarantee: 'at_least_once' | 'exactly_once' = 'at_least_once',
+  cacheMaxRecords = 0,
 ): Promise<Run> {
   const output = name(`${variant}-out-${Math.random().toString(36).slice(2, 6)}`);
   await createTopic(output);
+  const applicationId = name(`${variant}-${Math.random().toString(36).slice(2, 8)}`);
   const app = new KafkaStreams(build(input, output), {
-    applicationId: name(`${variant}-${Math.random().toString(36).slice(2, 8)}`),
+    applicationId,
+    cacheMaxRecords,
     brokers,
     logger: silentLogger,
     processingGuarantee,
@@ -236,7 +254,8 @@ async function tributary(
     handleSignals: false,
   });
   const start = performance.now();
-  const done = waitForOutput(output, expected);
+  // With caches, the output has one record per window and commit: done when every offset is committed (so flushed).
+  const done = cacheMaxRecords > 0 ? waitForCommitted(applicationId, input, RECORDS) : waitForOutput(output, expected);
   const progress = process.env.BENCH_VERBOSE
     ? setInterval(() => {
         const m = app.metrics();
@@ -249,8 +268,11 @@ async function tributary(
   const { droppedRecords } = app.metrics();
   await app.close();
   if (droppedRecords > 0) throw new Error(`${variant}: ${droppedRecords} records dropped; the counts are incomplete`);
-  const label = { stateless: 'Tributary stateless', windowed: 'Tributary windowed count', eos: 'Tributary stateless, EOS' }[variant] ?? variant;
-  return result(label, start, end);
+  const label = { stateless: 'Tributary stateless', windowed: 'Tributary windowed count', eos: 'Tributary stateless, EOS', cached: 'Tributary windowed, cached' }[variant] ?? variant;
+  const written = await withAdmin((admin) => endOffsetSum(output, admin));
+  const run = result(label, start, end);
+  console.log(`  ${''.padEnd(26)} ${written.toLocaleString('en-US')} output records (${(written / RECORDS).toFixed(2)} per input)`);
+  return run;
 }
 
 function result(variant: string, start: number, end: number): Run {
@@ -284,6 +306,7 @@ try {
     if (ONLY.includes('stateless')) runs.push(await tributary('stateless', input, kept, statelessTopology));
     if (ONLY.includes('windowed')) runs.push(await tributary('windowed', input, RECORDS, windowedTopology));
     if (ONLY.includes('eos')) runs.push(await tributary('eos', input, kept, statelessTopology, 'exactly_once'));
+    if (ONLY.includes('cached')) runs.push(await tributary('cached', input, RECORDS, windowedTopology, 'at_least_once', 10_000));
   }
   console.log('\nMedians');
   const medians = new Map<string, number>();
