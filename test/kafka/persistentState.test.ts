@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StreamsEvent } from '@tributary/core';
 import { KafkaStreams } from '@tributary/kafka';
-import { createTopic, produce, uniqueName, waitFor, withAdmin } from '../harness';
+import { createTopic, uniqueName, waitFor, withAdmin } from '../harness';
 import { spawnChildApp } from './childApp';
 import { persistentCountTopology } from './fixtures/topologies';
-import { committedOffsets, testOptions } from './support';
+import { committedOffsets, produceCounted, testOptions } from './support';
 
 const PARTITIONS = 2;
 const KEYS = 40;
@@ -20,12 +20,6 @@ afterAll(() => rmSync(stateRoot, { recursive: true, force: true }));
 
 type Restore = Extract<StreamsEvent, { type: 'restore' }>;
 
-/** Produces `n` records over KEYS keys and adds them to the independent count. */
-async function produceCounted(topic: string, from: number, n: number, counts: Map<string, number>): Promise<void> {
-  const records = Array.from({ length: n }, (_, i) => ({ key: `k${(from + i) % KEYS}`, value: JSON.stringify({ n: from + i }) }));
-  for (const r of records) counts.set(r.key, (counts.get(r.key) ?? 0) + 1);
-  for (let i = 0; i < records.length; i += 500) await produce(topic, records.slice(i, i + 500));
-}
 
 async function waitForCommittedEnd(applicationId: string, input: string, total: number): Promise<void> {
   await waitFor(async () => [...(await committedOffsets(applicationId, input)).values()].reduce((a, b) => a + b, 0) === total, {
@@ -57,7 +51,7 @@ describe.each(['at_least_once', 'exactly_once'] as const)('an application on LMD
     const applicationId = uniqueName('lmdb-app');
     const stateDir = join(stateRoot, guarantee);
     const counts = new Map<string, number>();
-    await produceCounted(input, 0, 2_000, counts);
+    await produceCounted(input, 0, 2_000, KEYS, counts);
 
     const child = spawnChildApp({ APP_ID: applicationId, INPUT: input, INSTANCE: 'child', GUARANTEE: guarantee, STATE_DIR: stateDir }, 'persistentApp');
     try {
@@ -68,7 +62,7 @@ describe.each(['at_least_once', 'exactly_once'] as const)('an application on LMD
         await waitForCommittedEnd(applicationId, input, 2_000);
         await new Promise((resolve) => setTimeout(resolve, 1_000)); // two commit intervals: the checkpoint follows the commit
       } else {
-        await produceCounted(input, 2_000, 1_000, counts);
+        await produceCounted(input, 2_000, 1_000, KEYS, counts);
       }
       child.process.kill('SIGKILL');
       expect((await child.exited).signal).toBe('SIGKILL');
@@ -76,7 +70,7 @@ describe.each(['at_least_once', 'exactly_once'] as const)('an application on LMD
       child.process.kill('SIGKILL');
     }
 
-    await produceCounted(input, 3_000, 1_000, counts);
+    await produceCounted(input, 3_000, 1_000, KEYS, counts);
     // The dead process's lock is stale: the new instance takes the directory over.
     const restarted = new KafkaStreams(persistentCountTopology(input), testOptions({ applicationId, stateDir, processingGuarantee: guarantee, sessionTimeoutMs: 6_000 }));
     const restores = restoresOf(restarted);

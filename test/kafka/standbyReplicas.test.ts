@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StreamsEvent } from '@tributary/core';
 import { KafkaStreams } from '@tributary/kafka';
-import { createTopic, produce, uniqueName, waitFor } from '../harness';
+import { createTopic, uniqueName, waitFor } from '../harness';
 import { spawnChildApp } from './childApp';
 import { persistentCountTopology } from './fixtures/topologies';
-import { committedOffsets, testOptions } from './support';
+import { committedOffsets, produceCounted, testOptions } from './support';
 
 const PARTITIONS = 4;
 const KEYS = 40;
@@ -20,11 +20,6 @@ afterAll(() => rmSync(stateRoot, { recursive: true, force: true }));
 
 type Restore = Extract<StreamsEvent, { type: 'restore' }>;
 
-async function produceCounted(topic: string, from: number, n: number, counts: Map<string, number>): Promise<void> {
-  const records = Array.from({ length: n }, (_, i) => ({ key: `k${(from + i) % KEYS}`, value: JSON.stringify({ n: from + i }) }));
-  for (const r of records) counts.set(r.key, (counts.get(r.key) ?? 0) + 1);
-  for (let i = 0; i < records.length; i += 500) await produce(topic, records.slice(i, i + 500));
-}
 
 const cases = [
   { guarantee: 'at_least_once', stores: 'in memory' },
@@ -38,7 +33,7 @@ describe.each(cases)('standby replicas ($guarantee, stores $stores)', ({ guarant
     const applicationId = uniqueName('standby-app');
     const stateDir = stores === 'LMDB' ? join(stateRoot, guarantee) : undefined;
     const counts = new Map<string, number>();
-    await produceCounted(input, 0, 4_000, counts);
+    await produceCounted(input, 0, 4_000, KEYS, counts);
 
     const child = spawnChildApp({ APP_ID: applicationId, INPUT: input, INSTANCE: 'doomed', GUARANTEE: guarantee, STANDBYS: '1', ...(stateDir ? { STATE_DIR: join(stateDir, 'doomed') } : {}) }, 'persistentApp');
     const survivor = new KafkaStreams(
@@ -57,7 +52,7 @@ describe.each(cases)('standby replicas ($guarantee, stores $stores)', ({ guarant
       });
       const doomedTasks = survivor.standbyTasks();
       expect(new Set([...doomedTasks, ...survivor.assignedTasks()]).size).toBe(PARTITIONS);
-      await produceCounted(input, 4_000, 2_000, counts);
+      await produceCounted(input, 4_000, 2_000, KEYS, counts);
       // At-least-once would count what came after the last commit twice after a crash: kill once all is committed.
       await waitFor(async () => [...(await committedOffsets(applicationId, input)).values()].reduce((a, b) => a + b, 0) === 6_000, { timeoutMs: 60_000, description: 'every input record committed' });
       // The standbys have read their changelogs to the end: what the survivor's copy of each key says.
@@ -65,7 +60,7 @@ describe.each(cases)('standby replicas ($guarantee, stores $stores)', ({ guarant
 
       child.process.kill('SIGKILL');
       expect((await child.exited).signal).toBe('SIGKILL');
-      await produceCounted(input, 6_000, 1_000, counts);
+      await produceCounted(input, 6_000, 1_000, KEYS, counts);
 
       await waitFor(() => survivor.assignedTasks().length === PARTITIONS, { timeoutMs: 60_000, description: () => `the survivor to take every task (${survivor.assignedTasks()})` });
       const expected = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1));

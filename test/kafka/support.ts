@@ -2,7 +2,7 @@
 // waits on its state and metrics, JSON reads of output topics, topic configs.
 import { consoleLogger, silentLogger, StreamsBuilder, type StreamsState, type Topology } from '@tributary/core';
 import { KafkaStreams, type KafkaStreamsOptions } from '@tributary/kafka';
-import { brokers, createKafka, uniqueName, waitFor, waitForMessages, withAdmin, type ConsumedMessage } from '../harness';
+import { brokers, createKafka, produce, uniqueName, waitFor, waitForMessages, withAdmin, type ConsumedMessage } from '../harness';
 
 /** `TRIBUTARY_LOG=debug|info` shows the runtime's log while debugging a test. */
 export const testLogger = process.env.TRIBUTARY_LOG ? consoleLogger(process.env.TRIBUTARY_LOG as 'debug') : silentLogger;
@@ -127,4 +127,15 @@ export function heldRecordTopology(input: string, output: string): { topology: T
     })
     .to(output);
   return { topology: builder.build(), release };
+}
+
+/**
+ * Produces `n` records with keys `k0 .. k<keys-1>` in turn (record `i` of the run is
+ * `{ n: from + i }`) and adds them to `counts`: the independent count a counting topology
+ * must end with.
+ */
+export async function produceCounted(topic: string, from: number, n: number, keys: number, counts: Map<string, number>): Promise<void> {
+  const records = Array.from({ length: n }, (_, i) => ({ key: `k${(from + i) % keys}`, value: JSON.stringify({ n: from + i }) }));
+  for (const r of records) counts.set(r.key, (counts.get(r.key) ?? 0) + 1);
+  for (let i = 0; i < records.length; i += 500) await produce(topic, records.slice(i, i + 500));
 }
