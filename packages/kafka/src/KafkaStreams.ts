@@ -258,6 +258,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
       failedCommits: running?.committer.failures ?? 0,
       commitLatencyMs: running?.committer.averageLatencyMs ?? 0,
       commitLatencyMaxMs: running?.committer.maxLatencyMs ?? 0,
+      standbyOffsetSums: running?.standbys?.offsetSums(),
     });
   }
 

@@ -30,6 +30,7 @@ function snapshot(overrides: Partial<KafkaStreamsMetrics> = {}): KafkaStreamsMet
     punctuations: 6,
     tasksCreated: 3,
     tasksClosed: 1,
+    standbyTasks: [{ id: '0_3', offsetSum: 120 }],
     restore: [
       { store: 'totals', partition: 1, taskId: '0_1', changelog: 'app-totals-changelog', startOffset: 0, endOffset: 100, fromCheckpoint: false, restored: 30, total: 100, done: false, ratePerSecond: 15, remainingMs: 4_667 },
       { store: 'totals', partition: 0, taskId: '0_0', changelog: 'app-totals-changelog', startOffset: 92, endOffset: 100, fromCheckpoint: true, restored: 8, total: 8, done: true, ratePerSecond: 800, remainingMs: 0 },
@@ -98,6 +99,7 @@ describe('Prometheus metrics', () => {
       `tributary_consumer_log_end_offset{topic="orders",partition="1",${base}} 15`,
       `tributary_tasks{state="running",${base}} 1`,
       `tributary_tasks{state="restoring",${base}} 1`,
+      `tributary_standby_tasks{${base}} 1`,
       `tributary_commit_failures_total{${base}} 1`,
     ]) {
       expect(lines).toContain(expected);

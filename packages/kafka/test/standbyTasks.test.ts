@@ -40,6 +40,7 @@ describe('standby tasks (numStandbyReplicas)', () => {
     await until(() => streams.standbyTasks().join() === '0_1', 'the standby of 0_1');
     const subscription = () => decodeSubscription(kafka.consumer!['assignor'].userData());
     await until(() => subscription().offsetSums?.get('0_1') === 4, 'the standby to read the whole changelog');
+    expect(streams.metrics().standbyTasks).toEqual([{ id: '0_1', offsetSum: 4 }]);
 
     // The other instance writes once more before it dies; the standby follows.
     kafka.append('app-totals-changelog', JSON.stringify('b'), 2, { partition: 1 });

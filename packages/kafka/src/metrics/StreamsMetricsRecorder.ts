@@ -48,6 +48,8 @@ export interface KafkaStreamsMetrics extends StreamsMetrics {
   /** Tasks created and closed since the start (a revived task counts in both). */
   readonly tasksCreated: number;
   readonly tasksClosed: number;
+  /** The standby copies this instance keeps (`numStandbyReplicas`): task id and the changelog offsets they hold, summed. */
+  readonly standbyTasks: readonly { readonly id: string; readonly offsetSum: number }[];
 }
 
 /** Count, sum and maximum of a latency, in ms. */
@@ -76,6 +78,8 @@ export interface MetricsSources {
   readonly failedCommits: number;
   readonly commitLatencyMs: number;
   readonly commitLatencyMaxMs: number;
+  /** Standby task id -> the sum of the changelog offsets its stores hold. */
+  readonly standbyOffsetSums?: ReadonlyMap<string, number>;
 }
 
 interface Totals {
@@ -190,6 +194,7 @@ export class StreamsMetricsRecorder implements LatencyRecorder {
       punctuations: totals.punctuations,
       tasksCreated: this.tasksCreated,
       tasksClosed: this.tasksClosed,
+      standbyTasks: [...(sources.standbyOffsetSums ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, offsetSum]) => ({ id, offsetSum })),
       endToEndLatencyMs: this.endToEndLatency.snapshot(),
       processLatencyMs: this.processLatency.snapshot(),
       restore: [...this.restores.values()].map(({ store, partition, taskId, changelog, startOffset, endOffset, fromCheckpoint, restored, total, done, ratePerSecond, remainingMs }) => ({

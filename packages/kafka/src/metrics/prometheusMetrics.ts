@@ -177,6 +177,12 @@ export const PROMETHEUS_METRICS: readonly PrometheusMetric[] = [
     samples: (s) => (['running', 'restoring'] as const).map((state) => ({ labels: { state }, value: s.metrics.tasks.filter((t) => t.state === state).length })),
   }),
   define({
+    name: 'tributary_standby_tasks',
+    type: 'gauge',
+    help: 'Standby copies of other instances\' tasks this instance keeps (numStandbyReplicas).',
+    samples: (s) => [{ labels: {}, value: s.metrics.standbyTasks.length }],
+  }),
+  define({
     name: 'tributary_commit_failures_total',
     type: 'counter',
     help: 'Commits that failed (retried at the next one).',
