@@ -1,11 +1,14 @@
 // Helpers for the @tributary/kafka integration tests: an application with test settings,
 // waits on its state and metrics, JSON reads of output topics, topic configs.
 import { consoleLogger, silentLogger, StreamsBuilder, type StreamsState, type Topology } from '@tributary/core';
-import { KafkaStreams, type KafkaStreamsOptions } from '@tributary/kafka';
+import { KafkaStreams, type ClientName, type KafkaStreamsOptions } from '@tributary/kafka';
 import { brokers, createKafka, produce, uniqueName, waitFor, waitForMessages, withAdmin, type ConsumedMessage } from '../harness';
 
 /** `TRIBUTARY_LOG=debug|info` shows the runtime's log while debugging a test. */
 export const testLogger = process.env.TRIBUTARY_LOG ? consoleLogger(process.env.TRIBUTARY_LOG as 'debug') : silentLogger;
+
+/** `TRIBUTARY_CLIENT=platformatic` runs the tests on the @platformatic/kafka client (Node 22 or newer); KafkaJS by default. */
+const testClient = process.env.TRIBUTARY_CLIENT as ClientName | undefined;
 
 /** Settings that make a test quick: short commit interval, short session timeout, quick fetches. */
 export function testOptions(overrides: Partial<KafkaStreamsOptions> = {}): KafkaStreamsOptions {
@@ -19,6 +22,7 @@ export function testOptions(overrides: Partial<KafkaStreamsOptions> = {}): Kafka
     maxWaitTimeMs: 100,
     metricsIntervalMs: 0,
     handleSignals: false,
+    ...(testClient ? { client: testClient } : {}),
     ...overrides,
   };
 }

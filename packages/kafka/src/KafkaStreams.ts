@@ -23,7 +23,7 @@ import { isMembershipLost, isRebalanceInProgress } from './client/taskMigration'
 import { StreamsAssignor } from './assignment/StreamsAssignor';
 import type { TaskLayout } from './assignment/TaskLayout';
 import { connectAdmin } from './client/connectAdmin';
-import { createKafkaJsClient } from './client/kafkajs/createKafkaJsClient';
+import { createNamedClient } from './client/namedClient';
 import { partitionKey, type BatchContext, type ConsumedBatch, type GroupConsumer, type StreamsAdmin, type StreamsProducer, type TopicPartition } from './client/StreamsClient';
 import type { Committer } from './commit/Committer';
 import { OffsetCommitter } from './commit/OffsetCommitter';
@@ -335,7 +335,10 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     await prepareSerdes(this.topology, { applicationId, defaultKeySerde: this.options.defaultKeySerde, defaultValueSerde: this.options.defaultValueSerde });
     // Before connecting: a second instance on the same state directory fails here, having touched nothing.
     this.stateDirectory = await this.openStateDirectory();
-    const client = this.options.client ?? createKafkaJsClient({ brokers, clientId, logger, connection, reconnectForMs: this.options.deliveryTimeoutMs });
+    const client =
+      typeof this.options.client === 'object'
+        ? this.options.client
+        : await createNamedClient(this.options.client ?? 'kafkajs', { brokers, clientId, logger, connection, reconnectForMs: this.options.deliveryTimeoutMs });
     const admin = client.admin();
     await connectAdmin(admin, brokers, connection);
     try {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { consoleLogger, StreamsError, type ErrorHandler, type Logger, type PersistentStoreFactory, type Serde } from '@tributary/core';
+import { CLIENT_NAMES, type ClientName } from './client/namedClient';
 import type { StreamsClient } from './client/StreamsClient';
 import { ResolvedConnection, type ConnectionOptions } from './config/ConnectionOptions';
 import { rejectUnknownOptions } from './config/unknownOptions';
@@ -132,10 +133,12 @@ export interface KafkaStreamsOptions extends ConnectionOptions {
    */
   applicationServer?: string;
   /**
-   * The Kafka client. Defaults to KafkaJS (`createKafkaJsClient`) with the connection
-   * options above; a client given here brings its own (pass them to `createKafkaJsClient`).
+   * The Kafka client. `'kafkajs'` (the default) or `'platformatic'` (`@platformatic/kafka`,
+   * an optional peer dependency, Node 22 or newer, loaded only when named) with the
+   * connection options above; or a {@link StreamsClient}, which brings its own (pass them
+   * to `createKafkaJsClient`). Defaults to `'kafkajs'`.
    */
-  client?: StreamsClient;
+  client?: StreamsClient | ClientName;
   /**
    * Where persistent stores live (Kafka Streams' `state.dir`): each task's stores under
    * `<stateDir>/<applicationId>/<taskId>/`, with a `.checkpoint` file, so a restarted instance
@@ -262,7 +265,10 @@ export function resolveOptions(options: KafkaStreamsOptions): ResolvedOptions {
     cacheMaxRecords: wholeNumber('cacheMaxRecords', options.cacheMaxRecords, 0),
     connection: new ResolvedConnection(options),
   };
-  if (resolved.client && resolved.connection.customized) {
+  if (typeof resolved.client === 'string' && !CLIENT_NAMES.includes(resolved.client)) {
+    throw new StreamsError(`client must be ${CLIENT_NAMES.map((n) => `'${n}'`).join(' or ')} or a StreamsClient, got '${String(resolved.client)}'`);
+  }
+  if (typeof resolved.client === 'object' && resolved.connection.customized) {
     throw new StreamsError('ssl, sasl, consumer, producer and admin configure the built-in KafkaJS client; a client given in `client` brings its own: pass them to createKafkaJsClient({ connection })');
   }
   if (resolved.heartbeatIntervalMs >= resolved.sessionTimeoutMs) {

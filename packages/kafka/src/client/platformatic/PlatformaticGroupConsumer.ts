@@ -1,0 +1,231 @@
+import { StreamsError, type Logger } from '@tributary/core';
+import { ListOffsetTimestamps, type Consumer, type ConsumerGroupJoinPayload } from '@platformatic/kafka';
+import type { GroupConsumer, GroupConsumerHandlers, GroupConsumerOptions, TopicPartition, TopicPartitionOffset } from '../StreamsClient';
+import { asKafkaError } from './kafkaErrors';
+import { PartitionFetcher, type FetchedBatch } from './PartitionFetcher';
+import { SHUTDOWN_SIGNAL_TOPIC, type PlatformaticAssigner } from './platformaticAssigner';
+
+const REJOIN_BACKOFF_MS = 1_000;
+
+/**
+ * A consumer-group member on `@platformatic/kafka`: the client's classic group protocol for
+ * membership (join, sync, heartbeats, rejoins when the group rebalances), with the
+ * application's own assignor, and a {@link PartitionFetcher} instead of the client's
+ * message stream, so that the runtime owns the fetch positions: a batch moves the position
+ * only when the runtime took it.
+ *
+ * Rebalances are eager (the assignor's protocol is not the client's cooperative one): a
+ * rebalance the client learns of from a heartbeat or a commit (REBALANCE_IN_PROGRESS) calls
+ * `onRevoking` as the client sends its JoinGroup, so the commit races the join and is
+ * best-effort, as on KafkaJS. A join under a new member id is reported as `lost`.
+ */
+export class PlatformaticGroupConsumer implements GroupConsumer {
+  private readonly fetcher: PartitionFetcher;
+  private handlers: GroupConsumerHandlers | undefined;
+  private running = false;
+  private memberId: string | undefined;
+  private generationId: number | undefined;
+  /** Counts joins: a batch or a position lookup of an older one is stale. */
+  private joins = 0;
+  private lostBeforeNextJoin = false;
+  private rebalancing = false;
+  private revoking: Promise<void> | undefined;
+  private rejoinTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly assigner: PlatformaticAssigner,
+    private readonly options: GroupConsumerOptions,
+    private readonly logger: Logger,
+  ) {
+    this.fetcher = new PartitionFetcher(consumer, {
+      name: `group ${options.groupId}`,
+      maxWaitTimeMs: options.maxWaitTimeMs,
+      maxBytesPerPartition: options.maxBytesPerPartition,
+      readCommitted: options.readCommitted,
+      resetTo: options.autoOffsetReset,
+      logger,
+      deliver: (batch) => this.deliver(batch),
+    });
+  }
+
+  async connect(): Promise<void> {
+    try {
+      await this.consumer.listApis();
+    } catch (error) {
+      throw asKafkaError(`connecting the consumer of group ${this.options.groupId}`, error);
+    }
+  }
+
+  async run(topics: readonly string[], handlers: GroupConsumerHandlers): Promise<void> {
+    this.handlers = handlers;
+    this.assigner.attach(this.consumer);
+    for (const topic of topics) this.consumer.topics.track(topic);
+    this.consumer.on('consumer:group:join', (payload) => this.onJoin(payload));
+    this.consumer.on('consumer:group:rebalance', () => this.onRebalance());
+    // The client's own rejoin failed (its retries ran out): the member stopped heartbeating.
+    this.consumer.on('error', (error: Error) => this.onRejoinFailed(error));
+    this.consumer.on('consumer:heartbeat:error', ({ error }) => this.logger.debug(`group ${this.options.groupId}: heartbeat failed: ${error.message}`));
+    this.running = true;
+    try {
+      await this.consumer.joinGroup({});
+    } catch (error) {
+      this.running = false;
+      throw asKafkaError(`joining group ${this.options.groupId}`, error);
+    }
+    this.fetcher.start();
+  }
+
+  pause(partitions: readonly TopicPartition[]): void {
+    this.fetcher.pause(partitions);
+  }
+
+  resume(partitions: readonly TopicPartition[]): void {
+    this.fetcher.resume(partitions);
+  }
+
+  seek(position: TopicPartitionOffset): void {
+    this.fetcher.seek(position);
+  }
+
+  async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return;
+    try {
+      await this.consumer.commit({ offsets: offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: BigInt(offset), leaderEpoch: -1 })) });
+    } catch (error) {
+      throw asKafkaError(`committing offsets of group ${this.options.groupId}`, error);
+    }
+  }
+
+  async rejoin(): Promise<void> {
+    if (!this.running) return;
+    this.logger.info(`group ${this.options.groupId}: leaving and rejoining the group`);
+    this.lostBeforeNextJoin = true;
+    this.fetcher.assign([]);
+    await new Promise<void>((resolve) =>
+      this.consumer.leaveGroup(false, (error) => {
+        if (error) this.logger.debug(`group ${this.options.groupId}: leaving failed: ${error.message}`);
+        resolve();
+      }),
+    );
+    if (!this.running) return;
+    await this.join();
+  }
+
+  async disconnect(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.rejoinTimer);
+    await this.fetcher.stop();
+    this.assigner.detach();
+    await this.consumer.close().catch((error: unknown) => this.logger.warn(`group ${this.options.groupId}: closing the consumer failed: ${(error as Error).message}`));
+  }
+
+  private async join(): Promise<void> {
+    try {
+      await this.consumer.joinGroup({});
+    } catch (error) {
+      this.onRejoinFailed(error as Error);
+    }
+  }
+
+  private onJoin({ memberId, generationId, isLeader, assignments }: ConsumerGroupJoinPayload): void {
+    const handlers = this.handlers;
+    if (!handlers || !this.running) return;
+    // The client may report one join twice (a commit and a heartbeat both rejoined).
+    if (memberId === this.memberId && generationId === this.generationId) return;
+    const lost = this.lostBeforeNextJoin || (this.memberId !== undefined && this.memberId !== memberId);
+    this.lostBeforeNextJoin = false;
+    this.rebalancing = false;
+    this.revoking = undefined;
+    this.memberId = memberId;
+    this.generationId = generationId;
+    const join = ++this.joins;
+    const shutdown = (assignments ?? []).some((a) => a.topic === SHUTDOWN_SIGNAL_TOPIC) || (isLeader === true && this.assigner.shutdownRequestedAlone());
+    const partitions = (assignments ?? []).filter((a) => a.topic !== SHUTDOWN_SIGNAL_TOPIC).flatMap(({ topic, partitions: ps }) => ps.map((partition) => ({ topic, partition })));
+    // A lost member's positions may be stale: every partition starts again at the committed offset.
+    if (lost) this.fetcher.assign([]);
+    this.fetcher.assign(partitions);
+    handlers.onAssigned(partitions, lost);
+    const userData = this.assigner.receivedUserData();
+    if (userData) handlers.onAssignmentUserData(userData);
+    else this.logger.warn(`group ${this.options.groupId}: the user data of this member's assignment was not read; where other instances serve queries is unknown until the next rebalance`);
+    if (shutdown) handlers.onShutdownRequested();
+    void this.startAtCommitted(join);
+  }
+
+  /** Partitions nobody positioned start at the group's committed offset, or where `autoOffsetReset` says. */
+  private async startAtCommitted(join: number): Promise<void> {
+    for (let attempt = 0; this.running && join === this.joins; attempt++) {
+      const unpositioned = this.fetcher.assignedPartitions().filter((p) => this.fetcher.position(p.topic, p.partition) === undefined);
+      if (unpositioned.length === 0) return;
+      try {
+        const byTopic = new Map<string, number[]>();
+        for (const { topic, partition } of unpositioned) byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
+        const committed = await this.consumer.listCommittedOffsets({ topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) });
+        const missing = new Map<string, number[]>();
+        for (const { topic, partition } of unpositioned) {
+          const offset = committed.get(topic)?.[partition];
+          if (offset !== undefined && offset >= 0n) this.positionIfUnset(join, topic, partition, offset);
+          else missing.set(topic, [...(missing.get(topic) ?? []), partition]);
+        }
+        if (missing.size > 0) {
+          const timestamp = this.options.autoOffsetReset === 'earliest' ? ListOffsetTimestamps.EARLIEST : ListOffsetTimestamps.LATEST;
+          const offsets = await this.consumer.listOffsets({ topics: [...missing.keys()], partitions: Object.fromEntries(missing), timestamp });
+          for (const [topic, partitions] of missing) for (const partition of partitions) this.positionIfUnset(join, topic, partition, offsets.get(topic)?.[partition]);
+        }
+      } catch (error) {
+        this.logger.debug(`group ${this.options.groupId}: reading committed offsets failed (${(error as Error).message}); trying again`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2_000)));
+      }
+    }
+  }
+
+  private positionIfUnset(join: number, topic: string, partition: number, offset: bigint | undefined): void {
+    if (join !== this.joins || offset === undefined || offset < 0n || this.fetcher.position(topic, partition) !== undefined) return;
+    this.fetcher.seek({ topic, partition, offset: Number(offset) });
+  }
+
+  private onRebalance(): void {
+    const handlers = this.handlers;
+    if (!handlers || !this.running || this.revoking) return;
+    this.rebalancing = true;
+    this.logger.debug(`group ${this.options.groupId} is rebalancing: committing before rejoining`);
+    this.revoking = handlers.onRevoking().catch((error: unknown) => this.logger.warn(`commit before rebalance failed: ${(error as Error).message}`));
+    handlers.onRebalancing();
+  }
+
+  private onRejoinFailed(error: Error): void {
+    const handlers = this.handlers;
+    if (!handlers || !this.running) return;
+    this.rebalancing = true;
+    handlers.onCrash(asKafkaError(`rejoining group ${this.options.groupId}`, error), true);
+    handlers.onRebalancing();
+    clearTimeout(this.rejoinTimer);
+    this.rejoinTimer = setTimeout(() => void this.join(), REJOIN_BACKOFF_MS);
+  }
+
+  private async deliver(batch: FetchedBatch): Promise<boolean> {
+    const handlers = this.handlers;
+    if (!handlers) return false;
+    if (batch.records.length === 0) {
+      handlers.onPassed({ topic: batch.topic, partition: batch.partition, fromOffset: batch.firstOffset, nextOffset: batch.nextOffset });
+      return true;
+    }
+    const join = this.joins;
+    const current = () => this.running && join === this.joins && this.fetcher.position(batch.topic, batch.partition) === batch.fetchedOffset;
+    try {
+      return await handlers.onBatch(
+        { topic: batch.topic, partition: batch.partition, fetchedOffset: batch.fetchedOffset, nextOffset: batch.nextOffset, highWatermark: batch.highWatermark, records: batch.records },
+        {
+          heartbeat: async () => {
+            if (this.rebalancing || join !== this.joins) throw new StreamsError(`group ${this.options.groupId} is rebalancing`, { retriable: true });
+          },
+          isRunning: current,
+        },
+      );
+    } catch (error) {
+      this.logger.debug(`group ${this.options.groupId}: a batch of ${batch.topic}-${batch.partition} was not taken: ${(error as Error).message}`);
+      return false;
+    }
+  }
+}

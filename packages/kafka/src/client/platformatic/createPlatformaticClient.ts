@@ -1,0 +1,82 @@
+import { Admin, compatibilityPartitioner, Consumer, FetchIsolationLevels, Producer } from '@platformatic/kafka';
+import type { Logger } from '@tributary/core';
+import { ResolvedConnection, type ConnectionOptions } from '../../config/ConnectionOptions';
+import type { StreamsClient } from '../StreamsClient';
+import { platformaticConnection } from './platformaticConnection';
+import { PlatformaticAdmin } from './PlatformaticAdmin';
+import { PlatformaticAssigner } from './platformaticAssigner';
+import { PlatformaticChangelogReader } from './PlatformaticChangelogReader';
+import { PlatformaticGroupConsumer } from './PlatformaticGroupConsumer';
+import { PlatformaticProducer } from './PlatformaticProducer';
+import { PlatformaticTransactionalProducer } from './PlatformaticTransactionalProducer';
+
+export interface PlatformaticClientOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly logger: Logger;
+  /** TLS, SASL, timeouts and each kind of client's settings (as `KafkaStreams` takes them). Defaults to plaintext. */
+  readonly connection?: ConnectionOptions | ResolvedConnection;
+  /**
+   * How long the consumers keep retrying a request to a broker that is gone (a restart)
+   * before it fails. Defaults to `120000`.
+   */
+  readonly reconnectForMs?: number;
+}
+
+const RETRY_DELAY_MS = 500;
+
+/**
+ * The {@link StreamsClient} on `@platformatic/kafka` (Node 22 or newer). Each producer and
+ * consumer is a client of its own, with the shared TLS and SASL settings; the admin retries
+ * little, so a wrong broker address fails `start()` in seconds; the producers retry a send
+ * for its `deliveryTimeoutMs` and the consumers a request for `reconnectForMs`.
+ */
+export function createPlatformaticClient(options: PlatformaticClientOptions): StreamsClient {
+  const connection = options.connection instanceof ResolvedConnection ? options.connection : new ResolvedConnection(options.connection);
+  const { brokers, clientId, logger } = options;
+  const consumerRetries = { retries: Math.ceil((options.reconnectForMs ?? 120_000) / RETRY_DELAY_MS), retryDelayMs: RETRY_DELAY_MS };
+  const adminClient = new Admin(platformaticConnection(brokers, clientId, connection.forClient('admin'), { retries: connection.admin.retries ?? 3, retryDelayMs: 200 }));
+  const consumerSettings = connection.consumer;
+  const consumerBase = (groupId: string, readCommitted: boolean) => ({
+    ...platformaticConnection(brokers, clientId, connection.forClient('consumer'), consumerRetries),
+    groupId,
+    autocommit: false,
+    isolationLevel: readCommitted ? FetchIsolationLevels.READ_COMMITTED : FetchIsolationLevels.READ_UNCOMMITTED,
+    ...(consumerSettings.minBytes === undefined ? {} : { minBytes: consumerSettings.minBytes }),
+    ...(consumerSettings.maxBytes === undefined ? {} : { maxBytes: consumerSettings.maxBytes }),
+    ...(consumerSettings.rackId === undefined ? {} : { clientRack: consumerSettings.rackId }),
+    ...(consumerSettings.metadataMaxAgeMs === undefined ? {} : { metadataMaxAge: consumerSettings.metadataMaxAgeMs }),
+  });
+  const producerSettings = connection.producer;
+  const producer = (deliveryTimeoutMs: number, transactionalId?: string) =>
+    new Producer({
+      ...platformaticConnection(brokers, clientId, connection.forClient('producer'), { retries: Math.ceil(deliveryTimeoutMs / RETRY_DELAY_MS), retryDelayMs: RETRY_DELAY_MS }),
+      idempotent: true,
+      acks: -1,
+      // Kafka's murmur2 partitioner for records the runtime did not place (the client's default differs).
+      partitioner: compatibilityPartitioner,
+      compression: producerSettings.compression ?? 'none',
+      ...(producerSettings.metadataMaxAgeMs === undefined ? {} : { metadataMaxAge: producerSettings.metadataMaxAgeMs }),
+      ...(transactionalId === undefined ? {} : { transactionalId }),
+    });
+  return {
+    admin: () => new PlatformaticAdmin(adminClient),
+    producer: (producerOptions) => new PlatformaticProducer(producer(producerOptions.deliveryTimeoutMs), producerOptions),
+    transactionalProducer: (producerOptions) =>
+      new PlatformaticTransactionalProducer(() => producer(producerOptions.deliveryTimeoutMs, producerOptions.transactionalId), adminClient, producerOptions),
+    groupConsumer: (consumerOptions) => {
+      const assigner = new PlatformaticAssigner(consumerOptions.assignor);
+      const consumer = new Consumer({
+        ...consumerBase(consumerOptions.groupId, consumerOptions.readCommitted),
+        sessionTimeout: consumerOptions.sessionTimeoutMs,
+        heartbeatInterval: consumerOptions.heartbeatIntervalMs,
+        rebalanceTimeout: consumerOptions.rebalanceTimeoutMs,
+        maxWaitTime: consumerOptions.maxWaitTimeMs,
+        maxBytesPerPartition: consumerOptions.maxBytesPerPartition,
+        ...assigner.groupOptions(),
+      });
+      return new PlatformaticGroupConsumer(consumer, assigner, consumerOptions, logger);
+    },
+    changelogReader: (readerOptions) => new PlatformaticChangelogReader((groupId) => new Consumer(consumerBase(groupId, readerOptions.readCommitted)), readerOptions, logger),
+  };
+}
