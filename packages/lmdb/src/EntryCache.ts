@@ -1,4 +1,5 @@
 import type { Key, RootDatabase } from 'lmdb';
+import { RecentEntries } from './RecentEntries';
 
 /** How a store keeps one entry in LMDB, called by the cache inside its write transaction. */
 export interface EntryStorage<Id, E> {
@@ -6,6 +7,8 @@ export interface EntryStorage<Id, E> {
   load(id: Id): { entry: E; bytes: number } | undefined;
   /** Writes the entry (or deletes it, for `null`) and returns the bytes written. */
   save(id: Id, entry: E | null): number;
+  /** Writes an entry encoded already (or deletes it, for `null`): what {@link EntryCache.restore} holds. */
+  saveEncoded(id: Id, bytes: Buffer | null): void;
 }
 
 /** Limits of an {@link EntryCache}. */
@@ -35,9 +38,10 @@ export const DEFAULT_CACHE_LIMITS: EntryCacheLimits = { maxPending: 10_000, maxR
 export class EntryCache<Id, E> {
   /** Writes not yet in LMDB, by cache key; `null` entries are deletes. */
   private readonly pending = new Map<string | number, { readonly id: Id; readonly entry: E | null }>();
-  /** Entries as in LMDB, least recently used first, with their size as stored. */
-  private readonly recent = new Map<string | number, { readonly entry: E; readonly bytes: number }>();
-  private recentBytes = 0;
+  /** Restored entries not yet in LMDB, encoded, in changelog order; `null` bytes are deletes. */
+  private restored: { readonly id: Id; readonly bytes: Buffer | null }[] = [];
+  /** Entries as in LMDB, by recency, with their size as stored. */
+  private readonly recent: RecentEntries<E>;
 
   constructor(
     private readonly env: RootDatabase<Buffer, Key>,
@@ -45,68 +49,68 @@ export class EntryCache<Id, E> {
     /** The cache key of an LMDB key: equal for equal ids, distinct otherwise. */
     private readonly cacheKey: (id: Id) => string | number,
     private readonly limits: EntryCacheLimits = DEFAULT_CACHE_LIMITS,
-  ) {}
+  ) {
+    this.recent = new RecentEntries(limits.maxRecentBytes);
+  }
 
   /** The entry under `id`: a pending write, a recent entry, or read from LMDB. */
   get(id: Id): E | undefined {
+    if (this.restored.length > 0) this.commit();
     const key = this.cacheKey(id);
     const written = this.pending.get(key);
     if (written) return written.entry ?? undefined;
     const known = this.recent.get(key);
-    if (known) {
-      this.recent.delete(key);
-      this.recent.set(key, known);
-      return known.entry;
-    }
+    if (known !== undefined) return known;
     const loaded = this.storage.load(id);
-    if (loaded) this.remember(key, loaded.entry, loaded.bytes);
+    if (loaded) this.recent.set(key, loaded.entry, loaded.bytes);
     return loaded?.entry;
   }
 
   /** Holds a write (a delete for `null`); commits when `maxPending` writes are held. */
   set(id: Id, entry: E | null): void {
+    if (this.restored.length > 0) this.commit();
     const key = this.cacheKey(id);
     this.pending.set(key, { id, entry });
-    this.forget(key);
+    this.recent.delete(key);
     if (this.pending.size >= this.limits.maxPending) this.commit();
   }
 
-  /** Writes every held write to LMDB in one transaction. */
+  /**
+   * Holds a changelog record for restoration, encoded already (a delete for `null`), to
+   * write as it is: no object is kept, since restoration writes whole changelogs that nothing
+   * reads meanwhile, and keeping them decoded would only evict what is in use (Kafka
+   * Streams' restore bypasses its record cache too). Commits when `maxPending` are held; any
+   * read or write through the cache commits them first, so the order of writes holds.
+   */
+  restore(id: Id, bytes: Buffer | null): void {
+    if (this.pending.size > 0) this.commit();
+    this.restored.push({ id, bytes });
+    if (this.recent.size > 0) this.recent.delete(this.cacheKey(id));
+    if (this.restored.length >= this.limits.maxPending) this.commit();
+  }
+
+  /** Writes every held write to LMDB in one transaction: restored records first, in order, then the writes held by key. */
   commit(): void {
-    if (this.pending.size === 0) return;
+    if (this.pending.size === 0 && this.restored.length === 0) return;
+    const restored = this.restored;
     const written: [string | number, E, number][] = [];
     this.env.transactionSync(() => {
+      for (const { id, bytes } of restored) this.storage.saveEncoded(id, bytes);
       for (const [key, { id, entry }] of this.pending) {
         const bytes = this.storage.save(id, entry);
         if (entry !== null) written.push([key, entry, bytes]);
       }
     });
+    this.restored = [];
     this.pending.clear();
-    for (const [key, entry, bytes] of written) this.remember(key, entry, bytes);
+    for (const [key, entry, bytes] of written) this.recent.set(key, entry, bytes);
   }
 
   /** Drops the entry under `id` from the cache, for a store that deletes it in LMDB directly (expiry). */
   evict(id: Id): void {
+    if (this.restored.length > 0) this.commit();
     const key = this.cacheKey(id);
     this.pending.delete(key);
-    this.forget(key);
-  }
-
-  private remember(key: string | number, entry: E, bytes: number): void {
-    this.forget(key);
-    this.recent.set(key, { entry, bytes });
-    this.recentBytes += bytes;
-    for (const [oldest, { bytes: size }] of this.recent) {
-      if (this.recentBytes <= this.limits.maxRecentBytes) break;
-      this.recent.delete(oldest);
-      this.recentBytes -= size;
-    }
-  }
-
-  private forget(key: string | number): void {
-    const known = this.recent.get(key);
-    if (!known) return;
     this.recent.delete(key);
-    this.recentBytes -= known.bytes;
   }
 }

@@ -44,6 +44,7 @@ export class LmdbKeyValueStore<K, V> extends AbstractKeyValueStore<K, V> impleme
           entries.putSync(id, bytes);
           return bytes.length;
         },
+        saveEncoded: (id, bytes) => (bytes === null ? entries.removeSync(id) : entries.putSync(id, bytes)),
       },
       (id) => id,
       cacheLimits,
@@ -76,6 +77,16 @@ export class LmdbKeyValueStore<K, V> extends AbstractKeyValueStore<K, V> impleme
   protected read(key: K): ValueAndTimestamp<V> | undefined {
     const entry = this.cache.get(keyId(key, this.name));
     return entry && { value: entry[1] as V, timestamp: entry[2] };
+  }
+
+  /** A changelog record: encoded now and written with the next commit, past the cache's objects. */
+  override restore(key: unknown, value: unknown, timestamp: number): void {
+    this.cache.restore(keyId(key, this.name), value === null || value === undefined ? null : this.codec.encode([key, value, timestamp]));
+  }
+
+  /** A changelog record of a store with a value serde: its value bytes are what the store keeps, as they are. */
+  restoreSerialized(key: unknown, value: Buffer | null, timestamp: number): void {
+    this.cache.restore(keyId(key, this.name), value === null ? null : this.codec.encodeSerialized([key, value, timestamp]));
   }
 
   protected write(key: K, value: V | null, timestamp: number): void {

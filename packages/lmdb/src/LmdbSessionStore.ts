@@ -21,6 +21,8 @@ export class LmdbSessionStore<K, V> extends AbstractSessionStore<K, V> implement
   private readonly sessions: StoreDatabase;
   private readonly ends: StoreDatabase;
   private readonly cache: EntryCache<SessionId, SessionEntry<K, V>>;
+  /** Inside {@link restore}: writes are changelog records. */
+  private restoring = false;
 
   constructor(
     name: string,
@@ -51,6 +53,15 @@ export class LmdbSessionStore<K, V> extends AbstractSessionStore<K, V> implement
           this.sessions.putSync([id, end, start], bytes);
           this.ends.putSync([end, start, id], EMPTY);
           return bytes.length;
+        },
+        saveEncoded: ([id, end, start], bytes) => {
+          if (bytes === null) {
+            this.sessions.removeSync([id, end, start]);
+            this.ends.removeSync([end, start, id]);
+          } else {
+            this.sessions.putSync([id, end, start], bytes);
+            this.ends.putSync([end, start, id], EMPTY);
+          }
         },
       },
       ([id, end, start]) => `${end}/${start}/${typeof id === 'number' ? 'n' : 's'}${id}`,
@@ -102,8 +113,22 @@ export class LmdbSessionStore<K, V> extends AbstractSessionStore<K, V> implement
     void this.env.close();
   }
 
+  /** A changelog record: encoded now and written with the next commit, past the cache's objects (see {@link write}). */
+  override restore(key: unknown, value: unknown, timestamp: number): void {
+    this.restoring = true;
+    try {
+      super.restore(key, value, timestamp);
+    } finally {
+      this.restoring = false;
+    }
+  }
+
   protected write(sessionKey: Windowed<K>, value: V | null): void {
     const { start, end } = sessionKey.window;
+    if (this.restoring) {
+      this.cache.restore([keyId(sessionKey.key, this.name), end, start], value === null ? null : this.codec.encode([sessionKey.key, value]));
+      return;
+    }
     this.cache.set([keyId(sessionKey.key, this.name), end, start], value === null ? null : { sessionKey, value });
   }
 

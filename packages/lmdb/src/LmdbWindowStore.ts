@@ -22,6 +22,8 @@ export class LmdbWindowStore<K, V> extends AbstractWindowStore<K, V> implements 
   private readonly windows: StoreDatabase;
   private readonly starts: StoreDatabase;
   private readonly cache: EntryCache<WindowId, WindowEntry<K, V>>;
+  /** Inside {@link restore}: writes are changelog records. */
+  private restoring = false;
 
   constructor(
     name: string,
@@ -53,6 +55,15 @@ export class LmdbWindowStore<K, V> extends AbstractWindowStore<K, V> implements 
           this.windows.putSync([id, start], bytes);
           this.starts.putSync([start, id], EMPTY);
           return bytes.length;
+        },
+        saveEncoded: ([id, start], bytes) => {
+          if (bytes === null) {
+            this.windows.removeSync([id, start]);
+            this.starts.removeSync([start, id]);
+          } else {
+            this.windows.putSync([id, start], bytes);
+            this.starts.putSync([start, id], EMPTY);
+          }
         },
       },
       ([id, start]) => `${start}/${typeof id === 'number' ? 'n' : 's'}${id}`,
@@ -105,8 +116,22 @@ export class LmdbWindowStore<K, V> extends AbstractWindowStore<K, V> implements 
     void this.env.close();
   }
 
+  /** A changelog record: encoded now and written with the next commit, past the cache's objects (see {@link write}). */
+  override restore(key: unknown, value: unknown, timestamp: number): void {
+    this.restoring = true;
+    try {
+      super.restore(key, value, timestamp);
+    } finally {
+      this.restoring = false;
+    }
+  }
+
   protected write(key: K, value: V | null, start: number, timestamp: number): WindowEntry<K, V> | undefined {
     const id = keyId(key, this.name);
+    if (this.restoring) {
+      this.cache.restore([id, start], value === null || value === undefined ? null : this.codec.encode([key, value, timestamp]));
+      return undefined;
+    }
     if (value === null || value === undefined) {
       this.cache.set([id, start], null);
       return undefined;

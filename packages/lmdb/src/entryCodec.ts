@@ -32,6 +32,11 @@ export class EntryCodec {
     return packr.pack(stored);
   }
 
+  /** An entry whose value is the value serde's bytes already, as a changelog record holds them (see `restoreSerialized`). */
+  encodeSerialized(entry: readonly unknown[]): Buffer {
+    return packr.pack(entry);
+  }
+
   decode(bytes: Uint8Array): unknown[] {
     const entry = packr.unpack(bytes) as unknown[];
     const value = entry[1];

@@ -15,7 +15,7 @@ afterEach(() => env.close());
 function cacheOver(limits: EntryCacheLimits) {
   env = open<Buffer, Key>({ path: join(root, `db-${opened++}`), noSync: true, encoding: 'binary' });
   const db = env.openDB<Buffer, Key>('entries', { encoding: 'binary' });
-  const counts = { loads: 0, saves: 0, transactions: 0 };
+  const counts = { loads: 0, saves: 0, restores: 0, transactions: 0 };
   const transactionSync = env.transactionSync.bind(env);
   env.transactionSync = ((callback: () => unknown) => (counts.transactions++, transactionSync(callback))) as typeof env.transactionSync;
   const cache = new EntryCache<string, string>(
@@ -31,6 +31,11 @@ function cacheOver(limits: EntryCacheLimits) {
         if (entry === null) return (db.removeSync(id), 0);
         db.putSync(id, Buffer.from(entry));
         return entry.length;
+      },
+      saveEncoded(id, bytes) {
+        counts.restores++;
+        if (bytes === null) db.removeSync(id);
+        else db.putSync(id, bytes);
       },
     },
     (id) => id,
@@ -49,7 +54,7 @@ describe('EntryCache', () => {
     expect(cache.get('a')).toBe('one');
     expect(cache.get('b')).toBeUndefined();
     expect(inLmdb('a')).toBeUndefined();
-    expect(counts).toEqual({ loads: 0, saves: 0, transactions: 0 });
+    expect(counts).toEqual({ loads: 0, saves: 0, restores: 0, transactions: 0 });
   });
 
   it('writes what it holds in one transaction at maxPending, one save per key however often it changed', () => {
@@ -108,5 +113,33 @@ describe('EntryCache', () => {
     expect(counts.saves).toBe(2); // the evicted write never reached LMDB
     expect(cache.get('held')).toBe('x'); // what LMDB holds; the store deletes it there itself
     expect(counts.loads).toBe(1);
+  });
+
+  it('writes restored records as they are, in changelog order, once maxPending are held or before the next read', () => {
+    const { cache, counts, inLmdb } = cacheOver({ maxPending: 3, maxRecentBytes: 1024 });
+    cache.restore('a', Buffer.from('1'));
+    cache.restore('a', Buffer.from('2'));
+    cache.restore('b', Buffer.from('1'));
+    expect(counts).toMatchObject({ restores: 3, transactions: 1 }); // the third record held
+    expect([inLmdb('a'), inLmdb('b')]).toEqual(['2', '1']);
+    cache.restore('b', null);
+    expect(inLmdb('b')).toBe('1');
+    expect(cache.get('b')).toBeUndefined(); // the read committed the delete first
+    expect(inLmdb('b')).toBeUndefined();
+    expect(counts).toMatchObject({ restores: 4, transactions: 2, loads: 1 });
+  });
+
+  it('keeps the order of writes and restored records on one key, and a restored record replaces what was kept decoded', () => {
+    const { cache, inLmdb } = cacheOver({ maxPending: 100, maxRecentBytes: 1024 });
+    cache.set('k', 'held');
+    cache.restore('k', Buffer.from('restored')); // after the held write: it wins
+    expect(cache.get('k')).toBe('restored');
+    cache.restore('k', Buffer.from('again')); // 'restored' was kept decoded by the read; no longer
+    expect(cache.get('k')).toBe('again');
+    cache.restore('k', Buffer.from('old'));
+    cache.set('k', 'put'); // after the restored record: it wins
+    expect(cache.get('k')).toBe('put');
+    cache.commit();
+    expect(inLmdb('k')).toBe('put');
   });
 });

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Stores, type KeyValueStore, type StoreSpec, type WindowStore, type SessionStore, type PersistentStore } from '@tributary/core';
+import { Stores, StreamsBuilder, silentLogger, type KeyValueStore, type StoreSpec, type WindowStore, type SessionStore, type PersistentStore } from '@tributary/core';
+import { Task } from '@tributary/core/runtime';
 import { lmdbStoreFactory, lmdbStores } from '@tributary/lmdb';
 import { storeSuite } from '../../../test/kits/storeSuite';
 
@@ -117,6 +118,35 @@ describe('LMDB store values', () => {
     expect(second.get('a')!.hits).toBe(3);
     expect(second.all().map(([k, v]) => [k, v.hits])).toEqual([['a', 3]]);
     second.close();
+  });
+
+  it('restored by a task keep the changelog bytes of the value serde as they are: deserialized when read, never serialized again', () => {
+    const calls = { serialize: 0, deserialize: 0 };
+    const serde = {
+      name: 'tally',
+      serialize: (topic: string, value: Tally) => (calls.serialize++, tallySerde.serialize(topic, value)),
+      deserialize: (topic: string, bytes: Buffer | null) => (calls.deserialize++, tallySerde.deserialize(topic, bytes)),
+    };
+    const builder = new StreamsBuilder();
+    builder.stream<string, Tally>('visits').groupByKey().reduce((total, visit) => total.plus(visit.hits), { name: 'tallies', valueSerde: serde });
+    let store: (PersistentStore & KeyValueStore<string, Tally>) | undefined;
+    const task = new Task(builder.build().subTopologies[0]!, 0, {
+      applicationId: 'app',
+      collector: { send: () => undefined, partitionsFor: () => 1 },
+      logger: silentLogger,
+      createStore: (spec, logger) => (store = lmdbStores.open(spec, freshPath(spec), logger, 'app-tallies-changelog') as PersistentStore & KeyValueStore<string, Tally>),
+    });
+    const key = (k: string) => Buffer.from(JSON.stringify(k));
+    task.restore('tallies', key('a'), Buffer.from('5'), 10);
+    task.restore('tallies', key('b'), Buffer.from('1'), 11);
+    task.restore('tallies', key('a'), Buffer.from('7'), 12);
+    task.restore('tallies', key('b'), null, 13);
+    expect(calls).toEqual({ serialize: 0, deserialize: 0 });
+    expect(store!.getWithTimestamp('a')).toEqual({ value: new Tally(7), timestamp: 12 });
+    expect(store!.get('a')).toBeInstanceOf(Tally);
+    expect(store!.get('b')).toBeUndefined();
+    expect(calls).toEqual({ serialize: 0, deserialize: 1 }); // one read from disk; the second comes from the cache
+    task.close();
   });
 
   it('without a serde are kept as data: no prototype survives the disk', () => {

@@ -247,6 +247,7 @@ export class Task {
     if (!spec || !store) throw new StreamsError(`task ${this.id} has no store '${storeName}'`);
     const changelog = this.changelogTopic(spec);
     const k = (spec.keySerde ?? internalSerde).deserialize(changelog, key);
+    if (spec.valueSerde && store.restoreSerialized) return store.restoreSerialized(k, value, timestamp);
     const v = value === null ? null : (spec.valueSerde ?? internalSerde).deserialize(changelog, value);
     store.restore(k, v, timestamp);
   }

@@ -22,6 +22,14 @@ export interface StoreChangeLogger {
 export interface RestorableStore extends StateStore {
   /** Applies one changelog record; `value` null deletes. */
   restore(key: unknown, value: unknown, timestamp: number): void;
+  /**
+   * Applies one changelog record with its value as the changelog holds it, the bytes of the
+   * store's value serde: for a store that keeps values as those bytes (an LMDB store with
+   * a value serde, as Kafka Streams' RocksDB stores keep bytes), so restoration neither
+   * deserializes nor serializes the value again. Called instead of `restore` when the
+   * store's spec has a value serde; optional.
+   */
+  restoreSerialized?(key: unknown, value: Buffer | null, timestamp: number): void;
 }
 
 /**

@@ -48,7 +48,9 @@ export class KafkaJsChangelogReader implements ChangelogReader {
         const key = partitionKey(tp.topic, tp.partition);
         const range = wanted.get(key);
         if (!range || !remaining.has(key)) return;
-        const inRange = records.filter((r) => r.offset >= range.from && r.offset < range.to);
+        // Most batches lie wholly inside the range: no copy for them.
+        const inside = records.length === 0 || (records[0]!.offset >= range.from && records[records.length - 1]!.offset < range.to);
+        const inRange = inside ? records : records.filter((r) => r.offset >= range.from && r.offset < range.to);
         if (inRange.length > 0) onRecords(range, inRange);
         if (nextOffset >= range.to) {
           remaining.delete(key);
