@@ -475,6 +475,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
         admin,
         reader: client.changelogReader({ groupIdPrefix: `${applicationId}-restore`, clientId, readCommitted: eos }),
         onProgress: (progress) => this.onRestoreProgress(progress),
+        logger,
         checkpointedOffset: (task, changelog) => this.handovers.get(task.task)?.positionOf(changelog) ?? this.taskStates.get(task.task)?.restoreFrom(changelog),
       });
       const repartitionTopics = new Set(internal.filter((s) => s.kind === 'repartition').map((s) => s.name));

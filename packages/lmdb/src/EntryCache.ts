@@ -106,6 +106,13 @@ export class EntryCache<Id, E> {
     for (const [key, entry, bytes] of written) this.recent.set(key, entry, bytes);
   }
 
+  /** Forgets everything held and kept, for a store that drops all its entries in LMDB (`clear()`). */
+  reset(): void {
+    this.pending.clear();
+    this.restored = [];
+    this.recent.clear();
+  }
+
   /** Drops the entry under `id` from the cache, for a store that deletes it in LMDB directly (expiry). */
   evict(id: Id): void {
     if (this.restored.length > 0) this.commit();

@@ -69,6 +69,11 @@ export class LmdbKeyValueStore<K, V> extends AbstractKeyValueStore<K, V> impleme
     return syncToDisk(this.env);
   }
 
+  clear(): void {
+    this.cache.reset();
+    this.env.transactionSync(() => this.entries.clearSync());
+  }
+
   close(): void {
     this.cache.commit();
     void this.env.close();

@@ -108,6 +108,15 @@ export class LmdbSessionStore<K, V> extends AbstractSessionStore<K, V> implement
     return syncToDisk(this.env);
   }
 
+  clear(): void {
+    this.cache.reset();
+    this.env.transactionSync(() => {
+      this.sessions.clearSync();
+      this.ends.clearSync();
+    });
+    this.latestEnd = Number.NEGATIVE_INFINITY;
+  }
+
   close(): void {
     this.cache.commit();
     void this.env.close();

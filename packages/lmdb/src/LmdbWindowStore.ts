@@ -111,6 +111,15 @@ export class LmdbWindowStore<K, V> extends AbstractWindowStore<K, V> implements 
     return syncToDisk(this.env);
   }
 
+  clear(): void {
+    this.cache.reset();
+    this.env.transactionSync(() => {
+      this.windows.clearSync();
+      this.starts.clearSync();
+    });
+    this.latestStart = Number.NEGATIVE_INFINITY;
+  }
+
   close(): void {
     this.cache.commit();
     void this.env.close();

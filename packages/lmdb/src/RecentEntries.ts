@@ -23,6 +23,14 @@ export class RecentEntries<E> {
 
   constructor(private readonly maxBytes: number) {}
 
+  /** Forgets every entry. */
+  clear(): void {
+    this.links.clear();
+    this.newest = undefined;
+    this.oldest = undefined;
+    this.bytes = 0;
+  }
+
   /** How many entries are kept. */
   get size(): number {
     return this.links.size;

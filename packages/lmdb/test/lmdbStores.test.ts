@@ -82,6 +82,29 @@ describe('LMDB stores across a reopen', () => {
     expect(() => lmdbStoreFactory({ cache: { maxRecentBytes: 1.5 } })).toThrow('lmdbStoreFactory: cache.maxRecentBytes must be a whole number (0 or more), got 1.5');
   });
 
+  it('drop every entry on clear(), held or committed, and stay empty after a reopen', async () => {
+    const kvSpec = Stores.keyValueStore('wiped');
+    const windowSpec = Stores.windowStore('wiped-windows', { retention: 20, windowSize: 10 });
+    const sessionSpec = Stores.sessionStore('wiped-sessions', { retention: 10 });
+    const paths = [freshPath(kvSpec), freshPath(windowSpec), freshPath(sessionSpec)] as const;
+    const kv = lmdbStores.open(kvSpec, paths[0], undefined) as PersistentStore & KeyValueStore<string, number>;
+    const windows = lmdbStores.open(windowSpec, paths[1], undefined) as PersistentStore & WindowStore<string, number>;
+    const sessions = lmdbStores.open(sessionSpec, paths[2], undefined) as PersistentStore & SessionStore<string, number>;
+    kv.put('committed', 1);
+    await kv.flush();
+    kv.put('held', 2);
+    windows.put('a', 1, 0, 1);
+    sessions.put({ key: 'a', window: { start: 0, end: 5 } }, 2);
+    for (const store of [kv, windows, sessions]) store.clear!();
+    expect([kv.all(), windows.all(), sessions.all()]).toEqual([[], [], []]);
+    windows.put('b', 3, 0, 1); // retention starts over: an early window is accepted again
+    expect(windows.all().map(([w, v]) => [w.key, v])).toEqual([['b', 3]]);
+    for (const store of [kv, windows, sessions]) store.close();
+    const reopened = lmdbStores.open(kvSpec, paths[0], undefined) as PersistentStore & KeyValueStore<string, number>;
+    expect(reopened.all()).toEqual([]);
+    reopened.close();
+  });
+
   it('refuses store kinds it has no form for, naming the store', () => {
     const spec = Stores.versionedKeyValueStore('rates', { historyRetention: '1h' });
     expect(() => lmdbStores.open(spec, freshPath(spec), undefined)).toThrow("store 'rates' is a versioned store: LMDB keeps key-value, window and session stores only");

@@ -12,6 +12,14 @@ export interface PersistentStore extends RestorableStore {
    * checkpointed offset.
    */
   flush(): Promise<void>;
+  /**
+   * Drops every entry: the runtime found that the store's checkpoint names an offset its
+   * changelog does not hold (beyond its end: the topic was deleted and created again, an
+   * application reset kept the state directory; or before its first offset), so what the
+   * store holds cannot be vouched for, and it restores from scratch (Kafka Streams'
+   * TaskCorruptedException). Optional: a store without it restores on top of what it has.
+   */
+  clear?(): void;
 }
 
 /**

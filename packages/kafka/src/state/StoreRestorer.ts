@@ -1,3 +1,4 @@
+import type { Logger } from '@tributary/core';
 import type { ChangelogRange, ChangelogReader, StreamsAdmin } from '../client/StreamsClient';
 import type { StreamTask } from '../processing/StreamTask';
 
@@ -35,6 +36,8 @@ export interface StoreRestorerDeps {
   readonly checkpointedOffset?: (task: StreamTask, changelog: string) => number | undefined;
   /** Defaults to `Date.now`. */
   readonly now?: () => number;
+  /** Where a store cleared for a checkpoint its changelog does not hold is reported. Defaults to none. */
+  readonly logger?: Pick<Logger, 'warn'>;
 }
 
 /**
@@ -42,8 +45,9 @@ export interface StoreRestorerDeps {
  * (design section 6): reads each changelog partition from its start offset to the end
  * offset it had when restoration began, and applies every record with `Task.restore`.
  * In-memory stores start at the first offset; a persistent store at its checkpointed offset
- * (when the changelog still has it: a checkpoint beyond the end, or before the first
- * offset, restores from the first offset). Progress reports the rate and the time left.
+ * when the changelog still has it. A checkpoint beyond the changelog's end or before its
+ * first offset cannot be trusted: the store is cleared and restores from the first offset,
+ * as Kafka Streams wipes a corrupted task. Progress reports the rate and the time left.
  */
 export class StoreRestorer {
   constructor(private readonly deps: StoreRestorerDeps) {}
@@ -63,6 +67,7 @@ export class StoreRestorer {
       const to = offsets?.high ?? 0;
       const checkpoint = this.deps.checkpointedOffset?.(task, changelog);
       const fromCheckpoint = checkpoint !== undefined && checkpoint >= low && checkpoint <= to;
+      if (checkpoint !== undefined && !fromCheckpoint) this.clear(task, store, changelog, checkpoint, low, to);
       const from = fromCheckpoint ? checkpoint : low;
       const done = to <= from;
       const progress: RestoreProgress = {
@@ -121,6 +126,18 @@ export class StoreRestorer {
           this.deps.onProgress(progress);
         }
       }
+    }
+  }
+
+  /** A store whose checkpoint its changelog does not hold: cleared, so the restore from the first offset rebuilds it whole. */
+  private clear(task: StreamTask, store: string, changelog: string, checkpoint: number, low: number, high: number): void {
+    const found = task.task.ownStores().find(({ spec }) => spec.name === store)?.store as { clear?: () => void } | undefined;
+    const where = `${changelog}-${task.spec.partition} holds offsets ${low} to ${high}`;
+    if (found?.clear) {
+      found.clear();
+      this.deps.logger?.warn(`task ${task.id}: store '${store}' was checkpointed at offset ${checkpoint}, but ${where}: its state is dropped and restored from scratch`);
+    } else {
+      this.deps.logger?.warn(`task ${task.id}: store '${store}' starts at offset ${checkpoint}, but ${where}: it restores from the first offset on top of what it holds`);
     }
   }
 }
