@@ -1,0 +1,117 @@
+// `pnpm bench:compare` (issue 10): Tributary side by side with Kafka Streams on one broker.
+// The same input (interactions of ~206 B JSON on 8 partitions, produced once) is read by every
+// engine in turn, rounds interleaved; then latency at a fixed input rate; then one table.
+//
+//   pnpm bench:compare [--quick] [--rounds N] [--only stateless,windowed,join]
+//                      [--engines tributary,kafka-streams,kafka-streams-cached,plain-kafkajs,perf-test]
+//                      [--no-latency] [--latency-seconds 30] [--commit-interval-ms 1000]
+//
+// KAFKA_BROKERS: use that broker (else one is started with tools/kafka and stopped after).
+// BENCH_KS_STORE=rocksdb: Kafka Streams with RocksDB stores (default in-memory, like Tributary's).
+// BENCH_JSON=path: also write every run as JSON.
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BenchAdmin, ensureBroker, repoRoot } from './broker';
+import { ENGINES } from './engines';
+import { produceCustomers, produceInteractions } from './inputProducer';
+import { runLatency, type LatencyRun } from './latencyRun';
+import { runPerfTest } from './perfTest';
+import { formatRun, formatTable } from './report';
+import { runThroughput, type ThroughputRun } from './throughputRun';
+import { expectedOutputs, VARIANTS, type Variant } from './topologies';
+import { keptCount } from './workload';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '3' },
+    only: { type: 'string', default: VARIANTS.join(',') },
+    engines: { type: 'string', default: 'tributary,kafka-streams,kafka-streams-cached,plain-kafkajs,perf-test' },
+    'no-latency': { type: 'boolean', default: false },
+    'latency-seconds': { type: 'string', default: '30' },
+    'commit-interval-ms': { type: 'string', default: '1000' },
+  },
+});
+const RECORDS = values.quick ? 100_000 : 1_000_000;
+const ROUNDS = Number(values.rounds);
+const PARTITIONS = 8;
+const COMMIT_INTERVAL_MS = Number(values['commit-interval-ms']);
+const LATENCY_RATE = 5_000;
+const variants = values.only!.split(',') as Variant[];
+for (const v of variants) if (!VARIANTS.includes(v)) throw new Error(`--only: unknown variant '${v}' (${VARIANTS.join(', ')})`);
+const engineIds = values.engines!.split(',');
+const engines = ENGINES.filter((e) => engineIds.includes(e.id));
+const runId = Date.now().toString(36);
+let runNumber = 0;
+const nextName = (what: string) => `bench-compare-${runId}-${++runNumber}-${what}`;
+const load = () => loadavg()[0]!;
+
+console.log('Building the Kafka Streams app (tools/kafka-streams-bench/run.sh --build)...');
+execFileSync('bash', [join(repoRoot, 'tools', 'kafka-streams-bench', 'run.sh'), '--build'], { stdio: 'inherit' });
+const broker = ensureBroker();
+const admin = new BenchAdmin(broker.brokers);
+await admin.connect();
+const loads: number[] = [load()];
+try {
+  const input = `bench-compare-${runId}-interactions`;
+  const table = `bench-compare-${runId}-customers`;
+  await admin.createTopic(input, PARTITIONS);
+  const produced = performance.now();
+  const averageBytes = await produceInteractions(admin.kafka, input, RECORDS);
+  console.log(`Produced ${RECORDS.toLocaleString('en-US')} interactions (${Math.round(averageBytes)} B of JSON on average) in ${((performance.now() - produced) / 1_000).toFixed(1)} s.`);
+  if (variants.includes('join')) {
+    await admin.createTopic(table, PARTITIONS);
+    await produceCustomers(admin.kafka, table);
+  }
+  const kept = keptCount(RECORDS);
+  console.log(`\n${ROUNDS} round(s), ${PARTITIONS} partitions, commit interval ${COMMIT_INTERVAL_MS} ms; node ${process.version}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+
+  const runs: ThroughputRun[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    console.log(`Round ${round}`);
+    for (const variant of variants) {
+      const here = engines.filter((e) => e.variants.includes(variant));
+      // Rotate the order each round, so no engine always runs first (or right after a heavy one).
+      const order = here.map((_, i) => here[(i + round - 1) % here.length]!);
+      for (const engine of order) {
+        const context = { admin, brokers: broker.brokers, input, table, records: RECORDS, expected: expectedOutputs(variant, RECORDS, kept), partitions: PARTITIONS, commitIntervalMs: COMMIT_INTERVAL_MS, name: nextName(`${variant}-${engine.id}`) };
+        loads.push(load());
+        const run = await runThroughput(engine, variant, context, load());
+        runs.push(run);
+        console.log(formatRun(run));
+      }
+      if (variant === 'stateless' && engineIds.includes('perf-test')) {
+        loads.push(load());
+        const run = await runPerfTest({ admin, brokers: broker.brokers, input, table, records: RECORDS, expected: RECORDS, partitions: PARTITIONS, commitIntervalMs: COMMIT_INTERVAL_MS, name: nextName('perf') }, load());
+        runs.push(run);
+        console.log(formatRun(run));
+      }
+    }
+  }
+
+  const latencies: LatencyRun[] = [];
+  if (!values['no-latency']) {
+    const seconds = values.quick ? 10 : Number(values['latency-seconds']);
+    console.log(`\nLatency at ${LATENCY_RATE.toLocaleString('en-US')} records/s for ${seconds} s (after 5 s of warm-up)`);
+    for (const variant of variants.filter((v) => v !== 'join')) {
+      for (const engine of engines.filter((e) => e.variants.includes(variant) && e.id !== 'plain-kafkajs')) {
+        loads.push(load());
+        const options = { admin, brokers: broker.brokers, partitions: PARTITIONS, commitIntervalMs: COMMIT_INTERVAL_MS, name: nextName(`latency-${variant}-${engine.id}`), ratePerSecond: LATENCY_RATE, seconds, warmupSeconds: 5 };
+        const run = await runLatency(engine, variant, options, load());
+        latencies.push(run);
+        console.log(`  ${variant.padEnd(9)} ${engine.label.padEnd(37)} p50 ${run.p50Ms} ms  p99 ${run.p99Ms} ms  (${run.samples} outputs, load ${run.load.toFixed(2)})`);
+      }
+    }
+  }
+  loads.push(load());
+
+  console.log(`\nMedians of ${ROUNDS} round(s), ${RECORDS.toLocaleString('en-US')} input records; 1-minute load average during the runs ${Math.min(...loads).toFixed(2)} to ${Math.max(...loads).toFixed(2)}.\n`);
+  console.log(formatTable(runs, latencies, variants));
+  if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify({ records: RECORDS, rounds: ROUNDS, loads, runs, latencies }, null, 2));
+} finally {
+  await admin.disconnect();
+  broker.stop();
+}

@@ -1,0 +1,69 @@
+// One throughput run of `pnpm bench:compare`: an engine reads the whole input into a fresh
+// output topic under a fresh application id; measured from its `starting` line until the
+// output holds every expected record (or, with a record cache, the whole input is committed).
+import type { BenchAdmin } from './broker';
+import type { Engine, EngineId } from './engines';
+import type { Variant, VariantTopics } from './topologies';
+
+/** One measured run. */
+export interface ThroughputRun {
+  variant: Variant;
+  engine: EngineId | 'perf-test';
+  seconds: number;
+  recordsPerSecond: number;
+  /** Process CPU (user + system, all threads) per million input records. */
+  cpuSecondsPerMillion: number;
+  peakRssMiB: number;
+  /** Output records at the end (for the record cache's effect). */
+  outputRecords: number;
+  /** The 1-minute load average when the run started. */
+  load: number;
+}
+
+export interface RunContext {
+  admin: BenchAdmin;
+  brokers: string;
+  /** The interactions topic and the customers table. */
+  input: string;
+  table: string;
+  records: number;
+  /** Outputs when every update is emitted. */
+  expected: number;
+  partitions: number;
+  commitIntervalMs: number;
+  /** Unique per benchmark and run: names the output topic and the application id. */
+  name: string;
+}
+
+export async function runThroughput(engine: Engine, variant: Variant, context: RunContext, load: number): Promise<ThroughputRun> {
+  const { admin } = context;
+  const group = `${context.name}-app`;
+  const topics: VariantTopics = { input: context.input, table: context.table, output: `${context.name}-out` };
+  await admin.createTopic(topics.output, context.partitions);
+  const engineProcess = engine.start(variant, topics, group, context.brokers, context.commitIntervalMs);
+  try {
+    const failed = engineProcess.failed();
+    await Promise.race([failed, engineProcess.until(() => engineProcess.startedAt !== undefined, 'its starting line')]);
+    const completion = engine.completion(variant);
+    const done =
+      completion === 'output'
+        ? admin.waitUntil(() => admin.endOffsetSum(topics.output), context.expected, `${engineProcess.label}: ${topics.output} records`)
+        : admin.waitUntil(() => admin.committedSum(group, context.input), context.records, `${engineProcess.label}: offsets committed on ${context.input}`);
+    const end = await Promise.race([failed, done]);
+    const { cpuSeconds, peakRssMiB } = engineProcess.measure();
+    const seconds = (end - engineProcess.startedAt!) / 1_000;
+    return {
+      variant,
+      engine: engine.id,
+      seconds,
+      recordsPerSecond: context.records / seconds,
+      cpuSecondsPerMillion: (cpuSeconds * 1_000_000) / context.records,
+      peakRssMiB,
+      outputRecords: await admin.endOffsetSum(topics.output),
+      load,
+    };
+  } finally {
+    await engineProcess.stop();
+    await admin.deleteTopics(topics.output, group);
+  }
+}

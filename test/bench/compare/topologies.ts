@@ -1,0 +1,49 @@
+// Tributary's side of each variant of `pnpm bench:compare`; the Java twins are in
+// tools/kafka-streams-bench/src/main/java/KafkaStreamsBench.java (`topology`).
+import { Serdes, StreamsBuilder, TimeWindows, type Topology } from '@tributary/core';
+import { enrich, keep, slim, type Customer, type Interaction } from './workload';
+
+/** The variants every engine runs. */
+export type Variant = 'stateless' | 'windowed' | 'join';
+export const VARIANTS: readonly Variant[] = ['stateless', 'windowed', 'join'];
+
+/** The topics one run reads and writes. */
+export interface VariantTopics {
+  input: string;
+  output: string;
+  /** The customers table (join only). */
+  table: string;
+}
+
+const strings = Serdes.string();
+
+/** `variant` as a Tributary topology: string keys and JSON values, as in the Java app. */
+export function tributaryTopology(variant: Variant, topics: VariantTopics): Topology {
+  const builder = new StreamsBuilder();
+  const interactions = builder.stream<string, Interaction>(topics.input, { keySerde: strings, valueSerde: Serdes.json<Interaction>() });
+  switch (variant) {
+    case 'stateless':
+      interactions.filter((_k, v) => keep(v)).mapValues(slim).to(topics.output, { keySerde: strings, valueSerde: Serdes.json() });
+      break;
+    case 'windowed':
+      interactions
+        .groupByKey()
+        .windowedBy(TimeWindows.ofSizeWithNoGrace('1m'))
+        .count({ name: 'interactions-per-minute' })
+        .toStream()
+        .map((windowed, count): [string, number] => [`${windowed.key}@${windowed.window.start}`, count])
+        .to(topics.output, { keySerde: strings, valueSerde: Serdes.json() });
+      break;
+    case 'join': {
+      const customers = builder.table<string, Customer>(topics.table, { name: 'customers', keySerde: strings, valueSerde: Serdes.json<Customer>() });
+      interactions.leftJoin(customers, (i, c) => enrich(i, c)).to(topics.output, { keySerde: strings, valueSerde: Serdes.json() });
+      break;
+    }
+  }
+  return builder.build();
+}
+
+/** Records a run of `variant` writes for `records` inputs when every update is emitted (no record cache). */
+export function expectedOutputs(variant: Variant, records: number, kept: number): number {
+  return variant === 'stateless' ? kept : records;
+}
