@@ -9,7 +9,8 @@ import type { Timeline } from './Timeline';
 import type { CountingVerdict } from './verifyCounting';
 
 export function printSummary(scenario: string, fields: Record<string, unknown>): void {
-  const line = JSON.stringify({ scenario, scale, seed, ...fields });
+  // The client the instances ran on (fixtures/app.ts reads TRIBUTARY_CLIENT), so runs on either compare side by side.
+  const line = JSON.stringify({ scenario, scale, seed, client: process.env.TRIBUTARY_CLIENT ?? 'kafkajs', ...fields });
   console.log(line);
   const dir = join(repoRoot, '.tributary');
   mkdirSync(dir, { recursive: true });

@@ -1,7 +1,10 @@
-import { StreamsBuilder, silentLogger } from '@tributary/core';
+import { createServer, type Socket } from 'node:net';
+import { inspect } from 'node:util';
+import { StreamsBuilder, StreamsError, silentLogger } from '@tributary/core';
 import { describe, expect, it } from 'vitest';
 import { KafkaStreams, type KafkaStreamsOptions } from '../src';
 import { createNamedClient } from '../src/client/namedClient';
+import { createPlatformaticClient } from '../src/client/platformatic/createPlatformaticClient';
 import { fetchedRecords, type FetchResponse } from '../src/client/platformatic/records';
 
 type FetchedPartition = FetchResponse['responses'][number]['partitions'][number];
@@ -108,6 +111,60 @@ describe('the @platformatic/kafka adapter', () => {
       expect(typeof client.groupConsumer).toBe('function');
     } else {
       await expect(create).rejects.toThrow(`client 'platformatic' needs Node 22 or newer (@platformatic/kafka 2.x); this is Node ${process.versions.node}`);
+    }
+  });
+
+  it('never shows the TLS private key, its passphrase or the SASL password when its clients are inspected or serialized', () => {
+    const secrets = { key: '-----BEGIN ENCRYPTED PRIVATE KEY-----\nS3CR3T-a1b2c3\n-----END ENCRYPTED PRIVATE KEY-----\n', passphrase: 'key-passphrase-d4e5f6', password: 'sasl-password-g7h8i9' };
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    const client = createPlatformaticClient({
+      brokers: ['127.0.0.1:9092'],
+      clientId: 'c',
+      logger: silentLogger,
+      connection: { ssl: { key: secrets.key, passphrase: secrets.passphrase, cert: pem, ca: pem }, sasl: { mechanism: 'scram-sha-512', username: 'ann', password: secrets.password } },
+    });
+    const assignor = { name: 'test', version: 0, userData: () => Buffer.alloc(0), assign: () => new Map() };
+    const parts = [
+      client.admin(),
+      client.producer({ clientId: 'c', deliveryTimeoutMs: 1_000 }),
+      client.transactionalProducer({ clientId: 'c', deliveryTimeoutMs: 1_000, transactionalId: 'tx' }),
+      client.groupConsumer({ groupId: 'g', clientId: 'c', sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000, rebalanceTimeoutMs: 10_000, maxWaitTimeMs: 100, maxBytesPerPartition: 1_048_576, readCommitted: false, autoOffsetReset: 'earliest', assignor }),
+      client.changelogReader({ groupIdPrefix: 'r', clientId: 'c', readCommitted: false }),
+    ];
+    const shown = parts.map((part) => inspect(part, { depth: Infinity, showHidden: false })).join('\n');
+    // The inspected clients do hold their TLS options (the CA and certificate show), without the secrets.
+    expect(shown).toContain('cert: \'-----BEGIN CERTIFICATE-----');
+    expect(shown).toContain("key: '[hidden]'");
+    for (const secret of [...Object.values(secrets), 'S3CR3T']) expect(shown).not.toContain(secret);
+    const admin = (parts[0] as unknown as { admin: object }).admin;
+    const options = Object.getOwnPropertySymbols(admin).map((symbol) => (admin as Record<symbol, unknown>)[symbol]).find((value) => (value as { tls?: unknown })?.tls) as { tls: object };
+    expect(JSON.stringify(options.tls)).not.toMatch(/S3CR3T|key-passphrase/);
+    // What the client spreads into tls.connect() still has them.
+    expect({ ...options.tls }).toMatchObject({ key: secrets.key, passphrase: secrets.passphrase });
+  });
+
+  // The client itself runs on Node 22 or newer (npm test runs this file on Node 22 and 24 too); on Node 20 there is nothing to connect with.
+  if (Number(process.versions.node.split('.')[0]) < 22) return;
+
+  it('says a broker that accepts connections and never answers did not answer within requestTimeoutMs, as a retriable failure', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    try {
+      const client = createPlatformaticClient({ brokers: [`127.0.0.1:${port}`], clientId: 'c', logger: silentLogger, connection: { requestTimeoutMs: 300, admin: { retries: 1 } } });
+      const admin = client.admin();
+      const error = await admin.connect().then(
+        () => undefined,
+        (e: unknown) => e as StreamsError,
+      );
+      await admin.disconnect();
+      expect(error).toBeInstanceOf(StreamsError);
+      expect(error?.message).toBe('the broker did not answer within 300 ms (requestTimeoutMs) (2 attempts)');
+      expect(error?.retriable).toBe(true);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 });

@@ -1,15 +1,5 @@
 import { StreamsError } from '@tributary/core';
-
-/** Node's TLS verification codes that mean "the certificate is not one we trust". */
-const UNTRUSTED = new Set([
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_UNTRUSTED',
-]);
-const EXPIRED = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+import { EXPIRED_CERTIFICATE as EXPIRED, UNTRUSTED_CERTIFICATE as UNTRUSTED } from '../tlsCertificateCodes';
 
 interface KafkaJsLikeError extends Error {
   readonly code?: string | number;

@@ -1,5 +1,7 @@
+import { StreamsError } from '@tributary/core';
 import { ConfigResourceTypes, ListOffsetTimestamps, type Admin } from '@platformatic/kafka';
 import type { NewTopic, PartitionOffsets, StreamsAdmin, TopicPartitionOffset } from '../StreamsClient';
+import { connectionFailureReason, permanentConnectionFailure, type ConnectionIntent } from './connectionFailure';
 import { asKafkaError } from './kafkaErrors';
 
 const TOPIC_READY_TIMEOUT_MS = 30_000;
@@ -8,14 +10,36 @@ const METADATA_ATTEMPTS = 5;
 
 /** The admin operations the runtime needs, on a `@platformatic/kafka` admin client. */
 export class PlatformaticAdmin implements StreamsAdmin {
-  constructor(private readonly admin: Admin) {}
+  /**
+   * @param probe makes an admin client that does not retry, for the first connection
+   * @param intent the security and timeouts the connection is meant to have (explains a mismatch)
+   */
+  constructor(
+    private readonly admin: Admin,
+    private readonly probe: () => Admin,
+    private readonly intent: ConnectionIntent,
+  ) {}
 
-  /** A metadata request: the first thing that fails when the brokers, TLS or SASL are wrong. */
+  /**
+   * A metadata request, the first thing that fails when the brokers, TLS or SASL are wrong.
+   * A first attempt without retries tells a failure retrying cannot mend (a refused login,
+   * an untrusted certificate, a TLS mismatch) at once, with what to change; the rest (a
+   * broker not up yet) get the admin's retries.
+   */
   async connect(): Promise<void> {
+    const probe = this.probe();
+    try {
+      await probe.metadata({ topics: [] });
+    } catch (error) {
+      const permanent = permanentConnectionFailure(error, this.intent);
+      if (permanent) throw permanent;
+    } finally {
+      await probe.close().catch(() => undefined);
+    }
     try {
       await this.admin.metadata({ topics: [] });
     } catch (error) {
-      throw asKafkaError('connecting the admin client', error);
+      throw permanentConnectionFailure(error, this.intent) ?? new StreamsError(connectionFailureReason(error, this.intent), { cause: error, retriable: true });
     }
   }
 

@@ -28,14 +28,18 @@ const RETRY_DELAY_MS = 500;
 /**
  * The {@link StreamsClient} on `@platformatic/kafka` (Node 22 or newer). Each producer and
  * consumer is a client of its own, with the shared TLS and SASL settings; the admin retries
- * little, so a wrong broker address fails `start()` in seconds; the producers retry a send
+ * little, so a wrong broker address fails `start()` in seconds (and a wrong login, certificate
+ * or port at once, see `connectionFailure.ts`); the producers retry a send
  * for its `deliveryTimeoutMs` and the consumers a request for `reconnectForMs`.
  */
 export function createPlatformaticClient(options: PlatformaticClientOptions): StreamsClient {
   const connection = options.connection instanceof ResolvedConnection ? options.connection : new ResolvedConnection(options.connection);
   const { brokers, clientId, logger } = options;
   const consumerRetries = { retries: Math.ceil((options.reconnectForMs ?? 120_000) / RETRY_DELAY_MS), retryDelayMs: RETRY_DELAY_MS };
-  const adminClient = new Admin(platformaticConnection(brokers, clientId, connection.forClient('admin'), { retries: connection.admin.retries ?? 3, retryDelayMs: 200 }));
+  const adminConnection = connection.forClient('admin');
+  const adminClient = new Admin(platformaticConnection(brokers, clientId, adminConnection, { retries: connection.admin.retries ?? 3, retryDelayMs: 200 }));
+  const probeClient = () => new Admin(platformaticConnection(brokers, clientId, adminConnection, { retries: 0, retryDelayMs: 0 }));
+  const intent = { tls: connection.tls, sasl: connection.saslMechanism !== undefined, connectionTimeoutMs: adminConnection.connectionTimeoutMs, requestTimeoutMs: adminConnection.requestTimeoutMs };
   const consumerSettings = connection.consumer;
   const consumerBase = (groupId: string, readCommitted: boolean) => ({
     ...platformaticConnection(brokers, clientId, connection.forClient('consumer'), consumerRetries),
@@ -60,7 +64,7 @@ export function createPlatformaticClient(options: PlatformaticClientOptions): St
       ...(transactionalId === undefined ? {} : { transactionalId }),
     });
   return {
-    admin: () => new PlatformaticAdmin(adminClient),
+    admin: () => new PlatformaticAdmin(adminClient, probeClient, intent),
     producer: (producerOptions) => new PlatformaticProducer(producer(producerOptions.deliveryTimeoutMs), producerOptions),
     transactionalProducer: (producerOptions) =>
       new PlatformaticTransactionalProducer(() => producer(producerOptions.deliveryTimeoutMs, producerOptions.transactionalId), adminClient, producerOptions),

@@ -1,5 +1,6 @@
 import type { BaseOptions, SASLOptions } from '@platformatic/kafka';
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
+import { inspect } from 'node:util';
 import type { ClientConnection, TlsOptions } from '../../config/ConnectionOptions';
 
 /** Kafka's mechanism names, as the client spells them. */
@@ -41,15 +42,38 @@ function platformaticTls(ssl: boolean | TlsOptions | undefined): { options: TlsC
   if (ssl === true) return { options: {} };
   const { ca, verifyHostname, servername, ...rest } = ssl;
   return {
-    options: {
+    options: withSecretsHidden({
       ...rest,
       ...(ca === undefined ? {} : { ca: Array.isArray(ca) ? [...ca] : [ca as string | Buffer] }),
       ...(verifyHostname === false ? { checkServerIdentity: () => undefined } : {}),
       ...(servername === undefined ? {} : { servername }),
-    },
+    }),
     ...(servername === undefined ? {} : { servername }),
   };
 }
+
+/** The TLS options that hold secrets: never shown. */
+const SECRET_TLS_KEYS = new Set(['key', 'passphrase', 'pfx']);
+
+/**
+ * Node's TLS options, which `util.inspect` shows without the private key and its passphrase:
+ * the client keeps its options on the client object (where inspecting an application would
+ * reach them). The hiding lives on the prototype, so the copy the client spreads into
+ * `tls.connect()` is a plain object with every field.
+ */
+function withSecretsHidden(options: TlsConnectionOptions): TlsConnectionOptions {
+  return Object.assign(Object.create(SECRETS_HIDDEN) as TlsConnectionOptions, options);
+}
+
+const SECRETS_HIDDEN = {
+  [inspect.custom](this: TlsConnectionOptions, depth: number, inspectOptions: object, show: typeof inspect): string {
+    const shown = Object.fromEntries(Object.entries(this).map(([name, value]) => [name, SECRET_TLS_KEYS.has(name) ? '[hidden]' : value]));
+    return `TlsOptions ${show(shown, { ...inspectOptions, depth })}`;
+  },
+  toJSON(this: TlsConnectionOptions): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(this).filter(([name]) => !SECRET_TLS_KEYS.has(name)));
+  },
+};
 
 function platformaticSasl(sasl: NonNullable<ClientConnection['sasl']>): SASLOptions {
   switch (sasl.mechanism) {
