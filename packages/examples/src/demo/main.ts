@@ -11,7 +11,7 @@ function examplesHelp(): string {
 
 export const DEMO_USAGE = `Usage: tributary-demo [<example> | --example NAME] [--brokers host:port] [--command-config FILE]
                       [--limit N] [--partitions N] [--state-dir DIR]
-                      [--dashboard [--dashboard-port N]]
+                      [--dashboard [--dashboard-port N]] [--compare-embedded]
 
 Tributary's CRM demo: the three pipelines (segmentation, recommendations, fraud detection)
 over the whole Online Retail data set (541,909 rows) in one application ('crm'), or one
@@ -20,8 +20,9 @@ end. It replays the rows as customer_interactions events in event-time order and
 them to the end, on the embedded engine unless --brokers or --command-config is given.
 
 On Kafka, it resets the demo's topics and consumer group (crm_consumer_group), produces
-the data to customer_interactions, runs the application with KafkaStreams and reads the
-summary from the output topics.
+the data to customer_interactions while the application starts, runs the application with
+KafkaStreams, and reads the summary from the output topics, with the records the application
+wrote to Kafka (per topic and per input record).
 
 Examples (also modules for 'tributary run', in @tributary/examples' dist/modules/):
 ${examplesHelp()}
@@ -38,6 +39,8 @@ ${CONNECTION_HELP}
                           tasks, dead letters, stores) while the demo runs, and keep it up
                           after the summary until Ctrl-C
   --dashboard-port N      its port on 127.0.0.1. Defaults to 8080
+  --compare-embedded      on Kafka: then run the example over the same rows on the embedded
+                          engine too, and print both times and their ratio
   -h, --help              this help
 
 Environment: the TRIBUTARY_* variables of 'tributary help run'. They set how to connect;
@@ -51,6 +54,7 @@ const DEMO_OPTIONS = {
   'state-dir': { type: 'string' },
   dashboard: { type: 'boolean' },
   'dashboard-port': { type: 'string' },
+  'compare-embedded': { type: 'boolean' },
 } as const;
 
 /** Runs the demo with `argv` (without node and the script); returns the exit code. */
@@ -80,15 +84,21 @@ async function demo(argv: readonly string[], out: NodeJS.WritableStream, err: No
   if (dashboardPort !== undefined && !values.dashboard) throw new CliError(`--dashboard-port needs --dashboard\n\n${DEMO_USAGE}`, 2);
   // Kafka only when asked on the command line: a run there resets topics, so a variable left set must not choose it.
   const onKafka = values.brokers !== undefined || values['command-config'] !== undefined;
+  if (values['compare-embedded'] && !onKafka) throw new CliError(`--compare-embedded needs --brokers or --command-config\n\n${DEMO_USAGE}`, 2);
+  if (values['compare-embedded'] && values.dashboard) throw new CliError(`--compare-embedded and --dashboard cannot be combined\n\n${DEMO_USAGE}`, 2);
   const target = onKafka ? await requireKafkaTarget(values, DEMO_USAGE) : undefined;
   let shown = false;
-  const report = await runExample(example, {
-    ...(target ? { kafka: target } : {}),
+  // Progress goes to stderr (a bar on a terminal), the summary to stdout.
+  const progress = new ProgressDisplay(err as NodeJS.WriteStream);
+  const common = {
     ...(limit ? { limit } : {}),
     ...(partitions ? { partitions } : {}),
     ...(values['state-dir'] ? { stateDir: values['state-dir'] } : {}),
-    // Progress goes to stderr (a bar on a terminal), the summary to stdout.
-    progress: new ProgressDisplay(err as NodeJS.WriteStream),
+    progress,
+  };
+  const report = await runExample(example, {
+    ...common,
+    ...(target ? { kafka: target } : {}),
     ...(values.dashboard
       ? {
           dashboard: {
@@ -103,6 +113,11 @@ async function demo(argv: readonly string[], out: NodeJS.WritableStream, err: No
         }
       : {}),
   });
+  if (values['compare-embedded']) {
+    progress.log('The same rows on the embedded engine, for comparison...');
+    const embedded = await runExample(example, common);
+    report.embeddedRun = { totalMs: embedded.totalMs, processingMs: embedded.processingMs };
+  }
   if (!shown) out.write(`${formatSummary(report)}\n`);
   return 0;
 }

@@ -6,6 +6,7 @@ import { EmbeddedStreams } from '@tributary/core/embedded';
 import { CUSTOMER_INTERACTIONS_TOPIC, loadOnlineRetail, replayInteractions, type InteractionRecord } from '../data';
 import type { Example } from '../pipelines/examples';
 import { CRM_APPLICATION_ID } from '../pipelines/topics';
+import { recordsWritten } from './recordsWritten';
 import { dataReport, type RunReport } from './summary';
 
 /** Options of {@link runExample}. */
@@ -35,7 +36,12 @@ export interface RunOptions {
 /**
  * Runs an example over the Online Retail data: reads the data set, replays it in event
  * time order into `customer_interactions`, processes it to the end (lag 0) on the
- * embedded engine or on Kafka, and collects the output topics for the summary.
+ * embedded engine or on Kafka, and collects the output topics for the summary (on Kafka,
+ * also the records the application wrote to each topic).
+ *
+ * In both cases the records are produced while the application runs, and the processing time
+ * runs from the start of the application to caught up, producing included: on Kafka the
+ * producer sends the whole data set while the application joins its group and starts.
  *
  * The application is created by one line in either case, behind the
  * {@link StreamsApplication} interface; everything after it is the same code.
@@ -58,18 +64,23 @@ export async function runExample(example: Example, options: RunOptions = {}): Pr
     let dashboard: DashboardServer | undefined;
     let dashboardUrl: (() => string) | undefined;
     const deadLetters = new DeadLetterLog();
-    let produce: (batch: InteractionRecord[]) => Promise<void>;
+    /** Embedded: hands one batch of the replay to the engine. */
+    let produce: (batch: InteractionRecord[]) => Promise<void> = async () => {};
+    /** Kafka: sends the whole data set. */
+    let produceAll: (() => Promise<void>) | undefined;
     let readOutputs: () => Promise<Map<string, unknown[]>>;
     if (kafka) {
       await kafka.prepareTopics(CRM_APPLICATION_ID, topic, partitions, example.outputTopics, topology);
-      // Kafka: the data goes to the topic first, then the application consumes it.
-      progress.log(`Producing ${formatCount(interactions.length)} records to '${topic}' on ${kafka.brokers.join(',')}...`);
-      const producedAt = performance.now();
-      await kafka.produce(
-        topic,
-        interactions.map((interaction) => ({ key: interaction.customerId, value: JSON.stringify(interaction), timestamp: interaction.timestamp })),
-      );
-      progress.log(`Produced in ${formatDuration(performance.now() - producedAt)}.`);
+      // Kafka: one producer sends the whole data set while the application starts and consumes it.
+      produceAll = async () => {
+        progress.log(`Producing ${formatCount(interactions.length)} records to '${topic}' on ${kafka.brokers.join(',')}...`);
+        const producedAt = performance.now();
+        await kafka.produce(
+          topic,
+          interactions.map((interaction) => ({ key: interaction.customerId, value: JSON.stringify(interaction), timestamp: interaction.timestamp })),
+        );
+        progress.log(`Produced in ${formatDuration(performance.now() - producedAt)}.`);
+      };
       // Commits and metrics every second, rather than Kafka Streams' 30 seconds, so that the
       // progress display shows live lag and the run knows promptly when it has caught up.
       app = await createKafkaApplication(topology, options.kafka!, {
@@ -81,8 +92,7 @@ export async function runExample(example: Example, options: RunOptions = {}): Pr
         ...(options.stateDir ? { stateDir: options.stateDir } : {}),
       });
       const served = app as Awaited<ReturnType<typeof createKafkaApplication>>;
-      dashboardUrl = () => `${served.httpAddress()!.url}/dashboard`;
-      produce = async () => {};
+      if (options.dashboard) dashboardUrl = () => `${served.httpAddress()!.url}/dashboard`;
       readOutputs = () => kafka.readTopics(example.outputTopics);
     } else {
       const embedded = new EmbeddedStreams(topology, {
@@ -106,18 +116,23 @@ export async function runExample(example: Example, options: RunOptions = {}): Pr
 
     const tracker = new ProgressTracker(topic, () => interactions.length);
     const processingStarted = performance.now();
+    // On Kafka the data set is produced while the application starts (joins its group) and runs.
+    const producing = produceAll?.();
+    producing?.catch(() => undefined); // awaited below; this only keeps a failure from going unhandled meanwhile
     await app.start();
     if (dashboardUrl) progress.log(`Dashboard: ${dashboardUrl()}`);
     const timer = setInterval(() => progress.update(tracker.snapshot(app.metrics())), 100);
     let metrics: StreamsMetrics;
     try {
-      await replayInteractions(interactions, produce, { batchSize: 2000 });
+      if (producing) await producing;
+      else await replayInteractions(interactions, produce, { batchSize: 2000 });
       metrics = await caughtUp(app, topic, interactions.length);
     } finally {
       clearInterval(timer);
     }
     const processingMs = performance.now() - processingStarted;
     progress.finish(tracker.snapshot(metrics, true));
+    const written = options.kafka ? await recordsWritten(options.kafka, CRM_APPLICATION_ID, example.outputTopics) : undefined;
     const outputs = await readOutputs();
     const report: RunReport = {
       example,
@@ -129,6 +144,7 @@ export async function runExample(example: Example, options: RunOptions = {}): Pr
       totalMs: performance.now() - started,
       outputs,
       inputTopic: topic,
+      ...(written ? { written } : {}),
     };
     if (options.dashboard && dashboardUrl) await options.dashboard.keepOpen(dashboardUrl(), report);
     await dashboard?.close();

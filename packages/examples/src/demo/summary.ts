@@ -5,6 +5,7 @@ import type { Recommendation } from '../pipelines/recommendations';
 import { SEGMENTS, type Segment, type SegmentChange } from '../pipelines/segments';
 import { CUSTOMER_SEGMENTS_TOPIC, FRAUD_ALERTS_TOPIC, RECOMMENDATIONS_TOPIC } from '../pipelines/topics';
 import { formatCount, formatDuration, formatPounds, formatTime, table } from '@tributary/cli';
+import type { TopicWrites } from './recordsWritten';
 
 /** What was read from the data set. */
 export interface DataReport {
@@ -32,6 +33,10 @@ export interface RunReport {
   /** Records of each output topic, in the order they were written. */
   outputs: ReadonlyMap<string, readonly unknown[]>;
   inputTopic: string;
+  /** On Kafka: the records the application wrote to each output and internal topic. */
+  written?: readonly TopicWrites[];
+  /** The same example over the same rows on the embedded engine, for comparison (`--compare-embedded`). */
+  embeddedRun?: { readonly totalMs: number; readonly processingMs: number };
 }
 
 /** Summarizes the data set as read: kept rows and rejections by reason. */
@@ -84,6 +89,8 @@ export function formatSummary(report: RunReport): string {
     ),
   );
 
+  if (report.written) lines.push('', ...writtenSummary(report.written, inputConsumed));
+
   const segments = report.outputs.get(CUSTOMER_SEGMENTS_TOPIC) as SegmentChange[] | undefined;
   if (segments) lines.push('', ...segmentSummary(segments));
   const recommendations = report.outputs.get(RECOMMENDATIONS_TOPIC) as Recommendation[] | undefined;
@@ -92,7 +99,34 @@ export function formatSummary(report: RunReport): string {
   if (alerts) lines.push('', ...alertSummary(alerts));
 
   lines.push('', `Done in ${formatDuration(report.totalMs)} (processing ${formatDuration(report.processingMs)}).`);
+  if (report.embeddedRun) lines.push(...comparisonSummary(report, report.embeddedRun));
   return lines.join('\n');
+}
+
+/**
+ * Records the application wrote to Kafka, per topic and per input record: what the run costs
+ * the broker and the client, beyond reading the input once.
+ */
+function writtenSummary(written: readonly TopicWrites[], inputRecords: number): string[] {
+  const total = written.reduce((n, w) => n + w.records, 0);
+  const perInput = (n: number) => (inputRecords > 0 ? (n / inputRecords).toFixed(2) : '-');
+  return [
+    `Written to Kafka: ${formatCount(total)} records, ${perInput(total)} per input record (log-end offsets of the output and internal topics)`,
+    table([['topic', 'kind', 'records', 'per input'], ...written.map((w) => [w.topic, w.kind, formatCount(w.records), perInput(w.records)])], '    '),
+  ];
+}
+
+function comparisonSummary(report: RunReport, embedded: { readonly totalMs: number; readonly processingMs: number }): string[] {
+  const ratio = (kafka: number, local: number) => (local > 0 ? `${(kafka / local).toFixed(2)}x` : '-');
+  return [
+    '',
+    'Kafka vs the embedded engine (the same rows, run after the Kafka run in the same process)',
+    table([
+      ['', 'Kafka', 'embedded', 'ratio'],
+      ['whole run', formatDuration(report.totalMs), formatDuration(embedded.totalMs), ratio(report.totalMs, embedded.totalMs)],
+      ['processing', formatDuration(report.processingMs), formatDuration(embedded.processingMs), ratio(report.processingMs, embedded.processingMs)],
+    ]),
+  ];
 }
 
 /** The input topic's partitions first, then each other topic's, in partition order. */

@@ -1,3 +1,6 @@
+import type { Serde } from '@tributary/core';
+import { numberField, readNumberField, TAB, textSerde } from './textSerde';
+
 /**
  * A customer's running statistics of purchase line amounts (Welford's online algorithm),
  * the value of the `amount-stats` table, with the verdict on the latest amount.
@@ -69,3 +72,25 @@ export function addAmount(stats: AmountStats, amount: number, timestamp: number,
   const m2 = stats.m2 + delta * (amount - mean);
   return { n, mean, m2, latest: { amount, history: stats.n, mean: stats.mean, stdDev: sd, zScore, anomalous, timestamp } };
 }
+
+/**
+ * The `amount-stats` changelog's value, one line of text: `n \t mean \t m2`, then, when there
+ * is a latest verdict, `amount \t history \t mean \t stdDev \t zScore \t anomalous (1 or 0) \t timestamp`
+ * (an empty zScore is `null`). Numbers read back exactly.
+ */
+export const amountStatsSerde: Serde<AmountStats> = textSerde(
+  'amount-stats',
+  (s) => {
+    const head = `${s.n}${TAB}${s.mean}${TAB}${s.m2}`;
+    const v = s.latest;
+    return v === null ? head : [head, v.amount, v.history, v.mean, v.stdDev, numberField(v.zScore), v.anomalous ? 1 : 0, v.timestamp].join(TAB);
+  },
+  (text) => {
+    const f = text.split(TAB);
+    const latest: AmountVerdict | null =
+      f.length < 10
+        ? null
+        : { amount: Number(f[3]), history: Number(f[4]), mean: Number(f[5]), stdDev: Number(f[6]), zScore: readNumberField(f[7]), anomalous: f[8] === '1', timestamp: Number(f[9]) };
+    return { n: Number(f[0]), mean: Number(f[1]), m2: Number(f[2]), latest };
+  },
+);

@@ -1,11 +1,13 @@
-import type { Serde } from '@tributary/core';
+import type { KeyValueStore, ReadOnlyKeyValueStore } from '@tributary/core';
+import { firstPart } from './compositeKey';
+import { TAB } from './textSerde';
 
 /**
  * Dense numbers for stock codes, so that a co-purchase row counts in an array instead of
  * a hash map: the whole data set has about 4,000 products, and a row of counts indexed by
  * them is small and cache-friendly, where 4.4 million map entries across rows are not.
- * Shared by every row of the process; a pure cache (append-only, never persisted: the
- * serde and every accessor speak stock codes).
+ * Shared by every row of the process; a pure cache (append-only, never persisted: every
+ * accessor speaks stock codes).
  */
 class ProductIndex {
   private readonly ids = new Map<string, number>();
@@ -33,8 +35,10 @@ class ProductIndex {
 const productIndex = new ProductIndex();
 
 /**
- * One product's row of the `co-purchase-counts` table: with how many invoices each other
- * product shared a basket, and the products ranked first by that count.
+ * One product's row of the `co-purchase-counts` store: with how many invoices each other
+ * product shared a basket, and the products ranked first by that count. Derived from the
+ * product's entries in `co-purchase-baskets` (see {@link CoPurchaseCounter}), never written
+ * to a changelog itself.
  */
 export class CoPurchaseRow {
   private counts = new Int32Array(64);
@@ -137,41 +141,23 @@ export interface BasketForProduct {
   products: string[];
 }
 
-/** The row of a product seen in no invoice yet: the aggregate's initializer. */
+/** The row of a product seen in no basket yet. */
 export function emptyCoPurchaseRow(): CoPurchaseRow {
   return new CoPurchaseRow();
 }
 
 /**
- * Counts one invoice into `product`'s row (the aggregator of `co-purchase-counts`).
+ * Counts one invoice into `product`'s row.
  *
  * The row is updated in place and returned: a popular product's row has thousands of
  * counts, and copying it for every invoice would cost more than all the rest of the
- * pipeline. That is safe because the row is reached only through its store (the
- * changelog, when there is one, is serialized on `put`, before the next change).
+ * pipeline. That is safe because the row is reached only through its in-memory store,
+ * which has no changelog.
  */
 export function addBasket(product: string, basket: BasketForProduct, row: CoPurchaseRow, topSize: number): CoPurchaseRow {
   row.addBasket(product, basket.products, topSize);
   return row;
 }
-
-/**
- * JSON for a {@link CoPurchaseRow}, for the changelog and any topic that carries rows:
- * `{ "counts": { "22423": 12, ... }, "top": ["22423", ...] }`.
- */
-export const coPurchaseRowSerde: Serde<CoPurchaseRow> = {
-  name: 'json(CoPurchaseRow)',
-  serialize: (_topic, row) =>
-    row === null || row === undefined ? null : Buffer.from(JSON.stringify({ counts: Object.fromEntries(row.entries()), top: row.top }), 'utf8'),
-  deserialize: (_topic, data) => {
-    if (data === null || data === undefined) return null as unknown as CoPurchaseRow;
-    const parsed = JSON.parse(data.toString('utf8')) as { counts: Record<string, number>; top: string[] };
-    const row = new CoPurchaseRow();
-    for (const [code, n] of Object.entries(parsed.counts)) row.setCount(code, n);
-    row.top.push(...parsed.top);
-    return row;
-  },
-};
 
 /** A recommendation candidate: a product and how many invoices it shared with the one bought. */
 export interface CoPurchaseCandidate {
@@ -184,4 +170,39 @@ export function rankedCandidates(row: CoPurchaseRow): { candidates: string[]; co
   const candidates = row.top.slice();
   const coPurchases = candidates.map((code) => row.count(code));
   return { candidates, coPurchases };
+}
+
+/**
+ * The other products of one basket of a product, the value of the `co-purchase-baskets` store
+ * (key `stockCode|invoiceNo`): stock codes separated by tabs, as the changelog carries them. One
+ * string rather than an array: the store holds every basket of the data set, and 385,000
+ * strings cost the garbage collector far less than 18 million. An invoice counted twice (lines
+ * that came after it closed) lists the partners of both baskets.
+ */
+export type BasketPartners = string;
+
+/** The stock codes of a {@link BasketPartners}. */
+export function partnersOf(partners: BasketPartners): string[] {
+  return partners === '' ? [] : partners.split(TAB);
+}
+
+/**
+ * Rebuilds the rows of `co-purchase-counts` from `co-purchase-baskets` when a task starts
+ * with baskets but no rows: after its stores were restored from their changelogs (or opened
+ * from disk), since the rows are derived and kept in memory only. Does nothing otherwise.
+ *
+ * @param baskets `stockCode|invoiceNo` -> the other products of the basket.
+ * @param counts Stock code -> its row; filled here.
+ * @param topSize Products ranked per row.
+ */
+export function rebuildCoPurchaseCounts(baskets: ReadOnlyKeyValueStore<string, BasketPartners>, counts: KeyValueStore<string, CoPurchaseRow>, topSize: number): void {
+  if (counts.approximateNumEntries() > 0 || baskets.approximateNumEntries() === 0) return;
+  const rows = new Map<string, CoPurchaseRow>();
+  for (const [key, partners] of baskets.all()) {
+    const product = firstPart(key);
+    let row = rows.get(product);
+    if (!row) rows.set(product, (row = new CoPurchaseRow()));
+    row.addBasket(product, partnersOf(partners), topSize);
+  }
+  for (const [product, row] of rows) counts.put(product, row);
 }

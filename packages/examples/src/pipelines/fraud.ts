@@ -1,7 +1,9 @@
-import { Serdes, StreamsBuilder, Stores, TimeWindows, toMillis, type Duration, type KStream, type Topology } from '@tributary/core';
+import { Serdes, StreamsBuilder, Stores, toMillis, type Duration, type KStream, type Topology } from '@tributary/core';
 import type { CustomerInteraction, FraudAlert, FraudReason } from '../data';
 import { AlertCooldown } from './alertCooldown';
-import { addAmount, DEFAULT_AMOUNT_ANOMALY_RULES, emptyAmountStats, type AmountAnomalyRules, type AmountStats } from './amountStats';
+import { addAmount, amountStatsSerde, DEFAULT_AMOUNT_ANOMALY_RULES, emptyAmountStats, type AmountAnomalyRules } from './amountStats';
+import { CountryChangeDetector, purchaseLocationSerde } from './countryChangeDetector';
+import { InvoiceBurstDetector, recentInvoicesSerde, type WindowRule } from './invoiceBurstDetector';
 import { customerInteractions, FRAUD_ALERTS_TOPIC, type PipelineOptions } from './topics';
 
 /** Stores of the fraud pipeline, for `driver.getKeyValueStore` and `app.store`. */
@@ -12,16 +14,6 @@ export const FRAUD_STORES = {
   lastLocation: 'last-purchase-location',
   cooldown: 'fraud-alert-cooldown',
 } as const;
-
-/** A hopping window detector: `threshold` distinct invoices within `size`, checked every `advance`. */
-export interface WindowRule {
-  size: Duration;
-  advance: Duration;
-  /** How late (stream time) a record may be and still count in its windows. */
-  grace: Duration;
-  /** Distinct invoices in one window that raise an alert. */
-  threshold: number;
-}
 
 /** Options of {@link buildFraudTopology}; every rule has a default tuned on the synthetic data (see the README). */
 export interface FraudOptions extends PipelineOptions {
@@ -39,20 +31,6 @@ export interface FraudOptions extends PipelineOptions {
   outputTopic?: string;
 }
 
-/** The distinct invoices of a customer in one window: the value of the windowed tables. */
-export interface InvoicesInWindow {
-  invoices: string[];
-  /** Event time of the latest record in the window. */
-  lastAt: number;
-}
-
-/** Where a customer last purchased from, and where before that: the `last-purchase-location` table's value. */
-export interface PurchaseLocation {
-  country: string;
-  at: number;
-  previous: { country: string; at: number } | null;
-}
-
 const DEFAULT_VELOCITY: WindowRule = { size: '10m', advance: '1m', grace: '1m', threshold: 5 };
 const DEFAULT_CANCELLATIONS: WindowRule = { size: '15m', advance: '1m', grace: '1m', threshold: 5 };
 
@@ -61,22 +39,24 @@ const DEFAULT_CANCELLATIONS: WindowRule = { size: '15m', advance: '1m', grace: '
  * ({@link FraudAlert}: customer, reasons, timestamp, details). Four detectors, each a
  * stateful operation keyed by customer (the topic's key: no repartition):
  *
- * - `velocity`: distinct purchase invoices per customer in hopping windows
- *   (`TimeWindows.ofSizeAndGrace('10m', '1m').advanceBy('1m')`); 5 or more in a window.
+ * - `velocity`: distinct purchase invoices per customer in hopping windows of 10 minutes
+ *   advancing by 1, grace 1 minute ({@link InvoiceBurstDetector}, store `purchase-velocity`);
+ *   5 or more in a window.
  * - `amount-anomaly`: Welford's running mean and variance of the customer's purchase
  *   line amounts (`amount-stats`); a line with z-score >= 6 that is also at least 10
  *   times the mean, after at least 5 earlier lines.
- * - `country-change`: the customer's last purchase country (`last-purchase-location`);
- *   a purchase from another country less than an hour after the previous one.
+ * - `country-change`: the customer's last purchase country ({@link CountryChangeDetector},
+ *   store `last-purchase-location`); a purchase from another country less than an hour after
+ *   the previous one.
  * - `cancellation-burst`: distinct cancellation invoices in hopping windows of 15
- *   minutes advancing by 1; 5 or more in a window.
+ *   minutes advancing by 1 (store `cancellation-bursts`); 5 or more in a window.
  *
  * The alerts of the four are merged and pass {@link AlertCooldown}: one alert per
  * customer and reason per 30 minutes of event time.
  *
  * CAUTION: the windowed detectors drop records later than their grace (1 minute of stream
- * time by default), counted in the `dropped-records` metric; replay out-of-order data with
- * a larger `grace`.
+ * time by default) from the windows that closed, without counting them in the
+ * `dropped-records` metric; replay out-of-order data with a larger `grace`.
  *
  * ## Example
  * ```ts
@@ -109,17 +89,23 @@ export function addFraudDetection(interactions: KStream<string, CustomerInteract
   const purchases = interactions.filter((_customer, i) => i.type === 'purchase', { name: 'fraud-purchases' });
   const cancellations = interactions.filter((_customer, i) => i.type === 'cancellation', { name: 'fraud-cancellations' });
 
-  const velocity = invoicesInHoppingWindows(purchases, 'velocity', FRAUD_STORES.purchaseVelocity, { ...DEFAULT_VELOCITY, ...options.velocity });
-  const bursts = invoicesInHoppingWindows(cancellations, 'cancellation-burst', FRAUD_STORES.cancellationBursts, {
-    ...DEFAULT_CANCELLATIONS,
-    ...options.cancellations,
+  const velocity = purchases.process<string, FraudAlert>(() => new InvoiceBurstDetector(FRAUD_STORES.purchaseVelocity, 'velocity', { ...DEFAULT_VELOCITY, ...options.velocity }), {
+    name: FRAUD_STORES.purchaseVelocity,
+    stores: [Stores.keyValueStore(FRAUD_STORES.purchaseVelocity, { keySerde: Serdes.string(), valueSerde: recentInvoicesSerde })],
   });
+  const bursts = cancellations.process<string, FraudAlert>(
+    () => new InvoiceBurstDetector(FRAUD_STORES.cancellationBursts, 'cancellation-burst', { ...DEFAULT_CANCELLATIONS, ...options.cancellations }),
+    {
+      name: FRAUD_STORES.cancellationBursts,
+      stores: [Stores.keyValueStore(FRAUD_STORES.cancellationBursts, { keySerde: Serdes.string(), valueSerde: recentInvoicesSerde })],
+    },
+  );
 
   const amounts = purchases
     .groupByKey({ name: 'amounts-by-customer' })
     .aggregate(emptyAmountStats, (_customer, purchase, stats) => addAmount(stats, purchase.amount, purchase.timestamp, amountRules), {
       name: FRAUD_STORES.amountStats,
-      valueSerde: Serdes.json<AmountStats>(),
+      valueSerde: amountStatsSerde,
     })
     .toStream({ name: 'amount-stats-updates' })
     .filter((_customer, stats) => stats?.latest?.anomalous === true, { name: 'anomalous-amounts' })
@@ -137,35 +123,10 @@ export function addFraudDetection(interactions: KStream<string, CustomerInteract
       { name: 'amount-alerts' },
     );
 
-  const countries = purchases
-    .groupByKey({ name: 'locations-by-customer' })
-    .aggregate(
-      (): PurchaseLocation | null => null,
-      (_customer, purchase, last): PurchaseLocation => ({
-        country: purchase.country,
-        at: purchase.timestamp,
-        previous: last === null ? null : { country: last.country, at: last.at },
-      }),
-      { name: FRAUD_STORES.lastLocation, valueSerde: Serdes.json<PurchaseLocation>() },
-    )
-    .toStream({ name: 'location-updates' })
-    .filter(
-      (_customer, location) =>
-        location !== null &&
-        location.previous !== null &&
-        location.previous.country !== location.country &&
-        location.at - location.previous.at <= countryWithinMs,
-      { name: 'country-changes' },
-    )
-    .mapValues(
-      (location, customerId): FraudAlert =>
-        alert(customerId, 'country-change', location!.at, {
-          from: location!.previous!.country,
-          to: location!.country,
-          minutesApart: round((location!.at - location!.previous!.at) / 60_000, 1),
-        }),
-      { name: 'country-alerts' },
-    );
+  const countries = purchases.process<string, FraudAlert>(() => new CountryChangeDetector(FRAUD_STORES.lastLocation, countryWithinMs), {
+    name: FRAUD_STORES.lastLocation,
+    stores: [Stores.keyValueStore(FRAUD_STORES.lastLocation, { keySerde: Serdes.string(), valueSerde: purchaseLocationSerde })],
+  });
 
   velocity
     .merge(bursts, { name: 'merge-window-alerts' })
@@ -176,45 +137,6 @@ export function addFraudDetection(interactions: KStream<string, CustomerInteract
       stores: [Stores.keyValueStore(FRAUD_STORES.cooldown, { keySerde: Serdes.string(), valueSerde: Serdes.json() })],
     })
     .to(options.outputTopic ?? FRAUD_ALERTS_TOPIC, { name: 'fraud-alerts-sink', keySerde: Serdes.string(), valueSerde: Serdes.json<FraudAlert>() });
-}
-
-/**
- * Counts a customer's distinct invoices in hopping windows and turns a window reaching
- * `rule.threshold` into an alert for `reason`. Distinct invoices, not lines: one invoice
- * of 50 lines is one order, not a burst.
- */
-function invoicesInHoppingWindows(
-  stream: KStream<string, CustomerInteraction>,
-  reason: FraudReason,
-  storeName: string,
-  rule: WindowRule,
-): KStream<string, FraudAlert> {
-  const windows = TimeWindows.ofSizeAndGrace(rule.size, rule.grace).advanceBy(rule.advance);
-  const sizeMs = toMillis(rule.size, `${reason} window size`);
-  return stream
-    .groupByKey({ name: `${storeName}-by-customer` })
-    .windowedBy(windows)
-    .aggregate(
-      (): InvoicesInWindow => ({ invoices: [], lastAt: 0 }),
-      (_customer, interaction, window): InvoicesInWindow => ({
-        invoices: window.invoices.includes(interaction.invoiceNo) ? window.invoices : [...window.invoices, interaction.invoiceNo],
-        lastAt: Math.max(window.lastAt, interaction.timestamp),
-      }),
-      { name: storeName, valueSerde: Serdes.json<InvoicesInWindow>() },
-    )
-    .toStream({ name: `${storeName}-updates` })
-    .filter((_window, value) => value !== null && value.invoices.length >= rule.threshold, { name: `${storeName}-over-threshold` })
-    .map(
-      (windowed, value): readonly [string, FraudAlert] => [
-        windowed.key,
-        alert(windowed.key, reason, value!.lastAt, {
-          invoices: value!.invoices.length,
-          windowStart: new Date(windowed.window.start).toISOString(),
-          windowMinutes: sizeMs / 60_000,
-        }),
-      ],
-      { name: `${storeName}-alerts` },
-    );
 }
 
 function alert(customerId: string, reason: FraudReason, timestamp: number, details: Record<string, unknown>): FraudAlert {

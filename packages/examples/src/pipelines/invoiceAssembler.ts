@@ -1,5 +1,6 @@
-import type { KeyValueStore, Processor, ProcessorContext, StreamRecord } from '@tributary/core';
+import type { KeyValueStore, Processor, ProcessorContext, Serde, StreamRecord } from '@tributary/core';
 import type { CustomerInteraction } from '../data';
+import { TAB, textSerde } from './textSerde';
 
 /** An invoice being assembled, as kept in the `open-invoices` store. */
 export interface OpenInvoice {
@@ -60,8 +61,11 @@ export class InvoiceAssembler implements Processor<string, CustomerInteraction, 
       return;
     }
     const known = invoice.products.includes(line.stockCode);
+    const lastLineAt = Math.max(invoice.lastLineAt, line.timestamp);
+    // Another line of a product already in the basket, no later than the latest line: nothing to write.
+    if (known && lastLineAt === invoice.lastLineAt) return;
     const products = known ? invoice.products : [...invoice.products, line.stockCode];
-    this.open.put(line.invoiceNo, { ...invoice, products, lastLineAt: Math.max(invoice.lastLineAt, line.timestamp) }, line.timestamp);
+    this.open.put(line.invoiceNo, { ...invoice, products, lastLineAt }, line.timestamp);
   }
 
   private closeInvoices(now: number): void {
@@ -78,3 +82,13 @@ export class InvoiceAssembler implements Processor<string, CustomerInteraction, 
     }
   }
 }
+
+/** The `open-invoices` changelog's value: `invoiceNo \t customerId \t lastLineAt \t product \t product ...`. */
+export const openInvoiceSerde: Serde<OpenInvoice> = textSerde(
+  'open-invoice',
+  (invoice) => `${invoice.invoiceNo}${TAB}${invoice.customerId}${TAB}${invoice.lastLineAt}${TAB}${invoice.products.join(TAB)}`,
+  (text) => {
+    const fields = text.split(TAB);
+    return { invoiceNo: fields[0]!, customerId: fields[1]!, lastLineAt: Number(fields[2]), products: fields.slice(3) };
+  },
+);

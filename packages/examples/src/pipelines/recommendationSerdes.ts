@@ -1,5 +1,6 @@
 import type { Serde } from '@tributary/core';
 import type { BasketForProduct } from './coPurchases';
+import { TAB, textSerde } from './textSerde';
 
 /**
  * Compact serdes for the recommendation pipeline's repartition topics. The basket topic
@@ -24,8 +25,6 @@ export interface PurchaseWithCandidates extends PurchaseRef {
   /** `coPurchases[i]`: invoices that had both the purchased product and `candidates[i]`. */
   coPurchases: number[];
 }
-
-const TAB = '\t';
 
 /** `invoiceNo \t product \t product ...` */
 export const basketSerde: Serde<BasketForProduct> = textSerde(
@@ -66,11 +65,3 @@ export const purchaseWithCandidatesSerde: Serde<PurchaseWithCandidates> = textSe
     return { customerId: f[0]!, invoiceNo: f[1]!, stockCode: f[2]!, timestamp: Number(f[3]), candidates, coPurchases };
   },
 );
-
-function textSerde<T>(name: string, write: (value: T) => string, read: (text: string) => T): Serde<T> {
-  return {
-    name,
-    serialize: (_topic, value) => (value === null || value === undefined ? null : Buffer.from(write(value), 'utf8')),
-    deserialize: (_topic, data) => (data === null || data === undefined ? (null as T) : read(data.toString('utf8'))),
-  };
-}

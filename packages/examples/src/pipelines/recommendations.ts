@@ -1,14 +1,24 @@
-import { Serdes, StreamsBuilder, Stores, toMillis, type Duration, type KStream, type KTable, type Topology } from '@tributary/core';
+import { Serdes, StreamsBuilder, Stores, toMillis, type Duration, type KStream, type Topology } from '@tributary/core';
 import type { CustomerInteraction } from '../data';
-import { addBasket, coPurchaseRowSerde, emptyCoPurchaseRow, rankedCandidates, type BasketForProduct, type CoPurchaseCandidate, type CoPurchaseRow } from './coPurchases';
-import { InvoiceAssembler, type ClosedInvoice } from './invoiceAssembler';
+import { CoPurchaseCounter } from './coPurchaseCounter';
+import { CoPurchaseLookup } from './coPurchaseLookup';
+import type { BasketForProduct, CoPurchaseCandidate } from './coPurchases';
+import { CustomerProductsRecorder } from './customerProductsRecorder';
+import { InvoiceAssembler, openInvoiceSerde, type ClosedInvoice } from './invoiceAssembler';
+import { RecommendationPicker } from './recommendationPicker';
 import { basketSerde, purchaseRefSerde, purchaseWithCandidatesSerde, type PurchaseRef, type PurchaseWithCandidates } from './recommendationSerdes';
 import { customerInteractions, RECOMMENDATIONS_TOPIC, type PipelineOptions } from './topics';
 
-/** The co-purchase table's store: stock code -> {@link CoPurchaseRow}. */
+/** The complete baskets each product was in: `stockCode|invoiceNo` -> the other products of the basket, tab-separated ({@link BasketPartners}). Logged. */
+export const CO_PURCHASE_BASKETS_STORE = 'co-purchase-baskets';
+/** Each product's co-purchase counts and ranking: stock code -> {@link CoPurchaseRow}. In memory, derived from {@link CO_PURCHASE_BASKETS_STORE}. */
 export const CO_PURCHASE_COUNTS_STORE = 'co-purchase-counts';
-/** Each customer's purchased products: customer id -> {@link PurchasedProducts}. */
+/** The products each customer bought: `customerId|stockCode` -> event time of the first purchase of it. */
 export const CUSTOMER_PRODUCTS_STORE = 'customer-products';
+/** The same as one set of stock codes per customer, for lookups: in memory, derived from {@link CUSTOMER_PRODUCTS_STORE}. */
+export const CUSTOMER_PRODUCT_SETS_STORE = 'customer-product-sets';
+/** The customers who bought a product: customer id -> event time of their first product purchase. */
+export const CUSTOMER_FIRST_PURCHASE_STORE = 'customer-first-purchase';
 /** Invoices still being assembled. */
 export const OPEN_INVOICES_STORE = 'open-invoices';
 
@@ -21,11 +31,6 @@ export const NON_PRODUCT_STOCK_CODES: ReadonlySet<string> = new Set(['POST', 'DO
 /** Whether an interaction's stock code is a product (see {@link NON_PRODUCT_STOCK_CODES}). */
 export function isProduct(stockCode: string): boolean {
   return !NON_PRODUCT_STOCK_CODES.has(stockCode);
-}
-
-/** The value of the `customer-products` table: stock code -> purchase lines of it. */
-export interface PurchasedProducts {
-  products: Record<string, number>;
 }
 
 /** A value of the `recommendations` topic. */
@@ -59,21 +64,25 @@ export interface RecommendationOptions extends PipelineOptions {
 
 /**
  * Personalized recommendations: product co-purchase counts (how many invoices contained
- * both products) maintained as a table, and on each purchase the top-N co-purchased
- * products the customer has not bought yet, emitted to `recommendations`.
+ * both products), and on each purchase the top-N co-purchased products the customer has not
+ * bought yet, emitted to `recommendations`.
  *
  * The topology:
  * 1. Purchases of products (charges such as postage left out), keyed by customer.
- * 2. `customer-products`: every product each customer bought (an aggregate by customer).
+ * 2. `customer-products`: one entry per customer and product bought, with a set per customer
+ *    derived from it for lookups ({@link CustomerProductsRecorder}), and the table
+ *    `customer-first-purchase`: one entry per customer who bought a product.
  * 3. {@link InvoiceAssembler} groups the lines of each invoice and forwards the basket
  *    once the invoice is complete (no line for `invoiceCloseAfter` of stream time).
  * 4. Each basket goes to every product in it (a flatMap keyed by product, through a
- *    repartition topic), and `co-purchase-counts` adds it: +1 for each pair of the
- *    basket, with each product's ranking kept up to date ({@link CoPurchaseRow}).
- * 5. Each purchase is re-keyed by its product and joined with the co-purchase table (the
- *    product's ranked candidates), re-keyed by customer and joined with
- *    `customer-products`; what the customer already bought is removed and the first
- *    `topN` are the recommendation.
+ *    repartition topic), and {@link CoPurchaseCounter} keeps it in `co-purchase-baskets`
+ *    (`product|invoiceNo`) and adds it to the product's {@link CoPurchaseRow} in
+ *    `co-purchase-counts`: +1 for each other product, the ranking kept up to date.
+ * 5. Each purchase is re-keyed by its product and meets the product's ranked candidates
+ *    ({@link CoPurchaseLookup}, in the same task as the counter), is re-keyed by customer and
+ *    joined with `customer-first-purchase` (which brings it to its customer's task), and
+ *    {@link RecommendationPicker} removes what the customer already bought: the first `topN`
+ *    left are the recommendation.
  *
  * Counts include complete invoices only, so a purchase is never recommended the
  * products of its own basket on the strength of that basket alone.
@@ -87,11 +96,12 @@ export interface RecommendationOptions extends PipelineOptions {
  * await app.start();
  * // ...produce customer_interactions, then:
  * app.store<string, CoPurchaseRow>('co-purchase-counts').get('85123A')?.top; // the 20 products most bought with it
+ * app.store<string, string>('co-purchase-baskets').range(...keysStartingWith('85123A')); // the baskets it was in (partnersOf(value))
  * app.read<string, Recommendation>('recommendations');
  * ```
  *
  * @see InvoiceAssembler
- * @see CoPurchaseRow
+ * @see CoPurchaseCounter
  * @param options See {@link RecommendationOptions}.
  * @return The topology.
  */
@@ -102,10 +112,7 @@ export function buildRecommendationsTopology(options: RecommendationOptions = {}
 }
 
 /** Adds the recommendation pipeline to a topology that already reads `customer_interactions`. */
-export function addRecommendations(
-  interactions: KStream<string, CustomerInteraction>,
-  options: RecommendationOptions = {},
-): KTable<string, CoPurchaseRow> {
+export function addRecommendations(interactions: KStream<string, CustomerInteraction>, options: RecommendationOptions = {}): void {
   const topN = positiveInteger(options.topN ?? 5, 'topN');
   const candidates = positiveInteger(options.candidates ?? 20, 'candidates');
   const closeAfterMs = toMillis(options.invoiceCloseAfter ?? '1h', 'invoiceCloseAfter');
@@ -113,66 +120,52 @@ export function addRecommendations(
 
   const purchases = interactions.filter((_customer, i) => i.type === 'purchase' && isProduct(i.stockCode), { name: 'product-purchases' });
 
-  const purchased = purchases
-    .groupByKey({ name: 'purchases-by-customer' })
-    .aggregate(emptyPurchasedProducts, addPurchasedProduct, { name: CUSTOMER_PRODUCTS_STORE, valueSerde: Serdes.json<PurchasedProducts>() });
+  const customers = purchases
+    .processValues<number>(() => new CustomerProductsRecorder(CUSTOMER_PRODUCTS_STORE, CUSTOMER_PRODUCT_SETS_STORE), {
+      name: CUSTOMER_PRODUCTS_STORE,
+      stores: [
+        Stores.keyValueStore(CUSTOMER_PRODUCTS_STORE, { keySerde: Serdes.string(), valueSerde: Serdes.json<number>() }),
+        // Derived from customer-products, so in memory and not logged (rebuilt after a restore).
+        Stores.keyValueStore(CUSTOMER_PRODUCT_SETS_STORE, { type: 'inMemory', logging: false }),
+      ],
+    })
+    .toTable({ name: CUSTOMER_FIRST_PURCHASE_STORE, keySerde: Serdes.string(), valueSerde: Serdes.json<number>() });
 
-  const coPurchases = purchases
+  const coPurchaseStores = [
+    Stores.keyValueStore(CO_PURCHASE_BASKETS_STORE, { keySerde: Serdes.string(), valueSerde: Serdes.string() }),
+    // Derived from the baskets, so in memory and not logged (CoPurchaseCounter rebuilds it after a restore).
+    Stores.keyValueStore(CO_PURCHASE_COUNTS_STORE, { type: 'inMemory', logging: false }),
+  ];
+  purchases
     .process<string, ClosedInvoice>(() => new InvoiceAssembler(OPEN_INVOICES_STORE, closeAfterMs, checkEveryMs), {
       name: 'invoice-assembler',
-      stores: [Stores.keyValueStore(OPEN_INVOICES_STORE, { keySerde: Serdes.string(), valueSerde: Serdes.json() })],
+      stores: [Stores.keyValueStore(OPEN_INVOICES_STORE, { keySerde: Serdes.string(), valueSerde: openInvoiceSerde })],
     })
     // A basket of one product has no pair to count.
     .flatMap<string, BasketForProduct>(
       (_invoiceNo, invoice) => (invoice.products.length < 2 ? [] : invoice.products.map((product) => [product, { invoiceNo: invoice.invoiceNo, products: invoice.products }] as const)),
       { name: 'basket-per-product' },
     )
-    .groupByKey({ name: 'baskets-by-product', keySerde: Serdes.string(), valueSerde: basketSerde })
-    .aggregate(emptyCoPurchaseRow, (product, basket, row) => addBasket(product, basket, row, candidates), {
-      name: CO_PURCHASE_COUNTS_STORE,
-      valueSerde: coPurchaseRowSerde,
-    });
+    .repartition({ name: 'baskets-by-product', keySerde: Serdes.string(), valueSerde: basketSerde })
+    .process(() => new CoPurchaseCounter(CO_PURCHASE_BASKETS_STORE, CO_PURCHASE_COUNTS_STORE, candidates), { name: 'co-purchase-counter', stores: coPurchaseStores });
 
   purchases
     .mapValues((p): PurchaseRef => ({ customerId: p.customerId, invoiceNo: p.invoiceNo, stockCode: p.stockCode, timestamp: p.timestamp }), { name: 'purchase-ref' })
     .selectKey((_customer, purchase) => purchase.stockCode, { name: 'purchase-by-product' })
-    .join(coPurchases, (purchase, row): PurchaseWithCandidates => ({ ...purchase, ...rankedCandidates(row) }), {
+    .repartition({ name: 'purchase-co-purchases', keySerde: Serdes.string(), valueSerde: purchaseRefSerde })
+    .process<string, PurchaseWithCandidates>(() => new CoPurchaseLookup(CO_PURCHASE_BASKETS_STORE, CO_PURCHASE_COUNTS_STORE, candidates), {
       name: 'purchase-co-purchases',
-      keySerde: Serdes.string(),
-      valueSerde: purchaseRefSerde,
+      stores: [CO_PURCHASE_BASKETS_STORE, CO_PURCHASE_COUNTS_STORE],
     })
     .selectKey((_product, purchase) => purchase.customerId, { name: 'candidates-by-customer' })
-    .join(purchased, (purchase, bought) => recommend(purchase, bought, topN), {
-      name: 'purchase-history',
-      keySerde: Serdes.string(),
-      valueSerde: purchaseWithCandidatesSerde,
+    // Through a repartition topic co-partitioned with the customers table: to the customer's task.
+    .join(customers, (purchase) => purchase, { name: 'purchase-history', keySerde: Serdes.string(), valueSerde: purchaseWithCandidatesSerde })
+    .process<string, Recommendation>(() => new RecommendationPicker(CUSTOMER_PRODUCTS_STORE, CUSTOMER_PRODUCT_SETS_STORE, topN), {
+      name: 'recommendation-picker',
+      stores: [CUSTOMER_PRODUCTS_STORE, CUSTOMER_PRODUCT_SETS_STORE],
     })
     .filter((_customer, recommendation) => recommendation.recommendations.length > 0, { name: 'non-empty-recommendations' })
     .to(options.outputTopic ?? RECOMMENDATIONS_TOPIC, { name: 'recommendations-sink', keySerde: Serdes.string(), valueSerde: Serdes.json<Recommendation>() });
-
-  return coPurchases;
-}
-
-function emptyPurchasedProducts(): PurchasedProducts {
-  return { products: {} };
-}
-
-/**
- * Adds a purchase to the customer's products. In place, as {@link addBasket} and for the
- * same reason: a wholesaler's list has over a thousand products.
- */
-function addPurchasedProduct(_customer: string, purchase: CustomerInteraction, bought: PurchasedProducts): PurchasedProducts {
-  bought.products[purchase.stockCode] = (bought.products[purchase.stockCode] ?? 0) + 1;
-  return bought;
-}
-
-function recommend(purchase: PurchaseWithCandidates, bought: PurchasedProducts, topN: number): Recommendation {
-  const recommendations: CoPurchaseCandidate[] = [];
-  for (let i = 0; i < purchase.candidates.length && recommendations.length < topN; i++) {
-    const stockCode = purchase.candidates[i]!;
-    if (bought.products[stockCode] === undefined) recommendations.push({ stockCode, coPurchases: purchase.coPurchases[i]! });
-  }
-  return { customerId: purchase.customerId, invoiceNo: purchase.invoiceNo, stockCode: purchase.stockCode, recommendations, timestamp: purchase.timestamp };
 }
 
 function positiveInteger(value: number, what: string): number {

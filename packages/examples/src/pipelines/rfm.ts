@@ -1,4 +1,6 @@
+import type { Serde } from '@tributary/core';
 import type { CustomerInteraction } from '../data';
+import { numberField, readNumberField, TAB, textSerde } from './textSerde';
 import { DAY_MS } from './topics';
 
 /**
@@ -19,8 +21,6 @@ export interface RfmProfile {
   /** Event time of the first and the latest purchase; `null` before the first purchase. */
   firstPurchaseAt: number | null;
   lastPurchaseAt: number | null;
-  /** The purchase invoice numbers seen, for the distinct count. */
-  invoiceNos: string[];
 }
 
 /** The profile of a customer nothing is known about yet: the aggregate's initializer. */
@@ -34,38 +34,34 @@ export function emptyRfmProfile(): RfmProfile {
     cancellationLines: 0,
     firstPurchaseAt: null,
     lastPurchaseAt: null,
-    invoiceNos: [],
   };
 }
 
 /**
- * Folds one interaction into a profile (the aggregator of `rfm-profiles`). Returns a new
- * profile; the invoice list is copied only when a new invoice appears, so a line of an
- * invoice already counted costs no copy.
+ * Folds one interaction into a profile. Returns a new profile.
  *
  * - A purchase adds its amount, moves `lastPurchaseAt` forward (never back: a late
- *   record does not make a customer look older) and counts its invoice once.
+ *   record does not make a customer look older) and counts its invoice once: `newInvoice`
+ *   says whether it is the first line of its invoice (the caller knows which invoices were
+ *   counted: {@link RfmProfiler} keeps them in `customer-invoices`).
  * - A cancellation subtracts its amount (its `amount` is negative) and counts a
  *   cancelled line; it is not a purchase, so it changes neither recency nor frequency.
  */
-export function addToRfmProfile(customerId: string, interaction: CustomerInteraction, profile: RfmProfile): RfmProfile {
+export function addToRfmProfile(customerId: string, interaction: CustomerInteraction, profile: RfmProfile, newInvoice: boolean): RfmProfile {
   const spendPence = profile.spendPence + Math.round(interaction.amount * 100);
   if (interaction.type === 'cancellation') {
     return { ...profile, customerId, spendPence, monetary: spendPence / 100, cancellationLines: profile.cancellationLines + 1 };
   }
-  const newInvoice = !profile.invoiceNos.includes(interaction.invoiceNo);
-  const invoiceNos = newInvoice ? [...profile.invoiceNos, interaction.invoiceNo] : profile.invoiceNos;
   const at = interaction.timestamp;
   return {
     customerId,
-    frequency: invoiceNos.length,
+    frequency: profile.frequency + (newInvoice ? 1 : 0),
     monetary: spendPence / 100,
     spendPence,
     purchaseLines: profile.purchaseLines + 1,
     cancellationLines: profile.cancellationLines,
     firstPurchaseAt: profile.firstPurchaseAt === null ? at : Math.min(profile.firstPurchaseAt, at),
     lastPurchaseAt: profile.lastPurchaseAt === null ? at : Math.max(profile.lastPurchaseAt, at),
-    invoiceNos,
   };
 }
 
@@ -84,3 +80,27 @@ export function tenureDays(profile: RfmProfile, now: number): number | null {
   if (profile.firstPurchaseAt === null) return null;
   return Math.max(0, Math.floor((now - profile.firstPurchaseAt) / DAY_MS));
 }
+
+/**
+ * The `rfm-profiles` changelog's value, one line of text:
+ * `customerId \t frequency \t spendPence \t purchaseLines \t cancellationLines \t firstPurchaseAt \t lastPurchaseAt`
+ * (`monetary` is `spendPence / 100`; an empty field is `null`).
+ */
+export const rfmProfileSerde: Serde<RfmProfile> = textSerde(
+  'rfm-profile',
+  (p) => [p.customerId, p.frequency, p.spendPence, p.purchaseLines, p.cancellationLines, numberField(p.firstPurchaseAt), numberField(p.lastPurchaseAt)].join(TAB),
+  (text) => {
+    const f = text.split(TAB);
+    const spendPence = Number(f[2]);
+    return {
+      customerId: f[0]!,
+      frequency: Number(f[1]),
+      monetary: spendPence / 100,
+      spendPence,
+      purchaseLines: Number(f[3]),
+      cancellationLines: Number(f[4]),
+      firstPurchaseAt: readNumberField(f[5]),
+      lastPurchaseAt: readNumberField(f[6]),
+    };
+  },
+);

@@ -1,12 +1,15 @@
-import { Serdes, StreamsBuilder, Stores, toMillis, type Duration, type KStream, type KTable, type Topology } from '@tributary/core';
+import { Serdes, StreamsBuilder, Stores, toMillis, type Duration, type KStream, type Topology } from '@tributary/core';
 import type { CustomerInteraction } from '../data';
-import { addToRfmProfile, emptyRfmProfile, type RfmProfile } from './rfm';
+import { rfmProfileSerde, type RfmProfile } from './rfm';
+import { RfmProfiler } from './rfmProfiler';
 import { SegmentTracker } from './segmentTracker';
 import { DEFAULT_SEGMENT_RULES, type SegmentChange, type SegmentRules } from './segments';
 import { CUSTOMER_SEGMENTS_TOPIC, customerInteractions, type PipelineOptions } from './topics';
 
-/** The store of the RFM table, for `driver.getKeyValueStore` and `app.store`. */
+/** The store of the RFM profiles (customer id -> {@link RfmProfile}), for `driver.getKeyValueStore` and `app.store`. */
 export const RFM_PROFILES_STORE = 'rfm-profiles';
+/** The purchase invoices counted in each profile's frequency: `customerId|invoiceNo` -> event time of its first line. */
+export const CUSTOMER_INVOICES_STORE = 'customer-invoices';
 /** The store of each customer's current segment. */
 export const CUSTOMER_SEGMENTS_STORE = 'customer-segments';
 
@@ -21,14 +24,14 @@ export interface SegmentationOptions extends PipelineOptions {
 }
 
 /**
- * Real-time customer segmentation: a per-customer RFM profile kept as a table, segment
+ * Real-time customer segmentation: a per-customer RFM profile kept in a store, segment
  * rules applied on every change, and a record on `customer_segments` only when a
  * customer's segment changes.
  *
  * The topology:
- * 1. `customer_interactions` grouped by customer (its key, so no repartition) and
- *    aggregated into the `rfm-profiles` table ({@link RfmProfile}: distinct invoices,
- *    net spend, first and last purchase).
+ * 1. `customer_interactions`, keyed by customer (so no repartition), folded by
+ *    {@link RfmProfiler} into `rfm-profiles` ({@link RfmProfile}: distinct invoices,
+ *    net spend, first and last purchase), the invoices counted kept in `customer-invoices`.
  * 2. Every profile update goes through {@link SegmentTracker}, which classifies the
  *    customer with recency measured against the task's stream time (event time: the
  *    largest record timestamp seen, so a replay of 2011 data judges recency in 2011),
@@ -58,18 +61,20 @@ export function buildSegmentationTopology(options: SegmentationOptions = {}): To
 }
 
 /** Adds the segmentation pipeline to a topology that already reads `customer_interactions`. */
-export function addSegmentation(interactions: KStream<string, CustomerInteraction>, options: SegmentationOptions = {}): KTable<string, RfmProfile> {
+export function addSegmentation(interactions: KStream<string, CustomerInteraction>, options: SegmentationOptions = {}): void {
   const rules: SegmentRules = { ...DEFAULT_SEGMENT_RULES, ...options.rules };
   const reevaluateEveryMs = toMillis(options.reevaluateEvery ?? '1d', 'reevaluateEvery');
-  const profiles = interactions
-    .groupByKey({ name: 'rfm-by-customer' })
-    .aggregate(emptyRfmProfile, addToRfmProfile, { name: RFM_PROFILES_STORE, valueSerde: Serdes.json<RfmProfile>() });
-  profiles
-    .toStream({ name: 'rfm-profile-updates' })
+  interactions
+    .process<string, RfmProfile>(() => new RfmProfiler(RFM_PROFILES_STORE, CUSTOMER_INVOICES_STORE), {
+      name: RFM_PROFILES_STORE,
+      stores: [
+        Stores.keyValueStore(RFM_PROFILES_STORE, { keySerde: Serdes.string(), valueSerde: rfmProfileSerde }),
+        Stores.keyValueStore(CUSTOMER_INVOICES_STORE, { keySerde: Serdes.string(), valueSerde: Serdes.json<number>() }),
+      ],
+    })
     .process<string, SegmentChange>(() => new SegmentTracker(RFM_PROFILES_STORE, CUSTOMER_SEGMENTS_STORE, rules, reevaluateEveryMs), {
       name: 'segment-tracker',
       stores: [Stores.keyValueStore(CUSTOMER_SEGMENTS_STORE, { keySerde: Serdes.string(), valueSerde: Serdes.json() }), RFM_PROFILES_STORE],
     })
     .to(options.outputTopic ?? CUSTOMER_SEGMENTS_TOPIC, { name: 'customer-segments-sink', keySerde: Serdes.string(), valueSerde: Serdes.json<SegmentChange>() });
-  return profiles;
 }

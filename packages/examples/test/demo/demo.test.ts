@@ -28,7 +28,35 @@ describe('tributary-demo', () => {
     const missing = await runProgram(main, '--command-config', '/nonexistent/client.properties');
     expect(missing.code).toBe(2);
     expect(missing.err).toBe("tributary-demo: --command-config: no such file '/nonexistent/client.properties'\n");
+    const embeddedOnly = await runProgram(main, '--compare-embedded');
+    expect(embeddedOnly.code).toBe(2);
+    expect(embeddedOnly.err).toContain('--compare-embedded needs --brokers or --command-config');
+    const withDashboard = await runProgram(main, '--brokers', '127.0.0.1:1', '--compare-embedded', '--dashboard');
+    expect(withDashboard.code).toBe(2);
+    expect(withDashboard.err).toContain('--compare-embedded and --dashboard cannot be combined');
   });
+
+  it('reports, for a run on Kafka, the records written per topic and per input record, and the time against the embedded engine', async () => {
+    const { runExample } = await import('../../src/demo/runExample');
+    const { formatSummary } = await import('../../src/demo/summary');
+    const { exampleNamed } = await import('../../src/pipelines/examples');
+    const report = await runExample(exampleNamed('segmentation')!, { limit: 2000 });
+    const inputs = report.metrics.partitions.filter((p) => p.topic === 'customer_interactions').reduce((n, p) => n + p.consumed, 0);
+    const summary = formatSummary({
+      ...report,
+      written: [
+        { topic: 'crm_consumer_group-rfm-profiles-changelog', kind: 'changelog', records: inputs },
+        { topic: 'customer_segments', kind: 'output', records: inputs * 2 },
+      ],
+      embeddedRun: { totalMs: report.totalMs / 2, processingMs: report.processingMs / 4 },
+    });
+    expect(summary).toContain(`Written to Kafka: ${(inputs * 3).toLocaleString('en')} records, 3.00 per input record`);
+    expect(summary).toMatch(/crm_consumer_group-rfm-profiles-changelog +changelog +[\d,]+ +1\.00\n/);
+    expect(summary).toMatch(/customer_segments +output +[\d,]+ +2\.00\n/);
+    expect(summary).toMatch(/whole run +\S+ +\S+ +2\.00x\n/);
+    expect(summary).toMatch(/processing +\S+ +\S+ +4\.00x$/);
+    expect(formatSummary(report)).not.toContain('Written to Kafka');
+  }, 60_000);
 
   it('runs from any directory as a child process', () => {
     const bin = fileURLToPath(new URL('../../bin/tributary-demo.mjs', import.meta.url));

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   addAmount,
+  amountStatsSerde,
   buildFraudTopology,
   emptyAmountStats,
   FRAUD_STORES,
   generateSyntheticInteractions,
   precisionRecall,
+  purchaseLocationSerde,
   stdDev,
   type AmountStats,
   type FraudAlert,
@@ -74,6 +76,7 @@ describe('buildFraudTopology', () => {
     expect(f.output.readValuesToList()).toEqual([
       { customerId: 'c1', reasons: ['country-change'], timestamp: T0 + 20 * MINUTE, details: { from: 'France', to: 'Japan', minutesApart: 20 } },
     ]);
+    expect(f.driver.getKeyValueStore(FRAUD_STORES.lastLocation).get('c1')).toEqual({ country: 'France', at: T0 + 140 * MINUTE });
   });
 
   it('flags a burst of cancellations', () => {
@@ -107,6 +110,21 @@ describe('addAmount (Welford)', () => {
     const next = addAmount(stats, 200, 1);
     expect(next.latest).toMatchObject({ amount: 200, history: 5, mean: stats.mean, stdDev: stdDev(stats), anomalous: true });
     expect(next.latest!.zScore).toBeCloseTo((200 - stats.mean) / stdDev(stats), 10);
+  });
+});
+
+describe('the compact serdes of the fraud stores', () => {
+  it('read back exactly what they wrote', () => {
+    let stats = emptyAmountStats();
+    expect(amountStatsSerde.deserialize('t', amountStatsSerde.serialize('t', stats))).toEqual(stats);
+    for (const [i, amount] of [3.5, 12, 0.42].entries()) stats = addAmount(stats, amount, T0 + i);
+    expect(stats.latest!.zScore).not.toBeNull();
+    expect(amountStatsSerde.deserialize('t', amountStatsSerde.serialize('t', stats))).toEqual(stats);
+    const first = addAmount(emptyAmountStats(), 7.25, T0);
+    expect(first.latest!.zScore).toBeNull();
+    expect(amountStatsSerde.deserialize('t', amountStatsSerde.serialize('t', first))).toEqual(first);
+    const location = { country: 'United Kingdom', at: T0 };
+    expect(purchaseLocationSerde.deserialize('t', purchaseLocationSerde.serialize('t', location))).toEqual(location);
   });
 });
 

@@ -2,8 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   buildRecommendationsTopology,
   buildSegmentationTopology,
+  CO_PURCHASE_BASKETS_STORE,
   CO_PURCHASE_COUNTS_STORE,
+  firstPart,
   isProduct,
+  keysStartingWith,
+  partnersOf,
   loadOnlineRetail,
   OPEN_INVOICES_STORE,
   recencyDays,
@@ -107,14 +111,27 @@ describe(`co-purchase counts of the first ${SLICE.toLocaleString('en')} rows`, (
     // Products bought only alone have no row.
     expect(counted.approximateNumEntries()).toBe(withPartners.length);
     expect(pairs).toBeGreaterThan(100_000);
+    // The durable state the rows derive from: each product's baskets (one store entry per product and invoice).
+    const basketStore = driver.getKeyValueStore<string, string>(CO_PURCHASE_BASKETS_STORE);
+    const fromBaskets = new Map<string, Map<string, number>>();
+    for (const [key, partners] of basketStore.all()) {
+      const product = firstPart(key);
+      let row = fromBaskets.get(product);
+      if (!row) fromBaskets.set(product, (row = new Map()));
+      for (const p of partnersOf(partners)) row.set(p, (row.get(p) ?? 0) + 1);
+    }
+    expect(fromBaskets).toEqual(new Map(withPartners));
+    // A prefix scan reads one product's baskets.
+    const [someProduct, someRow] = withPartners[0]!;
+    expect(basketStore.range(...keysStartingWith(someProduct)).reduce((n, [, partners]) => n + partnersOf(partners).length, 0)).toBe([...someRow.values()].reduce((a, b) => a + b, 0));
     driver.close();
-  });
+  }, 30_000);
 });
 
 describe('the whole data set', () => {
-  it('has no tab or newline in stock codes and invoice numbers (the compact serdes rely on it)', async () => {
+  it('has no tab or newline in stock codes, invoice numbers, customer ids and countries, and no | in the first three (the compact serdes and composite keys rely on it)', async () => {
     const { interactions } = await loadOnlineRetail();
-    const bad = interactions.filter((i) => /[\t\n]/.test(i.stockCode) || /[\t\n]/.test(i.invoiceNo) || /[\t\n]/.test(i.customerId));
+    const bad = interactions.filter((i) => /[\t\n|]/.test(i.stockCode) || /[\t\n|]/.test(i.invoiceNo) || /[\t\n|]/.test(i.customerId) || /[\t\n]/.test(i.country));
     expect(bad).toEqual([]);
   });
 });

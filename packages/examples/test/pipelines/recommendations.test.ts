@@ -3,13 +3,16 @@ import { describe, expect, it } from 'vitest';
 import {
   addBasket,
   buildRecommendationsTopology,
+  CO_PURCHASE_BASKETS_STORE,
   CO_PURCHASE_COUNTS_STORE,
-  coPurchaseRowSerde,
+  CUSTOMER_FIRST_PURCHASE_STORE,
   CUSTOMER_PRODUCTS_STORE,
   emptyCoPurchaseRow,
+  keysStartingWith,
   OPEN_INVOICES_STORE,
+  openInvoiceSerde,
+  partnersOf,
   type CoPurchaseRow,
-  type PurchasedProducts,
   type Recommendation,
   type RecommendationOptions,
 } from '../../src';
@@ -47,6 +50,21 @@ describe('buildRecommendationsTopology', () => {
     pipe(f.input, ...invoice('c2', 'I2', ['PA', 'PC'], T0 + 2 * HOUR), tick(T0 + 4 * HOUR));
     expect(Object.fromEntries(f.rows.get('PA')!.entries())).toEqual({ PB: 1, PC: 2 });
     expect(f.rows.get('PA')!.top).toEqual(['PC', 'PB']);
+    // The durable state: one entry per product and basket, read back with a prefix scan.
+    const baskets = f.driver.getKeyValueStore<string, string>(CO_PURCHASE_BASKETS_STORE);
+    expect(baskets.range(...keysStartingWith('PA'))).toEqual([
+      ['PA|I1', 'PB\tPC'],
+      ['PA|I2', 'PC'],
+    ]);
+    expect(baskets.get('PC|I2')).toBe('PA');
+  });
+
+  it('counts an invoice whose lines came after it closed as a second basket, and keeps both', () => {
+    using f = setup();
+    pipe(f.input, ...invoice('c1', 'I1', ['PA', 'PB'], T0), tick(T0 + 90 * MINUTE));
+    pipe(f.input, ...invoice('c1', 'I1', ['PA', 'PC'], T0 + 2 * HOUR), tick(T0 + 4 * HOUR));
+    expect(Object.fromEntries(f.rows.get('PA')!.entries())).toEqual({ PB: 1, PC: 1 });
+    expect(partnersOf(f.driver.getKeyValueStore<string, string>(CO_PURCHASE_BASKETS_STORE).get('PA|I1')!)).toEqual(['PB', 'PC']);
   });
 
   it('recommends, on each purchase, the most co-purchased products the customer has not bought', () => {
@@ -75,7 +93,12 @@ describe('buildRecommendationsTopology', () => {
         ],
       },
     ]);
-    expect(f.driver.getKeyValueStore<string, PurchasedProducts>(CUSTOMER_PRODUCTS_STORE).get('c4')).toEqual({ products: { PD: 1, PA: 1 } });
+    // One entry per customer and product, valued with the time of the first purchase of it.
+    expect(f.driver.getKeyValueStore<string, number>(CUSTOMER_PRODUCTS_STORE).range(...keysStartingWith('c4'))).toEqual([
+      ['c4|PA', T0 + 3 * HOUR],
+      ['c4|PD', T0 + 3 * HOUR],
+    ]);
+    expect(f.driver.getKeyValueStore<string, number>(CUSTOMER_FIRST_PURCHASE_STORE).get('c4')).toBe(T0 + 3 * HOUR);
   });
 
   it('emits nothing when every co-purchased product was already bought', () => {
@@ -121,16 +144,6 @@ describe('CoPurchaseRow', () => {
     );
   });
 
-  it('round-trips through its serde', () => {
-    const row = emptyCoPurchaseRow();
-    addBasket('A', { invoiceNo: '1', products: ['A', 'B', 'C'] }, row, 5);
-    addBasket('A', { invoiceNo: '2', products: ['C', 'A'] }, row, 5);
-    const copy = coPurchaseRowSerde.deserialize('t', coPurchaseRowSerde.serialize('t', row));
-    expect(copy.entries()).toEqual(row.entries());
-    expect(copy.top).toEqual(['C', 'B']);
-    expect(copy.count('C')).toBe(2);
-    expect(copy.count('Z')).toBe(0);
-  });
 });
 
 describe('the compact serdes of the repartition topics', () => {
@@ -144,5 +157,15 @@ describe('the compact serdes of the repartition topics', () => {
     const none = { ...ref, candidates: [], coPurchases: [] };
     expect(purchaseWithCandidatesSerde.deserialize('t', purchaseWithCandidatesSerde.serialize('t', none))).toEqual(none);
     expect(basketSerde.serialize('t', null as never)).toBeNull();
+  });
+});
+
+describe('the compact values of the recommendation stores', () => {
+  it('read back what was written', () => {
+    expect(partnersOf('71053\t84406B')).toEqual(['71053', '84406B']);
+    expect(partnersOf('')).toEqual([]);
+    const open = { invoiceNo: '536365', customerId: '17850', products: ['85123A', '71053'], lastLineAt: T0 };
+    expect(openInvoiceSerde.deserialize('t', openInvoiceSerde.serialize('t', open))).toEqual(open);
+    expect(openInvoiceSerde.serialize('t', open)!.toString()).toBe(`536365\t17850\t${T0}\t85123A\t71053`);
   });
 });

@@ -2,9 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   buildSegmentationTopology,
   classifySegment,
+  CUSTOMER_INVOICES_STORE,
   CUSTOMER_SEGMENTS_STORE,
   DEFAULT_SEGMENT_RULES,
+  emptyRfmProfile,
+  keysStartingWith,
   RFM_PROFILES_STORE,
+  rfmProfileSerde,
   type RfmProfile,
   type SegmentChange,
 } from '../../src';
@@ -39,6 +43,11 @@ describe('buildSegmentationTopology', () => {
       lastPurchaseAt: T0 + 2 * DAY,
     });
     expect(profiles.get('c2')).toMatchObject({ frequency: 1, monetary: 5 });
+    // The invoices counted: one entry per customer and purchase invoice, not a list in the profile.
+    expect(fixture.driver.getKeyValueStore<string, number>(CUSTOMER_INVOICES_STORE).range(...keysStartingWith('c1'))).toEqual([
+      ['c1|536365', T0],
+      ['c1|536400', T0 + 2 * DAY],
+    ]);
   });
 
   it('emits a segment change only when the segment changes', () => {
@@ -89,6 +98,25 @@ describe('buildSegmentationTopology', () => {
     pipe(input, interaction({ customerId: 'c9', type: 'cancellation', invoiceNo: 'C1', timestamp: T0 }));
     expect(output.isEmpty()).toBe(true);
     expect(profiles.get('c9')).toMatchObject({ frequency: 0, monetary: -5, lastPurchaseAt: null });
+  });
+});
+
+describe('rfmProfileSerde', () => {
+  it('writes a profile as one line of text and reads it back', () => {
+    const profile: RfmProfile = {
+      customerId: '17850',
+      frequency: 34,
+      monetary: 5288.63,
+      spendPence: 528863,
+      purchaseLines: 297,
+      cancellationLines: 21,
+      firstPurchaseAt: T0,
+      lastPurchaseAt: T0 + DAY,
+    };
+    expect(rfmProfileSerde.serialize('t', profile)!.toString()).toBe(`17850\t34\t528863\t297\t21\t${T0}\t${T0 + DAY}`);
+    expect(rfmProfileSerde.deserialize('t', rfmProfileSerde.serialize('t', profile))).toEqual(profile);
+    const onlyCancelled = { ...emptyRfmProfile(), customerId: 'c9', spendPence: -500, monetary: -5, cancellationLines: 1 };
+    expect(rfmProfileSerde.deserialize('t', rfmProfileSerde.serialize('t', onlyCancelled))).toEqual(onlyCancelled);
   });
 });
 
