@@ -1,5 +1,6 @@
 import type { Key, RootDatabase } from 'lmdb';
 import { RecentEntries } from './RecentEntries';
+import { syncToDisk, type StoreDatabase } from './lmdbEnvironment';
 
 /** How a store keeps one entry in LMDB, called by the cache inside its write transaction. */
 export interface EntryStorage<Id, E> {
@@ -106,11 +107,26 @@ export class EntryCache<Id, E> {
     for (const [key, entry, bytes] of written) this.recent.set(key, entry, bytes);
   }
 
-  /** Forgets everything held and kept, for a store that drops all its entries in LMDB (`clear()`). */
-  reset(): void {
+  /** Commits what is held, then resolves once LMDB has every write on disk (before a checkpoint). */
+  sync(): Promise<void> {
+    this.commit();
+    return syncToDisk(this.env);
+  }
+
+  /** Drops every entry of the store: forgets what is held and kept, and empties `databases` in one transaction. */
+  clear(databases: readonly StoreDatabase[]): void {
     this.pending.clear();
     this.restored = [];
     this.recent.clear();
+    this.env.transactionSync(() => {
+      for (const database of databases) database.clearSync();
+    });
+  }
+
+  /** Commits what is held and closes the store's environment. */
+  close(): void {
+    this.commit();
+    void this.env.close();
   }
 
   /** Drops the entry under `id` from the cache, for a store that deletes it in LMDB directly (expiry). */

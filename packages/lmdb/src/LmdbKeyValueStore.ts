@@ -4,7 +4,7 @@ import type { Key, RangeOptions, RootDatabase } from 'lmdb';
 import { DEFAULT_CACHE_LIMITS, EntryCache, type EntryCacheLimits } from './EntryCache';
 import { EntryCodec } from './entryCodec';
 import { keyId } from './keyId';
-import { openDatabase, syncToDisk, type StoreDatabase } from './lmdbEnvironment';
+import { openDatabase, type StoreDatabase } from './lmdbEnvironment';
 
 type Entry = readonly [key: unknown, value: unknown, timestamp: number];
 
@@ -65,18 +65,15 @@ export class LmdbKeyValueStore<K, V> extends AbstractKeyValueStore<K, V> impleme
   }
 
   flush(): Promise<void> {
-    this.cache.commit();
-    return syncToDisk(this.env);
+    return this.cache.sync();
   }
 
   clear(): void {
-    this.cache.reset();
-    this.env.transactionSync(() => this.entries.clearSync());
+    this.cache.clear([this.entries]);
   }
 
   close(): void {
-    this.cache.commit();
-    void this.env.close();
+    this.cache.close();
   }
 
   protected read(key: K): ValueAndTimestamp<V> | undefined {

@@ -4,7 +4,7 @@ import type { Key, RootDatabase } from 'lmdb';
 import { DEFAULT_CACHE_LIMITS, EntryCache, type EntryCacheLimits } from './EntryCache';
 import { EntryCodec } from './entryCodec';
 import { keyId } from './keyId';
-import { EMPTY, openDatabase, syncToDisk, type StoreDatabase } from './lmdbEnvironment';
+import { EMPTY, openDatabase, type StoreDatabase } from './lmdbEnvironment';
 
 /** A session's LMDB key: the key's {@link keyId}, then the session's end and start. */
 type SessionId = readonly [id: string | number, end: number, start: number];
@@ -104,22 +104,16 @@ export class LmdbSessionStore<K, V> extends AbstractSessionStore<K, V> implement
   }
 
   flush(): Promise<void> {
-    this.cache.commit();
-    return syncToDisk(this.env);
+    return this.cache.sync();
   }
 
   clear(): void {
-    this.cache.reset();
-    this.env.transactionSync(() => {
-      this.sessions.clearSync();
-      this.ends.clearSync();
-    });
+    this.cache.clear([this.sessions, this.ends]);
     this.latestEnd = Number.NEGATIVE_INFINITY;
   }
 
   close(): void {
-    this.cache.commit();
-    void this.env.close();
+    this.cache.close();
   }
 
   /** A changelog record: encoded now and written with the next commit, past the cache's objects (see {@link write}). */

@@ -4,7 +4,7 @@ import type { Key, RootDatabase } from 'lmdb';
 import { DEFAULT_CACHE_LIMITS, EntryCache, type EntryCacheLimits } from './EntryCache';
 import { EntryCodec } from './entryCodec';
 import { keyId } from './keyId';
-import { EMPTY, openDatabase, syncToDisk, type StoreDatabase } from './lmdbEnvironment';
+import { EMPTY, openDatabase, type StoreDatabase } from './lmdbEnvironment';
 
 /** A window's LMDB key: the key's {@link keyId}, then the window start. */
 type WindowId = readonly [id: string | number, start: number];
@@ -107,22 +107,16 @@ export class LmdbWindowStore<K, V> extends AbstractWindowStore<K, V> implements 
   }
 
   flush(): Promise<void> {
-    this.cache.commit();
-    return syncToDisk(this.env);
+    return this.cache.sync();
   }
 
   clear(): void {
-    this.cache.reset();
-    this.env.transactionSync(() => {
-      this.windows.clearSync();
-      this.starts.clearSync();
-    });
+    this.cache.clear([this.windows, this.starts]);
     this.latestStart = Number.NEGATIVE_INFINITY;
   }
 
   close(): void {
-    this.cache.commit();
-    void this.env.close();
+    this.cache.close();
   }
 
   /** A changelog record: encoded now and written with the next commit, past the cache's objects (see {@link write}). */
