@@ -2,6 +2,7 @@ import type { KeyValueStore, Processor, ProcessorContext, StreamRecord } from '@
 import { CoPurchaseRow, rebuildCoPurchaseCounts, type BasketForProduct, type BasketPartners } from './coPurchases';
 import { compositeKey } from './compositeKey';
 import { TAB } from './textSerde';
+import { deriveOnce } from './deriveOnce';
 
 /**
  * Counts each complete basket into the row of a product it contains (the record's key): the
@@ -19,7 +20,6 @@ import { TAB } from './textSerde';
 export class CoPurchaseCounter implements Processor<string, BasketForProduct, never, never> {
   private baskets!: KeyValueStore<string, BasketPartners>;
   private counts!: KeyValueStore<string, CoPurchaseRow>;
-  private started = false;
 
   constructor(
     private readonly basketStore: string,
@@ -33,11 +33,7 @@ export class CoPurchaseCounter implements Processor<string, BasketForProduct, ne
   }
 
   process(record: StreamRecord<string, BasketForProduct>): void {
-    if (!this.started) {
-      // The first record comes after the stores were restored: the moment to derive the rows.
-      this.started = true;
-      rebuildCoPurchaseCounts(this.baskets, this.counts, this.topSize);
-    }
+    deriveOnce(this.counts, () => rebuildCoPurchaseCounts(this.baskets, this.counts, this.topSize));
     const product = record.key;
     const partners = record.value.products.filter((other) => other !== product);
     const key = compositeKey(product, record.value.invoiceNo);

@@ -1,6 +1,7 @@
 import type { KeyValueStore, Processor, ProcessorContext, StreamRecord } from '@tributary/core';
 import { rankedCandidates, rebuildCoPurchaseCounts, type BasketPartners, type CoPurchaseRow } from './coPurchases';
 import type { PurchaseRef, PurchaseWithCandidates } from './recommendationSerdes';
+import { deriveOnce } from './deriveOnce';
 
 /**
  * Looks up the ranked co-purchased products of each purchase's product (the record's key) in
@@ -17,7 +18,6 @@ export class CoPurchaseLookup implements Processor<string, PurchaseRef, string, 
   private context!: ProcessorContext<string, PurchaseWithCandidates>;
   private baskets!: KeyValueStore<string, BasketPartners>;
   private counts!: KeyValueStore<string, CoPurchaseRow>;
-  private started = false;
 
   constructor(
     private readonly basketStore: string,
@@ -32,10 +32,7 @@ export class CoPurchaseLookup implements Processor<string, PurchaseRef, string, 
   }
 
   process(record: StreamRecord<string, PurchaseRef>): void {
-    if (!this.started) {
-      this.started = true;
-      rebuildCoPurchaseCounts(this.baskets, this.counts, this.topSize);
-    }
+    deriveOnce(this.counts, () => rebuildCoPurchaseCounts(this.baskets, this.counts, this.topSize));
     const row = this.counts.get(record.key);
     if (row === undefined) return;
     this.context.forward({ key: record.key, value: { ...record.value, ...rankedCandidates(row) } });

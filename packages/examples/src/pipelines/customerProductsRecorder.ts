@@ -1,6 +1,7 @@
 import type { FixedKeyProcessor, FixedKeyProcessorContext, FixedKeyRecord, KeyValueStore, ReadOnlyKeyValueStore } from '@tributary/core';
 import type { CustomerInteraction } from '../data';
 import { compositeKey, firstPart, secondPart } from './compositeKey';
+import { deriveOnce } from './deriveOnce';
 
 /**
  * Records which products each customer bought. The durable state is `customer-products`: key
@@ -21,7 +22,6 @@ export class CustomerProductsRecorder implements FixedKeyProcessor<string, Custo
   private context!: FixedKeyProcessorContext<string, number>;
   private products!: KeyValueStore<string, number>;
   private sets!: KeyValueStore<string, Set<string>>;
-  private started = false;
 
   constructor(
     private readonly productStore: string,
@@ -35,11 +35,7 @@ export class CustomerProductsRecorder implements FixedKeyProcessor<string, Custo
   }
 
   process(record: FixedKeyRecord<string, CustomerInteraction>): void {
-    if (!this.started) {
-      // The first record comes after the stores were restored: the moment to derive the sets.
-      this.started = true;
-      rebuildCustomerProductSets(this.products, this.sets);
-    }
+    deriveOnce(this.sets, () => rebuildCustomerProductSets(this.products, this.sets));
     const { key: customerId, value: purchase } = record;
     if (customerId === null || customerId === undefined) return;
     let bought = this.sets.get(customerId);

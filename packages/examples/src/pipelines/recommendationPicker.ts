@@ -3,6 +3,7 @@ import type { CoPurchaseCandidate } from './coPurchases';
 import { rebuildCustomerProductSets } from './customerProductsRecorder';
 import type { PurchaseWithCandidates } from './recommendationSerdes';
 import type { Recommendation } from './recommendations';
+import { deriveOnce } from './deriveOnce';
 
 /**
  * Turns a purchase with its product's ranked candidates (keyed by customer) into a
@@ -19,7 +20,6 @@ export class RecommendationPicker implements Processor<string, PurchaseWithCandi
   private context!: ProcessorContext<string, Recommendation>;
   private products!: KeyValueStore<string, number>;
   private sets!: KeyValueStore<string, Set<string>>;
-  private started = false;
 
   constructor(
     private readonly productStore: string,
@@ -34,10 +34,7 @@ export class RecommendationPicker implements Processor<string, PurchaseWithCandi
   }
 
   process(record: StreamRecord<string, PurchaseWithCandidates>): void {
-    if (!this.started) {
-      this.started = true;
-      rebuildCustomerProductSets(this.products, this.sets);
-    }
+    deriveOnce(this.sets, () => rebuildCustomerProductSets(this.products, this.sets));
     const purchase = record.value;
     const bought = this.sets.get(record.key);
     const recommendations: CoPurchaseCandidate[] = [];
