@@ -12,6 +12,7 @@ import {
   type TopicPartition,
   type TopicPartitionOffset,
 } from '../StreamsClient';
+import { readRanges } from '../readRanges';
 import { kafkaJsAssigner } from './kafkaJsAssigner';
 import { toInputRecords } from './records';
 
@@ -30,42 +31,10 @@ export class KafkaJsChangelogReader implements ChangelogReader {
     private readonly settings: ConsumerSettings = {},
   ) {}
 
-  async read(
-    ranges: readonly ChangelogRange[],
-    onRecords: (range: ChangelogRange, records: readonly InputRecord[]) => void,
-    signal?: AbortSignal,
-  ): Promise<void> {
-    const wanted = new Map(ranges.filter((r) => r.to > r.from).map((r) => [partitionKey(r.topic, r.partition), r]));
-    if (wanted.size === 0 || signal?.aborted) return;
-    const remaining = new Set(wanted.keys());
-    let settle!: { resolve: () => void; reject: (error: Error) => void };
-    const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
-    const onAbort = () => settle.resolve();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const reader = await this.start(
-      [...wanted.values()].map(({ topic, partition, from }) => ({ topic, partition, offset: from })),
-      (tp, records, nextOffset, consumer) => {
-        const key = partitionKey(tp.topic, tp.partition);
-        const range = wanted.get(key);
-        if (!range || !remaining.has(key)) return;
-        // Most batches lie wholly inside the range: no copy for them.
-        const inside = records.length === 0 || (records[0]!.offset >= range.from && records[records.length - 1]!.offset < range.to);
-        const inRange = inside ? records : records.filter((r) => r.offset >= range.from && r.offset < range.to);
-        if (inRange.length > 0) onRecords(range, inRange);
-        if (nextOffset >= range.to) {
-          remaining.delete(key);
-          consumer.pause([{ topic: tp.topic, partitions: [tp.partition] }]);
-          if (remaining.size === 0) settle.resolve();
-        }
-      },
-      (error) => settle.reject(error),
+  read(ranges: readonly ChangelogRange[], onRecords: (range: ChangelogRange, records: readonly InputRecord[]) => void, signal?: AbortSignal): Promise<void> {
+    return readRanges(ranges, onRecords, signal, (starts, onBatch, onError) =>
+      this.start(starts, (tp, records, nextOffset, consumer) => onBatch(tp, records, nextOffset, () => consumer.pause([{ topic: tp.topic, partitions: [tp.partition] }])), onError),
     );
-    try {
-      await done;
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-      await reader.stop();
-    }
   }
 
   follow(

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@tributary/core';
 import type { InputRecord } from '@tributary/core/runtime';
 import type { Consumer } from '@platformatic/kafka';
-import { partitionKey, type ChangelogRange, type ChangelogReader, type ChangelogReaderOptions, type TopicPartition, type TopicPartitionOffset } from '../StreamsClient';
+import type { ChangelogRange, ChangelogReader, ChangelogReaderOptions, TopicPartition, TopicPartitionOffset } from '../StreamsClient';
+import { readRanges } from '../readRanges';
 import { PartitionFetcher, type FetchedBatch } from './PartitionFetcher';
 
 /** How long a changelog fetch waits for data that is not there yet. */
@@ -21,36 +22,14 @@ export class PlatformaticChangelogReader implements ChangelogReader {
     private readonly logger: Logger,
   ) {}
 
-  async read(ranges: readonly ChangelogRange[], onRecords: (range: ChangelogRange, records: readonly InputRecord[]) => void, signal?: AbortSignal): Promise<void> {
-    const wanted = new Map(ranges.filter((r) => r.to > r.from).map((r) => [partitionKey(r.topic, r.partition), r]));
-    if (wanted.size === 0 || signal?.aborted) return;
-    const remaining = new Set(wanted.keys());
-    let settle!: { resolve: () => void; reject: (error: Error) => void };
-    const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
-    const onAbort = () => settle.resolve();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const reader = this.start(
-      [...wanted.values()].map(({ topic, partition, from }) => ({ topic, partition, offset: from })),
-      (batch, fetcher) => {
-        const key = partitionKey(batch.topic, batch.partition);
-        const range = wanted.get(key);
-        if (!range || !remaining.has(key)) return;
-        const inRange = batch.records.filter((r) => r.offset >= range.from && r.offset < range.to);
-        if (inRange.length > 0) onRecords(range, inRange);
-        if (batch.nextOffset >= range.to) {
-          remaining.delete(key);
-          fetcher.pause([{ topic: batch.topic, partition: batch.partition }]);
-          if (remaining.size === 0) settle.resolve();
-        }
-      },
-      (error) => settle.reject(error),
+  read(ranges: readonly ChangelogRange[], onRecords: (range: ChangelogRange, records: readonly InputRecord[]) => void, signal?: AbortSignal): Promise<void> {
+    return readRanges(ranges, onRecords, signal, async (starts, onBatch, onError) =>
+      this.start(
+        starts,
+        (batch, fetcher) => onBatch({ topic: batch.topic, partition: batch.partition }, batch.records, batch.nextOffset, () => fetcher.pause([{ topic: batch.topic, partition: batch.partition }])),
+        onError,
+      ),
     );
-    try {
-      await done;
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-      await reader.stop();
-    }
   }
 
   async follow(
