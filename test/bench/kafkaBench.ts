@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { silentLogger, StreamsBuilder, TimeWindows, type Topology } from '@tributary/core';
 import { KafkaStreams } from '@tributary/kafka';
 import { Kafka, logLevel, Partitioners, type Admin } from 'kafkajs';
+import { interaction as workloadInteraction, keep, slim, type Interaction } from './compare/workload';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
@@ -23,46 +24,13 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ONLY = (process.env.BENCH_ONLY ?? 'plain,stateless,windowed').split(',');
 const PARTITIONS = 8;
 const COMMIT_INTERVAL_MS = 1_000;
-const CUSTOMERS = 10_000;
 /** The last hour: the broker's time-based retention would delete records from long ago. */
 const BASE_TIME = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000;
 /** Records span an hour of event time: sixty one-minute windows. */
 const TIME_STEP_MS = 3_600_000 / RECORDS;
 
-interface Interaction {
-  eventId: string;
-  customerId: string;
-  type: 'view' | 'click' | 'cart' | 'purchase' | 'bounce';
-  productId: string;
-  amount: number;
-  currency: string;
-  channel: string;
-  locale: string;
-  sessionId: string;
-  timestamp: number;
-}
-
-const TYPES: Interaction['type'][] = ['view', 'view', 'view', 'click', 'click', 'cart', 'purchase', 'view', 'click', 'bounce'];
-const CHANNELS = ['web', 'mobile', 'store', 'email'];
-
-function interaction(i: number): Interaction {
-  return {
-    eventId: `evt-${i.toString(36).padStart(8, '0')}`,
-    customerId: `cust-${(i * 7919) % CUSTOMERS}`,
-    type: TYPES[i % TYPES.length]!,
-    productId: `sku-${(i * 31) % 5_000}`,
-    amount: Math.round(((i * 17) % 50_000) / 100) + 0.99,
-    currency: 'EUR',
-    channel: CHANNELS[i % CHANNELS.length]!,
-    locale: 'en-GB',
-    sessionId: `sess-${Math.floor(i / 7).toString(36)}`,
-    timestamp: BASE_TIME + Math.floor(i * TIME_STEP_MS),
-  };
-}
-
-/** The transformation both the plain loop and the stateless topology apply. */
-const keep = (i: Interaction) => i.type !== 'bounce';
-const slim = (i: Interaction) => ({ customerId: i.customerId, type: i.type, cents: Math.round(i.amount * 100), channel: i.channel, at: i.timestamp });
+/** The same interactions as `pnpm bench:compare` (./compare/workload.ts), event times over the last hour. */
+const interaction = (i: number): Interaction => workloadInteraction(i, BASE_TIME, TIME_STEP_MS);
 
 // --- broker ---------------------------------------------------------------------------
 let startedBroker = false;
