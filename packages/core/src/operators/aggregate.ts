@@ -51,7 +51,9 @@ export function aggregateStream(
       if (cache) {
         store.restore(record.key, newAggregate, timestamp);
         const held = cache.entry(storeKey(record.key), () => ({ record, value: newAggregate, timestamp, oldValue: forwardedOld }));
-        Object.assign(held, { record, value: newAggregate, timestamp });
+        held.record = record;
+        held.value = newAggregate;
+        held.timestamp = timestamp;
         return;
       }
       store.put(record.key, newAggregate, timestamp);

@@ -87,7 +87,9 @@ export function aggregateTimeWindows(windows: TimeWindows, aggregation: WindowAg
           const old = forwardedOldValue(aggregation, oldAggregate, previous === undefined);
           const id = storeKey(key);
           const held = cache.entry(`${start}/${typeof id}/${String(id)}`, () => ({ record, start, value: newAggregate, timestamp: newTimestamp, oldValue: old }));
-          Object.assign(held, { record, value: newAggregate, timestamp: newTimestamp });
+          held.record = record;
+          held.value = newAggregate;
+          held.timestamp = newTimestamp;
           continue;
         }
         const written = store.putEntry(key, newAggregate, start, newTimestamp);
