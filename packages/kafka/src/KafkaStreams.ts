@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -16,7 +17,7 @@ import {
   type StreamsState,
   type Topology,
 } from '@tributary/core';
-import { CommitTracker, prepareSerdes, Task } from '@tributary/core/runtime';
+import { CommitTracker, prepareSerdes, Task, type RecordCollector } from '@tributary/core/runtime';
 import { Subject, type Observable } from 'rxjs';
 import { decodeAssignment, type AssignmentInfo } from './assignment/AssignmentInfo';
 import { isMembershipLost, isRebalanceInProgress } from './client/taskMigration';
@@ -25,7 +26,8 @@ import type { TaskLayout } from './assignment/TaskLayout';
 import { connectAdmin } from './client/connectAdmin';
 import { createNamedClient } from './client/namedClient';
 import { partitionKey, type BatchContext, type ConsumedBatch, type GroupConsumer, type StreamsAdmin, type StreamsProducer, type TopicPartition } from './client/StreamsClient';
-import type { Committer } from './commit/Committer';
+import type { Committer, ExactlyOnceCommitter } from './commit/Committer';
+import { InstanceTransactionCommitter } from './commit/InstanceTransactionCommitter';
 import { OffsetCommitter } from './commit/OffsetCommitter';
 import { TransactionCommitter } from './commit/TransactionCommitter';
 import { resolveOptions, type KafkaStreamsOptions, type ResolvedOptions } from './KafkaStreamsOptions';
@@ -69,6 +71,13 @@ const CLOSE_TIMEOUT_MS = 30_000;
 const PUNCTUATE_EVERY_MS = 100;
 /** A commit before a rebalance must leave the group time to complete. */
 const REVOCATION_COMMIT_TIMEOUT_MS = 10_000;
+/**
+ * The transaction timeout of an instance's one transactional producer (KIP-447), as Kafka
+ * Streams sets it under exactly-once: a crashed instance's id is not reused, so the open
+ * transaction it leaves blocks the new owners of its tasks (their offsets are unstable) until
+ * the broker aborts it. The producer setting `transactionTimeoutMs` overrides it.
+ */
+const INSTANCE_TRANSACTION_TIMEOUT_MS = 10_000;
 
 /** What only exists once `start()` has connected. */
 interface Running {
@@ -79,7 +88,9 @@ interface Running {
   readonly collector: KafkaRecordCollector;
   readonly committer: Committer;
   /** Exactly-once only. */
-  readonly transactions: TransactionCommitter | undefined;
+  readonly transactions: ExactlyOnceCommitter | undefined;
+  /** New tasks read committed offsets only once no open transaction holds any of theirs (KIP-447). */
+  readonly stableOffsets: boolean;
   readonly tasks: TaskManager;
   readonly loop: ProcessingLoop;
   readonly restorer: StoreRestorer;
@@ -119,6 +130,8 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
   private readonly machine: StreamsStateMachine;
   private readonly recorder = new StreamsMetricsRecorder();
   private readonly tracker = new CommitTracker();
+  /** This instance, for its transactional id under exactly-once with one producer (Kafka Streams' process id). */
+  private readonly processId = randomUUID();
   private readonly logStart = new Map<string, number>();
   private readonly restoring = new Set<StreamTask>();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -352,11 +365,38 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
       const sizing: RecordCollectorOptions = { maxRequestSizeBytes: this.options.maxRequestSizeBytes, topicLimits };
 
       const eos = this.options.processingGuarantee === 'exactly_once';
+      const cooperative = this.options.rebalanceProtocol === 'cooperative' && client.cooperativeRebalancing === true;
       const notify = () => this.running?.loop.notify();
-      // At-least-once: one idempotent producer for every task. Exactly-once: one transactional producer per task.
+      let tasks!: TaskManager;
+      // At-least-once: one idempotent producer for every task. Exactly-once: one transactional
+      // producer for the instance (KIP-447) where the client can, else one per task.
       const producer = eos ? undefined : client.producer({ clientId, deliveryTimeoutMs: this.options.deliveryTimeoutMs });
       await producer?.connect();
-      const collector = new KafkaRecordCollector(producer ?? noProducer, counts, { ...sizing, onBatchSettled: notify });
+      const instanceTransactions =
+        eos && cooperative && client.transactionsWithGroupMetadata === true
+          ? new InstanceTransactionCommitter({
+              groupId: applicationId,
+              // Kafka Streams' 10 s: after a crash, the new owners of its tasks wait for its open transaction to time out.
+              createProducer: () =>
+                client.transactionalProducer({
+                  clientId,
+                  deliveryTimeoutMs: this.options.deliveryTimeoutMs,
+                  transactionalId: `${applicationId}-${this.processId}`,
+                  transactionTimeoutMs: INSTANCE_TRANSACTION_TIMEOUT_MS,
+                }),
+              partitionCounts: counts,
+              collectorOptions: { ...sizing, onBatchSettled: notify },
+              tracker: this.tracker,
+              tasks: () => tasks.tasks(),
+              owns: (topic, partition) => tasks.owns(topic, partition),
+              member: () => consumer.member?.(),
+              resumed: notify,
+              logger,
+              idleTimeoutMs: REVOCATION_COMMIT_TIMEOUT_MS,
+              onTransactionLost: (error) => this.running?.recovery.membershipLost(error),
+            })
+          : undefined;
+      const collector = instanceTransactions?.collector ?? new KafkaRecordCollector(producer ?? noProducer, counts, { ...sizing, onBatchSettled: notify });
       // Global tables first: stream tasks may read them from their first record on.
       let global: GlobalStateUpdater | undefined;
       if (this.topology.globalSubTopology) {
@@ -371,7 +411,6 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
         await global.start();
       }
       const sharedStores = global?.stores;
-      let tasks!: TaskManager;
       const standbys =
         this.options.numStandbyReplicas > 0
           ? new StandbyTasks({
@@ -382,16 +421,20 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
               logger,
             })
           : undefined;
-      const assignor = new StreamsAssignor(layout, () => tasks.ownedTaskIds(), logger, () => this.advertised, {
-        replicas: this.options.numStandbyReplicas,
-        statefulTasks: layout.tasks.filter((t) => t.subTopology.stores.some((s) => s.logging)).map((t) => t.id),
-        // What this member holds of tasks it does not run: checkpoints on disk, and its standbys (newer).
-        offsetSums: () => {
-          const owned = new Set(tasks.ownedTaskIds());
-          const sums = new Map([...(this.stateDirectory?.checkpointedOffsetSums() ?? []), ...(standbys?.offsetSums() ?? [])]);
-          for (const id of owned) sums.delete(id);
-          return sums;
+      const assignor = new StreamsAssignor(layout, () => tasks.ownedTaskIds(), logger, {
+        endpoint: () => this.advertised,
+        standby: {
+          replicas: this.options.numStandbyReplicas,
+          statefulTasks: layout.tasks.filter((t) => t.subTopology.stores.some((s) => s.logging)).map((t) => t.id),
+          // What this member holds of tasks it does not run: checkpoints on disk, and its standbys (newer).
+          offsetSums: () => {
+            const owned = new Set(tasks.ownedTaskIds());
+            const sums = new Map([...(this.stateDirectory?.checkpointedOffsetSums() ?? []), ...(standbys?.offsetSums() ?? [])]);
+            for (const id of owned) sums.delete(id);
+            return sums;
+          },
         },
+        cooperative,
       });
       const consumer = client.groupConsumer({
         groupId: applicationId,
@@ -404,8 +447,9 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
         readCommitted: eos,
         autoOffsetReset: this.options.autoOffsetReset,
         assignor,
+        rebalanceProtocol: cooperative ? 'cooperative' : 'eager',
       });
-      const transactions = eos
+      const taskTransactions = eos && !instanceTransactions
         ? new TransactionCommitter({
             groupId: applicationId,
             tasks: () => tasks.tasks(),
@@ -415,15 +459,19 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
             onCommitFailed: (task, error) => this.onTaskFailure(task.id, error),
           })
         : undefined;
+      const transactions: ExactlyOnceCommitter | undefined = instanceTransactions ?? taskTransactions;
       tasks = new TaskManager({
         layout,
         createTask: (spec) => {
           const onFailure = (error: Error) => this.onTaskFailure(spec.id, error);
-          if (!transactions) return this.createTask(spec.subTopology, spec.partition, collector, this.tracker, sharedStores, onFailure);
+          if (!taskTransactions) {
+            const writes = instanceTransactions ? instanceTransactions.collectorFor(spec.id) : collector;
+            return this.createTask(spec.subTopology, spec.partition, writes, this.tracker, sharedStores, onFailure);
+          }
           const tracker = new CommitTracker();
           const taskProducer = client.transactionalProducer({ clientId, deliveryTimeoutMs: this.options.deliveryTimeoutMs, transactionalId: `${applicationId}-${spec.id}` });
           const taskCollector = new KafkaRecordCollector(taskProducer, counts, { ...sizing, onBatchSettled: notify });
-          transactions.add(spec.id, { producer: taskProducer, collector: taskCollector, tracker });
+          taskTransactions.add(spec.id, { producer: taskProducer, collector: taskCollector, tracker });
           return this.createTask(spec.subTopology, spec.partition, taskCollector, tracker, sharedStores, onFailure);
         },
         // Exactly-once: every new task first fences its predecessor (see TransactionCommitter.prepare).
@@ -499,7 +547,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
         report: (error) => this.subject.next({ type: 'error', error }),
         stop: (error) => this.fail(error),
       });
-      this.running = { admin, producer, consumer, collector, committer, transactions, tasks, loop, restorer, layout, assignor, recovery, repartitionTopics, standbys };
+      this.running = { admin, producer, consumer, collector, committer, transactions, stableOffsets: instanceTransactions !== undefined, tasks, loop, restorer, layout, assignor, recovery, repartitionTopics, standbys };
 
       await consumer.connect();
       this.recorder.start();
@@ -518,6 +566,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
           this.metadata.unknown('the group is rebalancing');
           if (!this.stopped) this.machine.transition('REBALANCING');
         },
+        onRevoked: (partitions) => this.onRevoked(partitions),
         onRejoinAbandoned: () => this.onRejoinAbandoned(),
         onShutdownRequested: () => {
           const reason = this.running?.recovery.shutdownCause ?? new StreamsError(`another instance of application '${applicationId}' asked every instance to shut down (its uncaught-exception handler answered 'shutdown_application')`);
@@ -599,7 +648,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
   private createTask(
     subTopology: SubTopology,
     partition: number,
-    collector: KafkaRecordCollector,
+    collector: RecordCollector,
     tracker: CommitTracker,
     sharedStores: ReadonlyMap<string, StateStore> | undefined,
     onFailure: (error: Error) => void,
@@ -716,6 +765,22 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
   }
 
   /**
+   * Cooperative rebalancing took `partitions` away, and nobody has them yet: their tasks stop
+   * processing and everything processed is committed (Kafka Streams commits on revocation
+   * too), so their new owner starts where these tasks stopped. The tasks close with the
+   * assignment that follows. A commit that fails leaves the last committed offsets: the new
+   * owner then reprocesses from there, as after a crash.
+   */
+  private async onRevoked(partitions: readonly TopicPartition[]): Promise<void> {
+    const running = this.running;
+    if (!running || this.stopped) return;
+    const tasks = running.tasks.tasksReading(partitions);
+    for (const task of tasks) task.revoking = true;
+    this.options.logger.info(`${this.options.applicationId}: tasks [${tasks.map((t) => t.id).join(', ')}] move to another instance: committing them before they go`);
+    await this.commitWithin('revocation', REVOCATION_COMMIT_TIMEOUT_MS);
+  }
+
+  /**
    * The consumer went back to fetching with the partitions it had, without a new assignment:
    * the tasks it owns run on, so the application is RUNNING again (once none restores).
    */
@@ -768,7 +833,8 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     const queues = tasks.flatMap((t) => t.queues);
     if (queues.length === 0) return;
     const topics = [...new Set(queues.map((q) => q.topic))];
-    const committed = new Map((await running.admin.committedOffsets(this.options.applicationId, topics)).map((o) => [partitionKey(o.topic, o.partition), o.offset]));
+    const stable = await running.admin.committedOffsets(this.options.applicationId, topics, { requireStable: running.stableOffsets });
+    const committed = new Map(stable.map((o) => [partitionKey(o.topic, o.partition), o.offset]));
     const uncommitted = queues.filter((q) => !committed.has(partitionKey(q.topic, q.partition)));
     if (uncommitted.length > 0) {
       for (const { topic, partition, low, high } of await running.admin.offsets([...new Set(uncommitted.map((q) => q.topic))])) {
@@ -868,7 +934,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     for (const task of running.tasks.tasks()) {
       const state = this.taskStates.get(task.task);
       if (!state || task.state !== 'running' || task.task.failed) continue;
-      if (transactions && !transactions.isCommitted(task.id)) continue;
+      if (transactions && !transactions.isCommitted(task)) continue;
       due.push(state);
     }
     const topics = [...new Set(due.flatMap((state) => state.changelogs().map((c) => c.topic)))];

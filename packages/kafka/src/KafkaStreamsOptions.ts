@@ -169,6 +169,16 @@ export interface KafkaStreamsOptions extends ConnectionOptions {
    * disabled).
    */
   cacheMaxRecords?: number;
+  /**
+   * How the group moves tasks. `'cooperative'` (Kafka's incremental cooperative rebalancing,
+   * KIP-429): while the group rebalances, every instance goes on processing the tasks it
+   * keeps; a task that moves is committed and closed by its owner first, then handed to its
+   * new owner in a second, short rebalance. `'eager'`: every instance stops processing until
+   * the rebalance ends. Cooperative needs a client that can do it (`'platformatic'`);
+   * KafkaJS rebalances eagerly whatever this says. Instances of one application may mix:
+   * the group is eager while any member is. Defaults to `'cooperative'`.
+   */
+  rebalanceProtocol?: 'cooperative' | 'eager';
 }
 
 /** Every option's name, checked against the type: an unknown option is a typo, and an error. */
@@ -177,7 +187,7 @@ const OPTION_NAMES = Object.keys({
   deserializationErrorHandler: 1, processingErrorHandler: 1, productionErrorHandler: 1, uncaughtExceptionHandler: 1, replicationFactor: 1,
   autoOffsetReset: 1, sessionTimeoutMs: 1, heartbeatIntervalMs: 1, rebalanceTimeoutMs: 1, maxWaitTimeMs: 1, maxBytesPerPartition: 1,
   maxInFlightRecords: 1, maxBufferedRecords: 1, maxBufferedRecordsPerPartition: 1, maxTaskIdleMs: 1, metricsIntervalMs: 1, deliveryTimeoutMs: 1,
-  maxRequestSizeBytes: 1, repartitionPurgeIntervalMs: 1, handleSignals: 1, http: 1, applicationServer: 1, client: 1, stateDir: 1, persistentStores: 1, numStandbyReplicas: 1, cacheMaxRecords: 1,
+  maxRequestSizeBytes: 1, repartitionPurgeIntervalMs: 1, handleSignals: 1, http: 1, applicationServer: 1, client: 1, stateDir: 1, persistentStores: 1, numStandbyReplicas: 1, cacheMaxRecords: 1, rebalanceProtocol: 1,
   ssl: 1, sasl: 1, connectionTimeoutMs: 1, requestTimeoutMs: 1, authenticationTimeoutMs: 1, consumer: 1, producer: 1, admin: 1,
 } satisfies Record<keyof KafkaStreamsOptions, 1>);
 
@@ -223,6 +233,8 @@ export function resolveOptions(options: KafkaStreamsOptions): ResolvedOptions {
   if (guarantee !== 'at_least_once' && guarantee !== 'exactly_once') throw new StreamsError(`processingGuarantee must be 'at_least_once' or 'exactly_once', got '${String(guarantee)}'`);
   const offsetReset = options.autoOffsetReset ?? 'earliest';
   if (offsetReset !== 'earliest' && offsetReset !== 'latest') throw new StreamsError(`autoOffsetReset must be 'earliest' or 'latest', got '${String(offsetReset)}'`);
+  const rebalanceProtocol = options.rebalanceProtocol ?? 'cooperative';
+  if (rebalanceProtocol !== 'cooperative' && rebalanceProtocol !== 'eager') throw new StreamsError(`rebalanceProtocol must be 'cooperative' or 'eager', got '${String(rebalanceProtocol)}'`);
   const replicationFactor = options.replicationFactor ?? -1;
   if (!Number.isInteger(replicationFactor) || (replicationFactor < 1 && replicationFactor !== -1)) {
     throw new StreamsError(`replicationFactor must be a positive integer or -1 (the broker's default), got ${replicationFactor}`);
@@ -263,6 +275,7 @@ export function resolveOptions(options: KafkaStreamsOptions): ResolvedOptions {
     persistentStores: options.persistentStores,
     numStandbyReplicas: wholeNumber('numStandbyReplicas', options.numStandbyReplicas, 0),
     cacheMaxRecords: wholeNumber('cacheMaxRecords', options.cacheMaxRecords, 0),
+    rebalanceProtocol,
     connection: new ResolvedConnection(options),
   };
   if (typeof resolved.client === 'string' && !CLIENT_NAMES.includes(resolved.client)) {

@@ -51,6 +51,7 @@ async function started() {
       readCommitted: false,
       autoOffsetReset: 'earliest',
       assignor: { name: 'test', version: 1, userData: () => Buffer.alloc(0), assign: () => new Map() },
+      rebalanceProtocol: 'eager',
     },
     silentLogger,
   );
@@ -62,6 +63,7 @@ async function started() {
     onAssignmentUserData: () => undefined,
     onRevoking: async () => undefined,
     onRebalancing: () => calls.push('rebalancing'),
+    onRevoked: async () => undefined,
     onRejoinAbandoned: () => calls.push('rejoin abandoned'),
     onShutdownRequested: () => undefined,
     onCrash: (_error, restarting) => calls.push(restarting ? 'crash(restarting)' : 'crash'),

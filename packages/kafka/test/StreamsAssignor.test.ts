@@ -85,4 +85,48 @@ describe('StreamsAssignor', () => {
     ]);
     expect(plan.get('m1')!.partitions).toHaveLength(9);
   });
+
+  describe('cooperative rebalancing', () => {
+    const member = (l: TaskLayout, memberId: string, tasks: string[], cooperative = true) => ({
+      memberId,
+      topics: l.topics,
+      userData: new StreamsAssignor(l, () => tasks, silentLogger, { cooperative }).userData(),
+    });
+    const tasksOf = (l: TaskLayout, plan: Map<string, { partitions: readonly { topic: string; partition: number }[] }>, memberId: string) =>
+      l.tasksFor(plan.get(memberId)!.partitions).map((t) => t.id).sort();
+
+    it('gives a task that moves away from a member still in the group to nobody, until its owner has let it go', () => {
+      const l = layout();
+      const all = ['0_0', '0_1', '0_2', '1_0', '1_1', '1_2'];
+      const leader = new StreamsAssignor(l, () => [], silentLogger, { cooperative: true });
+      const first = leader.assign([member(l, 'm1', all), member(l, 'm2', [])]);
+      const kept = tasksOf(l, first, 'm1');
+      expect(kept).toHaveLength(3);
+      expect(tasksOf(l, first, 'm2')).toEqual([]);
+      // m1 gave up the other three and rejoined: now m2 gets them.
+      const second = leader.assign([member(l, 'm1', kept), member(l, 'm2', [])]);
+      expect(tasksOf(l, second, 'm1')).toEqual(kept);
+      expect(tasksOf(l, second, 'm2')).toEqual(all.filter((t) => !kept.includes(t)));
+    });
+
+    it('hands the tasks of a member that left to the others at once', () => {
+      const l = layout();
+      const plan = new StreamsAssignor(l, () => [], silentLogger, { cooperative: true }).assign([member(l, 'm1', ['0_0', '0_1', '1_0']), member(l, 'm3', [])]);
+      expect([...tasksOf(l, plan, 'm1'), ...tasksOf(l, plan, 'm3')].sort()).toEqual(['0_0', '0_1', '0_2', '1_0', '1_1', '1_2']);
+    });
+
+    it('holds nothing back while any member rebalances eagerly (it would never rejoin for them)', () => {
+      const l = layout();
+      const all = ['0_0', '0_1', '0_2', '1_0', '1_1', '1_2'];
+      const plan = new StreamsAssignor(l, () => [], silentLogger, { cooperative: true }).assign([member(l, 'm1', all), member(l, 'm2', [], false)]);
+      expect(tasksOf(l, plan, 'm1')).toHaveLength(3);
+      expect(tasksOf(l, plan, 'm2')).toHaveLength(3);
+    });
+
+    it('does not hold back a task two members claim: the plan decides, as in an eager rebalance', () => {
+      const l = layout();
+      const plan = new StreamsAssignor(l, () => [], silentLogger, { cooperative: true }).assign([member(l, 'm1', ['0_0', '0_1', '0_2']), member(l, 'm2', ['0_0', '1_0', '1_1'])]);
+      expect([...tasksOf(l, plan, 'm1'), ...tasksOf(l, plan, 'm2')].sort()).toEqual(['0_0', '0_1', '0_2', '1_0', '1_1', '1_2']);
+    });
+  });
 });

@@ -3,7 +3,7 @@ import { planPartitions } from '@tributary/core/runtime';
 import { describe, expect, it } from 'vitest';
 import { decodeAssignment } from '../src/assignment/AssignmentInfo';
 import { StreamsAssignor } from '../src/assignment/StreamsAssignor';
-import { decodeSubscription, encodeSubscription } from '../src/assignment/SubscriptionInfo';
+import { decodeSubscription, encodeSubscription, USER_DATA_VERSION } from '../src/assignment/SubscriptionInfo';
 import { TaskLayout } from '../src/assignment/TaskLayout';
 
 /** One sub-topology reading 6 partitions: tasks 0_0 .. 0_5. */
@@ -27,7 +27,7 @@ const v1 = {
 describe('subscription user data', () => {
   it('carries the endpoint from version 2 on, and reads a version 1 subscription as one without', () => {
     const current = decodeSubscription(encodeSubscription({ tasks: ['0_1'], endpoint: 'orders-1:8080' }));
-    expect(current).toEqual({ version: 3, tasks: ['0_1'], shutdownRequested: false, endpoint: 'orders-1:8080' });
+    expect(current).toEqual({ version: USER_DATA_VERSION, tasks: ['0_1'], shutdownRequested: false, endpoint: 'orders-1:8080' });
     expect(decodeSubscription(v1.subscription(['0_2']))).toEqual({ version: 1, tasks: ['0_2'], shutdownRequested: false });
   });
 
@@ -39,6 +39,12 @@ describe('subscription user data', () => {
     expect(decodeSubscription(v1.subscription([])).offsetSums).toBeUndefined();
   });
 
+  it('says from version 4 on whether the member rebalances cooperatively; older subscriptions read as eager', () => {
+    expect(decodeSubscription(encodeSubscription({ tasks: [], cooperative: true })).cooperative).toBe(true);
+    expect(decodeSubscription(encodeSubscription({ tasks: [] })).cooperative).toBeUndefined();
+    expect(decodeSubscription(Buffer.from(JSON.stringify({ version: 3, tasks: ['0_1'] }))).cooperative).toBeUndefined();
+  });
+
   it('stays readable by a version 1 member: the fields it knows keep their place and type', () => {
     const data = encodeSubscription({ tasks: ['0_0', '0_3'], shutdownRequested: true, endpoint: 'orders-2:8080' });
     expect(v1.read(data)).toEqual({ tasks: ['0_0', '0_3'], shutdownRequested: true });
@@ -46,7 +52,7 @@ describe('subscription user data', () => {
 
   it('treats user data that is not a JSON object as a member without history', () => {
     for (const bytes of [Buffer.alloc(0), Buffer.from('not json'), Buffer.from('[1,2]'), Buffer.from('null')]) {
-      expect(decodeSubscription(bytes)).toEqual({ version: 3, tasks: [] });
+      expect(decodeSubscription(bytes)).toEqual({ version: USER_DATA_VERSION, tasks: [] });
     }
   });
 });
@@ -54,7 +60,7 @@ describe('subscription user data', () => {
 describe('assignment user data', () => {
   it('gives every member the whole endpoint -> tasks map; members without an endpoint are in no entry', () => {
     const l = layout();
-    const leader = new StreamsAssignor(l, () => [], silentLogger, () => 'a:1');
+    const leader = new StreamsAssignor(l, () => [], silentLogger, { endpoint: () => 'a:1' });
     const plan = leader.assign([
       { memberId: 'm1', topics: l.topics, userData: encodeSubscription({ tasks: ['0_0', '0_1'], endpoint: 'a:1' }) },
       { memberId: 'm2', topics: l.topics, userData: encodeSubscription({ tasks: ['0_2', '0_3'], endpoint: 'b:2' }) },
@@ -66,7 +72,7 @@ describe('assignment user data', () => {
       ['b:2', ['0_2', '0_3']],
     ]);
     for (const { memberId, info } of infos) {
-      expect(info.version).toBe(3);
+      expect(info.version).toBe(USER_DATA_VERSION);
       expect(info.hosts).toEqual(expectedHosts);
       // Each member's own tasks, as version 1 members read them too.
       const own = l.tasksFor(plan.get(memberId)!.partitions).map((t) => t.id);
@@ -84,7 +90,7 @@ describe('assignment user data', () => {
   it('places standby copies of stateful tasks off their runners and tells every member where they are', () => {
     const l = layout();
     const statefulTasks = l.tasks.map((t) => t.id);
-    const leader = new StreamsAssignor(l, () => [], silentLogger, () => 'a:1', { replicas: 1, statefulTasks, offsetSums: () => new Map() });
+    const leader = new StreamsAssignor(l, () => [], silentLogger, { endpoint: () => 'a:1', standby: { replicas: 1, statefulTasks, offsetSums: () => new Map() } });
     const plan = leader.assign([
       { memberId: 'm1', topics: l.topics, userData: encodeSubscription({ tasks: ['0_0', '0_1', '0_2'], endpoint: 'a:1', offsetSums: new Map([['0_4', 50]]) }) },
       { memberId: 'm2', topics: l.topics, userData: encodeSubscription({ tasks: ['0_3', '0_4', '0_5'], endpoint: 'b:2' }) },

@@ -128,7 +128,7 @@ describe('the @platformatic/kafka adapter', () => {
       client.admin(),
       client.producer({ clientId: 'c', deliveryTimeoutMs: 1_000 }),
       client.transactionalProducer({ clientId: 'c', deliveryTimeoutMs: 1_000, transactionalId: 'tx' }),
-      client.groupConsumer({ groupId: 'g', clientId: 'c', sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000, rebalanceTimeoutMs: 10_000, maxWaitTimeMs: 100, maxBytesPerPartition: 1_048_576, readCommitted: false, autoOffsetReset: 'earliest', assignor }),
+      client.groupConsumer({ groupId: 'g', clientId: 'c', sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1_000, rebalanceTimeoutMs: 10_000, maxWaitTimeMs: 100, maxBytesPerPartition: 1_048_576, readCommitted: false, autoOffsetReset: 'earliest', assignor, rebalanceProtocol: 'cooperative' }),
       client.changelogReader({ groupIdPrefix: 'r', clientId: 'c', readCommitted: false }),
     ];
     const shown = parts.map((part) => inspect(part, { depth: Infinity, showHidden: false })).join('\n');

@@ -2,7 +2,7 @@ import type { Logger } from '@tributary/core';
 import type { GroupAssignor, GroupMemberSubscription, MemberAssignment } from '../client/StreamsClient';
 import { encodeAssignment } from './AssignmentInfo';
 import { assignStandbys } from './assignStandbys';
-import { assignTasks } from './assignTasks';
+import { assignTasks, type TaskOwner } from './assignTasks';
 import { decodeSubscription, encodeSubscription, USER_DATA_VERSION } from './SubscriptionInfo';
 import type { TaskLayout } from './TaskLayout';
 
@@ -15,21 +15,31 @@ import type { TaskLayout } from './TaskLayout';
  * With standby replicas, each member also reports the state it holds of tasks it does not
  * run; the leader hands a task that moves to the member with the most caught-up copy, and
  * places `replicas` standby copies of every task with logged stores.
+ *
+ * Cooperative rebalancing (KIP-429, when every member says it does it): a task that moves
+ * from a member still in the group to another is given to nobody in this generation. Its
+ * owner, finding it left out, commits it, closes it and rejoins; the next generation gives
+ * it to its new owner. So a task is never run by two members at once, and the tasks that
+ * stay where they are never stop while the group rebalances.
  */
 export class StreamsAssignor implements GroupAssignor {
   readonly name = 'tributary-streams';
   readonly version = USER_DATA_VERSION;
+  private readonly endpoint: () => string | undefined;
+  private readonly standby: StandbyPlacement;
+  private readonly cooperative: boolean;
+  private shutdownRequested = false;
 
-  /** `endpoint()` is this member's advertised `host:port`, read at each join; `undefined` advertises none. */
   constructor(
     private readonly layout: TaskLayout,
     private readonly ownedTasks: () => readonly string[],
     private readonly logger: Logger,
-    private readonly endpoint: () => string | undefined = () => undefined,
-    private readonly standby: StandbyPlacement = { replicas: 0, statefulTasks: [], offsetSums: () => new Map() },
-  ) {}
-
-  private shutdownRequested = false;
+    options: StreamsAssignorOptions = {},
+  ) {
+    this.endpoint = options.endpoint ?? (() => undefined);
+    this.standby = options.standby ?? { replicas: 0, statefulTasks: [], offsetSums: () => new Map() };
+    this.cooperative = options.cooperative ?? false;
+  }
 
   /**
    * From the next join on, this member asks the group to shut down (Kafka Streams'
@@ -40,7 +50,13 @@ export class StreamsAssignor implements GroupAssignor {
   }
 
   userData(): Buffer {
-    return encodeSubscription({ tasks: [...this.ownedTasks()], shutdownRequested: this.shutdownRequested, endpoint: this.endpoint(), offsetSums: this.standby.offsetSums() });
+    return encodeSubscription({
+      tasks: [...this.ownedTasks()],
+      shutdownRequested: this.shutdownRequested,
+      endpoint: this.endpoint(),
+      offsetSums: this.standby.offsetSums(),
+      cooperative: this.cooperative,
+    });
   }
 
   assign(members: readonly GroupMemberSubscription[]): Map<string, MemberAssignment> {
@@ -55,6 +71,7 @@ export class StreamsAssignor implements GroupAssignor {
       owners,
     );
     const standbys = assignStandbys(this.standby.statefulTasks, plan, owners, this.standby.replicas);
+    const withheld = infos.every((info) => info.cooperative) ? holdBackMovingTasks(plan, owners) : [];
     const hosts = new Map<string, string[]>();
     const standbyHosts = new Map<string, string[]>();
     members.forEach((m, i) => {
@@ -73,9 +90,41 @@ export class StreamsAssignor implements GroupAssignor {
       });
     }
     const standbyNote = this.standby.replicas > 0 ? `; standbys: ${[...standbys].map(([m, t]) => `${m}=[${t.join(',')}]`).join(' ')}` : '';
-    this.logger.info(`assigned ${this.layout.tasks.length} tasks to ${members.length} members: ${[...plan].map(([m, t]) => `${m}=[${t.join(',')}]`).join(' ')}${standbyNote}`);
+    const withheldNote = withheld.length > 0 ? `; held back until their owners give them up: [${withheld.join(',')}]` : '';
+    this.logger.info(`assigned ${this.layout.tasks.length} tasks to ${members.length} members: ${[...plan].map(([m, t]) => `${m}=[${t.join(',')}]`).join(' ')}${standbyNote}${withheldNote}`);
     return result;
   }
+}
+
+export interface StreamsAssignorOptions {
+  /** This member's advertised `host:port`, read at each join; default: none advertised. */
+  readonly endpoint?: () => string | undefined;
+  /** Standby placement; default: no standby replicas. */
+  readonly standby?: StandbyPlacement;
+  /** This member rebalances cooperatively (it rejoins after giving up a task); default `false` (eager). */
+  readonly cooperative?: boolean;
+}
+
+/**
+ * Removes from `plan` every task that moves away from a member that reported running it,
+ * and returns those tasks: in this generation nobody gets them (cooperative rebalancing).
+ * A task two members both claim (one of them out of date) is not held back: the plan's
+ * choice stands, as in an eager rebalance.
+ */
+function holdBackMovingTasks(plan: Map<string, string[]>, owners: readonly TaskOwner[]): string[] {
+  const claims = new Map<string, string[]>();
+  for (const owner of owners) for (const task of owner.previousTasks) claims.set(task, [...(claims.get(task) ?? []), owner.memberId]);
+  const withheld: string[] = [];
+  for (const [memberId, tasks] of plan) {
+    const kept = tasks.filter((task) => {
+      const claimants = claims.get(task);
+      const moving = claimants?.length === 1 && claimants[0] !== memberId;
+      if (moving) withheld.push(task);
+      return !moving;
+    });
+    plan.set(memberId, kept);
+  }
+  return withheld.sort();
 }
 
 /** Standby replicas (Kafka Streams' `num.standby.replicas`), as the assignor places them. */

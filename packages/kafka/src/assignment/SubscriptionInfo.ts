@@ -3,10 +3,11 @@
  * protocol. Version 1: a member's running tasks and its shutdown request; version 2 adds the
  * member's advertised endpoint (subscription) and the endpoint -> tasks map (assignment);
  * version 3 adds the state a member holds of tasks it does not run (subscription) and
- * standby tasks (assignment). Each version only adds fields, and a decoder ignores what it does not know, so members of
- * either version read each other's user data (a rolling upgrade works both ways).
+ * standby tasks (assignment); version 4 adds whether the member rebalances cooperatively
+ * (subscription). Each version only adds fields, and a decoder ignores what it does not know,
+ * so members of either version read each other's user data (a rolling upgrade works both ways).
  */
-export const USER_DATA_VERSION = 3;
+export const USER_DATA_VERSION = 4;
 
 /** What a member tells the leader when it joins (Kafka Streams' `SubscriptionInfo`, simplified). */
 export interface SubscriptionInfo {
@@ -22,10 +23,16 @@ export interface SubscriptionInfo {
    * (standby replicas, checkpoints on disk), for tasks it does not run; version 3.
    */
   readonly offsetSums?: ReadonlyMap<string, number>;
+  /**
+   * The member keeps its tasks while the group rebalances and gives up a task only when an
+   * assignment leaves it out, then rejoins (cooperative rebalancing); version 4. The leader
+   * holds a moving task back for one rebalance only when every member does this.
+   */
+  readonly cooperative?: boolean;
 }
 
 export function encodeSubscription(info: Omit<SubscriptionInfo, 'version'>): Buffer {
-  const { tasks, shutdownRequested, endpoint, offsetSums } = info;
+  const { tasks, shutdownRequested, endpoint, offsetSums, cooperative } = info;
   return Buffer.from(
     JSON.stringify({
       version: USER_DATA_VERSION,
@@ -33,6 +40,7 @@ export function encodeSubscription(info: Omit<SubscriptionInfo, 'version'>): Buf
       ...(shutdownRequested ? { shutdownRequested: true } : {}),
       ...(endpoint ? { endpoint } : {}),
       ...(offsetSums && offsetSums.size > 0 ? { offsetSums: Object.fromEntries(offsetSums) } : {}),
+      ...(cooperative ? { cooperative: true } : {}),
     }),
   );
 }
@@ -47,6 +55,7 @@ export function decodeSubscription(userData: Buffer): SubscriptionInfo {
     shutdownRequested: info.shutdownRequested === true,
     ...(typeof info.endpoint === 'string' && info.endpoint.length > 0 ? { endpoint: info.endpoint } : {}),
     ...(isObject(info.offsetSums) ? { offsetSums: numberEntries(info.offsetSums) } : {}),
+    ...(info.cooperative === true ? { cooperative: true } : {}),
   };
 }
 

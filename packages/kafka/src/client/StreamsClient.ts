@@ -14,6 +14,21 @@ export interface StreamsClient {
   transactionalProducer(options: TransactionalProducerOptions): TransactionalProducer;
   groupConsumer(options: GroupConsumerOptions): GroupConsumer;
   changelogReader(options: ChangelogReaderOptions): ChangelogReader;
+  /**
+   * Whether its group consumer can rebalance cooperatively: fetch and hand over batches of
+   * the partitions it keeps while the group rebalances, and call
+   * {@link GroupConsumerHandlers.onRevoked} and rejoin when an assignment leaves partitions
+   * out. Absent: no (eager rebalancing).
+   */
+  readonly cooperativeRebalancing?: boolean;
+  /**
+   * Whether its transactional producer commits offsets with the group member's generation
+   * (KIP-447: the group coordinator refuses them from a member that is out of date), and its
+   * admin reads committed offsets that no open transaction is about to change
+   * (`requireStable`). Then one transactional producer serves every task of an instance
+   * (Kafka Streams' `exactly_once_v2`). Absent: no (one producer per task).
+   */
+  readonly transactionsWithGroupMetadata?: boolean;
 }
 
 export interface TopicPartition {
@@ -53,8 +68,12 @@ export interface StreamsAdmin {
   createTopics(topics: readonly NewTopic[]): Promise<void>;
   /** Earliest and log-end offsets of every partition of `topics`. */
   offsets(topics: readonly string[]): Promise<PartitionOffsets[]>;
-  /** The group's committed offsets for `topics`; partitions without one are absent. */
-  committedOffsets(groupId: string, topics: readonly string[]): Promise<TopicPartitionOffset[]>;
+  /**
+   * The group's committed offsets for `topics`; partitions without one are absent. With
+   * `requireStable` (a client with `transactionsWithGroupMetadata`), an offset that an open
+   * transaction has committed is waited for until that transaction ends (KIP-447).
+   */
+  committedOffsets(groupId: string, topics: readonly string[], options?: { readonly requireStable?: boolean }): Promise<TopicPartitionOffset[]>;
   /** Deletes records before `offset` (purging consumed repartition data). */
   deleteRecordsBefore(offsets: readonly TopicPartitionOffset[]): Promise<void>;
 }
@@ -76,8 +95,16 @@ export interface StreamsProducer {
 }
 
 export interface TransactionalProducerOptions extends ProducerOptions {
-  /** One per task (KafkaJS lacks KIP-447): a new producer with the id fences the old one. */
+  /**
+   * One per task (KafkaJS lacks KIP-447), or one per instance on a client with
+   * `transactionsWithGroupMetadata`: a new producer with the id fences the old one.
+   */
   readonly transactionalId: string;
+  /**
+   * How long the broker lets a transaction stay open before it aborts it. The producer's own
+   * `transactionTimeoutMs` setting wins; without either, the client's default (at least a minute).
+   */
+  readonly transactionTimeoutMs?: number;
 }
 
 /**
@@ -89,10 +116,21 @@ export interface TransactionalProducer {
   disconnect(): Promise<void>;
   /** Writes in the open transaction (begun by the first write after a commit) and resolves once acknowledged. */
   send(records: readonly ProducedRecord[]): Promise<void>;
-  /** Adds the group's offsets to the transaction and commits it: the writes and the offsets become visible together. */
-  commit(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /**
+   * Adds the group's offsets to the transaction and commits it: the writes and the offsets
+   * become visible together. With `member` (a client with `transactionsWithGroupMetadata`),
+   * the offsets carry the member's generation, and the coordinator refuses them from a member
+   * the group has moved past; the transaction then stays open, for a later commit to retry.
+   */
+  commit(groupId: string, offsets: readonly TopicPartitionOffset[], member?: GroupMember): Promise<void>;
   /** Aborts the open transaction, if any: readers with `read_committed` never see its writes. */
   abort(): Promise<void>;
+}
+
+/** Who a group member is in the current generation (Kafka's `ConsumerGroupMetadata`). */
+export interface GroupMember {
+  readonly memberId: string;
+  readonly generationId: number;
 }
 
 export interface GroupConsumerOptions {
@@ -108,6 +146,13 @@ export interface GroupConsumerOptions {
   /** Where to start a partition the group has no committed offset for. */
   readonly autoOffsetReset: 'earliest' | 'latest';
   readonly assignor: GroupAssignor;
+  /**
+   * `'cooperative'` (only asked of a client with `cooperativeRebalancing`): the member keeps
+   * its partitions while the group rebalances, hands over batches of them meanwhile, and on
+   * an assignment that leaves some out calls `onRevoked` for them, then `onAssigned`, then
+   * rejoins. `'eager'`: a rebalance stops every partition until the new assignment.
+   */
+  readonly rebalanceProtocol: 'eager' | 'cooperative';
 }
 
 /** One member's subscription, as the group leader sees it when it assigns. */
@@ -194,6 +239,13 @@ export interface GroupConsumerHandlers {
   /** The member is rejoining the group (its partitions will be reassigned). */
   onRebalancing(): void;
   /**
+   * Cooperative rebalancing: the new assignment leaves out `partitions` this member owned;
+   * nobody else has them yet. The runtime stops their tasks, commits what they processed and
+   * resolves; the client then calls `onAssigned` with the new assignment (which closes those
+   * tasks) and rejoins, so the next generation hands them to their new owner.
+   */
+  onRevoked(partitions: readonly TopicPartition[]): Promise<void>;
+  /**
    * The member fetches again with the partitions it had, without a new assignment: the
    * client gave up a rejoin (the group's coordinator was unreachable while it moved or
    * restarted) and the group still counts it as a member. A member that was in fact
@@ -216,6 +268,8 @@ export interface GroupConsumer {
   seek(position: TopicPartitionOffset): void;
   /** Commits `offsets` (the next offset to read, Kafka's convention) for the current generation. */
   commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /** The member id and generation of the last assignment (for transactional offset commits); `undefined` before the first. */
+  member?(): GroupMember | undefined;
   /**
    * Leaves the group and joins it again as a new member (Kafka Streams does this on a
    * TaskMigrated error: a fenced producer means another member may own the task). The next

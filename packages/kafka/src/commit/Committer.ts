@@ -1,4 +1,5 @@
 import type { TopicPartitionOffset } from '../client/StreamsClient';
+import type { StreamTask } from '../processing/StreamTask';
 
 export interface CommitResult {
   readonly reason: string;
@@ -23,4 +24,22 @@ export interface Committer {
   readonly failures: number;
   readonly averageLatencyMs: number;
   readonly maxLatencyMs: number;
+}
+
+/**
+ * What the runtime asks of an exactly-once committer besides commits: the per-task
+ * {@link TransactionCommitter} (a producer per task) or the {@link InstanceTransactionCommitter}
+ * (one producer for the instance, KIP-447).
+ */
+export interface ExactlyOnceCommitter extends Committer {
+  /** Before a new task reads: its transactional id is registered (fencing a previous producer with that id). */
+  prepare(task: StreamTask): Promise<void>;
+  /** A task closed: a transaction holding writes of it that cannot commit is aborted. */
+  release(taskId: string): Promise<void>;
+  /** Closing: every open transaction is aborted and its producer disconnected. */
+  releaseAll(): Promise<void>;
+  /** Whether everything the task processed is committed (for its checkpoint on a clean close). */
+  isCommitted(task: StreamTask): boolean;
+  /** Records processed and not complete, over every task. */
+  openRecords(): number;
 }

@@ -3,6 +3,8 @@ import { CommitTracker } from '@tributary/core/runtime';
 import type { TopicPartitionOffset, TransactionalProducer } from '../client/StreamsClient';
 import type { StreamTask } from '../processing/StreamTask';
 import type { KafkaRecordCollector } from '../producer/KafkaRecordCollector';
+import type { ExactlyOnceCommitter } from './Committer';
+import { idleWithin } from './idleWithin';
 import { SerialCommitter } from './SerialCommitter';
 
 /** One task's exactly-once resources: its own transactional producer, collector and tracker. */
@@ -37,7 +39,7 @@ export interface TransactionCommitterDeps {
  * `sendOffsets` + commit. Readers with `read_committed` (the consumers, restores) see all of a
  * transaction or none of it.
  */
-export class TransactionCommitter extends SerialCommitter {
+export class TransactionCommitter extends SerialCommitter implements ExactlyOnceCommitter {
   private readonly transactions = new Map<string, TaskTransaction>();
 
   constructor(private readonly deps: TransactionCommitterDeps) {
@@ -53,9 +55,9 @@ export class TransactionCommitter extends SerialCommitter {
     return this.transactions.get(taskId);
   }
 
-  /** Whether everything task `taskId` processed is committed: nothing in flight, no offset past its last commit. */
-  isCommitted(taskId: string): boolean {
-    const transaction = this.transactions.get(taskId);
+  /** Whether everything the task processed is committed: nothing in flight, no offset past its last commit. */
+  isCommitted(task: StreamTask): boolean {
+    const transaction = this.transactions.get(task.id);
     return transaction !== undefined && transaction.tracker.openRecords === 0 && this.advanced(transaction.tracker.committable()).length === 0;
   }
 
@@ -126,12 +128,4 @@ export class TransactionCommitter extends SerialCommitter {
       this.deps.resumed();
     }
   }
-}
-
-async function idleWithin(tracker: CommitTracker, ms: number): Promise<boolean> {
-  if (tracker.openRecords === 0) return true;
-  let timer: NodeJS.Timeout | undefined;
-  const idle = await Promise.race([tracker.whenIdle().then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
-  clearTimeout(timer);
-  return idle;
 }

@@ -104,7 +104,7 @@ export class ProcessingLoop {
         this.hooks.onTaskFailure(task, error);
         return;
       }
-      if (task.buffered === 0 || task.suspended) continue;
+      if (task.buffered === 0 || task.held) continue;
       if (this.hooks.inFlight() >= maxInFlightRecords) {
         blocked = true;
         break;

@@ -22,6 +22,11 @@ export class StreamTask {
   state: StreamTaskState;
   /** Set while an exactly-once commit waits for a consistent point: the task processes nothing. */
   suspended = false;
+  /**
+   * Set when a cooperative rebalance takes the task away: it processes nothing more, so the
+   * revocation commit covers all it did, and closes with the assignment that follows.
+   */
+  revoking = false;
   private readonly byTopic: Map<string, PartitionQueue>;
   private idleSince: number | undefined;
 
@@ -34,6 +39,11 @@ export class StreamTask {
     this.state = restoring ? 'restoring' : 'running';
     this.queues = spec.inputs.map(({ topic, partition }) => new PartitionQueue(topic, partition));
     this.byTopic = new Map(this.queues.map((q) => [q.topic, q]));
+  }
+
+  /** Processing is held: by an exactly-once commit, or for a revocation. */
+  get held(): boolean {
+    return this.suspended || this.revoking;
   }
 
   /** The state, read afresh (TypeScript would narrow `state` across an await). */
@@ -58,7 +68,7 @@ export class StreamTask {
    * Throws what `Task.process` throws (a task failure).
    */
   process(max: number, now: number, idleMs: number, fetchWaitMs: number, latency: LatencyRecorder): number {
-    if (this.state !== 'running' || this.suspended) return 0;
+    if (this.state !== 'running' || this.held) return 0;
     const queues = this.queues;
     let processed = 0;
     if (queues.length === 1) {
@@ -93,14 +103,14 @@ export class StreamTask {
 
   /** True when the task has records it would process now (not waiting for another partition). */
   hasWork(): boolean {
-    if (this.state !== 'running' || this.suspended) return false;
+    if (this.state !== 'running' || this.held) return false;
     for (const q of this.queues) if (q.size > 0) return true;
     return false;
   }
 
   /** Fires the task's wall-clock punctuators that are due. Throws what the punctuators' failures make the task throw. */
   punctuate(now: number): void {
-    if (this.state !== 'running' || this.suspended) return;
+    if (this.state !== 'running' || this.held) return;
     this.task.punctuateWallClock(now);
   }
 

@@ -56,6 +56,16 @@ export class TaskManager {
     return this.queues.has(partitionKey(topic, partition));
   }
 
+  /** The owned tasks that read any of `partitions`. */
+  tasksReading(partitions: readonly TopicPartition[]): StreamTask[] {
+    const tasks = new Set<StreamTask>();
+    for (const { topic, partition } of partitions) {
+      const route = this.queues.get(partitionKey(topic, partition));
+      if (route) tasks.add(route.task);
+    }
+    return [...tasks];
+  }
+
   ownedPartitions(): PartitionQueue[] {
     return [...this.queues.values()].map(({ queue }) => queue);
   }

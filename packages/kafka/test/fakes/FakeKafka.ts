@@ -5,6 +5,7 @@ import type {
   GroupAssignor,
   GroupConsumerHandlers,
   GroupConsumerOptions,
+  GroupMember,
   NewTopic,
   ProducedRecord,
   StreamsClient,
@@ -42,6 +43,14 @@ export class FakeKafka implements StreamsClient {
   aborted = 0;
   /** The partitions of the member's first assignment. Defaults to every partition of its topics. */
   initialAssignment: TopicPartition[] | undefined;
+  /** Set by a test: the fake rebalances cooperatively (see `FakeGroupConsumer.reassign`). */
+  cooperativeRebalancing = false;
+  /** Set by a test: transactional offsets carry the member's generation (KIP-447), so one producer serves the instance. */
+  transactionsWithGroupMetadata = false;
+  /** The member each transactional offset commit carried. */
+  readonly transactionMembers: (GroupMember | undefined)[] = [];
+  /** While set, transactional offset commits are refused with it; the transaction stays open. */
+  refuseTransactionOffsets: Error | undefined;
 
   createTopic(name: string, partitions: number, config: Record<string, string> = {}): void {
     this.logs.set(
@@ -145,9 +154,11 @@ export class FakeKafka implements StreamsClient {
         if (this.failSends) throw this.failSends;
         writes.push(...records);
       },
-      commit: async (_groupId: string, offsets: readonly TopicPartitionOffset[]) => {
+      commit: async (_groupId: string, offsets: readonly TopicPartitionOffset[], member?: GroupMember) => {
         if (writes.length === 0 && offsets.length === 0) return; // no transaction open: nothing to commit
         if (fenced()) throw fencedError();
+        if (offsets.length > 0 && this.refuseTransactionOffsets) throw this.refuseTransactionOffsets;
+        if (offsets.length > 0) this.transactionMembers.push(member);
         for (const r of writes) {
           const log = this.logs.get(r.topic)!;
           const partition = r.partition ?? (r.key ? defaultPartition(r.key, log.length) : 0);
@@ -238,6 +249,24 @@ export class FakeGroupConsumer implements GroupConsumer {
     this.assign(partitions, lost);
   }
 
+  /**
+   * A cooperative rebalance: the partitions the new assignment leaves out are revoked first
+   * (the runtime commits them), then the new assignment applies.
+   */
+  async reassign(partitions: readonly TopicPartition[]): Promise<void> {
+    this.handlers!.onRebalancing();
+    const kept = new Set(partitions.map((p) => `${p.topic}-${p.partition}`));
+    const revoked = this.assignment.filter((p) => !kept.has(`${p.topic}-${p.partition}`));
+    if (revoked.length > 0) await this.handlers!.onRevoked(revoked);
+    this.assign(partitions);
+  }
+
+  generation = 0;
+
+  member(): GroupMember {
+    return { memberId: 'fake-member', generationId: this.generation };
+  }
+
   /** A rejoin announced and then given up (the coordinator stayed away): fetching goes on with the old assignment. */
   abandonRejoin(): void {
     this.handlers!.onRebalancing();
@@ -291,6 +320,7 @@ export class FakeGroupConsumer implements GroupConsumer {
   }
 
   private assign(partitions: readonly TopicPartition[], lost = false): void {
+    this.generation++;
     this.assignment = [...partitions];
     // Like KafkaJS after a join: every partition starts again from the committed offset.
     this.positions.clear();

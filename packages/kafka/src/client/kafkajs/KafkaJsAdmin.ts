@@ -133,6 +133,7 @@ export class KafkaJsAdmin implements StreamsAdmin {
     return result;
   }
 
+  /** KafkaJS cannot ask for stable offsets (KIP-447): its client does not say `transactionsWithGroupMetadata`, so nobody asks. */
   async committedOffsets(groupId: string, topics: readonly string[]): Promise<TopicPartitionOffset[]> {
     if (topics.length === 0) return [];
     const response = await this.admin.fetchOffsets({ groupId, topics: [...new Set(topics)] });

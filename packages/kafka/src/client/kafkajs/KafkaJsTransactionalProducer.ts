@@ -115,7 +115,7 @@ export class KafkaJsTransactionalProducer implements TransactionalProducer {
       idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: this.delivery.createPartitioner,
-      transactionTimeout: this.settings.transactionTimeoutMs ?? Math.max(this.options.deliveryTimeoutMs, 60_000),
+      transactionTimeout: this.settings.transactionTimeoutMs ?? this.options.transactionTimeoutMs ?? Math.max(this.options.deliveryTimeoutMs, 60_000),
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 2_000 },
     });
   }

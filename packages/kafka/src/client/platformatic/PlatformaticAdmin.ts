@@ -2,9 +2,11 @@ import { StreamsError } from '@tributary/core';
 import { ConfigResourceTypes, ListOffsetTimestamps, type Admin } from '@platformatic/kafka';
 import type { NewTopic, PartitionOffsets, StreamsAdmin, TopicPartitionOffset } from '../StreamsClient';
 import { connectionFailureReason, permanentConnectionFailure, type ConnectionIntent } from './connectionFailure';
-import { asKafkaError } from './kafkaErrors';
+import { asKafkaError, brokerErrorName } from './kafkaErrors';
 
 const TOPIC_READY_TIMEOUT_MS = 30_000;
+/** Longer than the default transaction timeout: an open transaction ends within it. */
+const STABLE_OFFSETS_TIMEOUT_MS = 90_000;
 /** How often a topic the broker does not list yet is looked for again (200 ms apart). */
 const METADATA_ATTEMPTS = 5;
 
@@ -120,18 +122,29 @@ export class PlatformaticAdmin implements StreamsAdmin {
     return result;
   }
 
-  async committedOffsets(groupId: string, topics: readonly string[]): Promise<TopicPartitionOffset[]> {
+  /**
+   * With `requireStable`, an offset an open transaction committed (KIP-447) makes the broker
+   * answer UNSTABLE_OFFSET_COMMIT: asked again, with a growing pause, until that transaction
+   * ends (it commits, aborts, or the broker times it out) or `STABLE_OFFSETS_TIMEOUT_MS` passed.
+   */
+  async committedOffsets(groupId: string, topics: readonly string[], options: { readonly requireStable?: boolean } = {}): Promise<TopicPartitionOffset[]> {
     if (topics.length === 0) return [];
     const wanted = new Set(topics);
-    try {
-      const groups = await this.admin.listConsumerGroupOffsets({ groups: [groupId] });
-      return groups.flatMap((group) =>
-        group.topics
-          .filter((t) => wanted.has(t.name))
-          .flatMap((t) => t.partitions.filter((p) => p.committedOffset >= 0n).map((p) => ({ topic: t.name, partition: p.partitionIndex, offset: Number(p.committedOffset) }))),
-      );
-    } catch (error) {
-      throw asKafkaError(`reading the committed offsets of group ${groupId}`, error);
+    const requireStable = options.requireStable ?? false;
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const groups = await this.admin.listConsumerGroupOffsets({ groups: [groupId], requireStable });
+        return groups.flatMap((group) =>
+          group.topics
+            .filter((t) => wanted.has(t.name))
+            .flatMap((t) => t.partitions.filter((p) => p.committedOffset >= 0n).map((p) => ({ topic: t.name, partition: p.partitionIndex, offset: Number(p.committedOffset) }))),
+        );
+      } catch (error) {
+        const unstable = brokerErrorName(error) === 'UNSTABLE_OFFSET_COMMIT';
+        if (!unstable || Date.now() - started > STABLE_OFFSETS_TIMEOUT_MS) throw asKafkaError(`reading the committed offsets of group ${groupId}`, error);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 1_000)));
+      }
     }
   }
 

@@ -1,6 +1,6 @@
 import { StreamsError, type Logger } from '@tributary/core';
 import { ListOffsetTimestamps, type Consumer, type ConsumerGroupJoinPayload } from '@platformatic/kafka';
-import type { GroupConsumer, GroupConsumerHandlers, GroupConsumerOptions, TopicPartition, TopicPartitionOffset } from '../StreamsClient';
+import { partitionKey, type GroupConsumer, type GroupConsumerHandlers, type GroupConsumerOptions, type GroupMember, type TopicPartition, type TopicPartitionOffset } from '../StreamsClient';
 import { asKafkaError } from './kafkaErrors';
 import { PartitionFetcher, type FetchedBatch } from './PartitionFetcher';
 import { SHUTDOWN_SIGNAL_TOPIC, type PlatformaticAssigner } from './platformaticAssigner';
@@ -14,10 +14,18 @@ const REJOIN_BACKOFF_MS = 1_000;
  * message stream, so that the runtime owns the fetch positions: a batch moves the position
  * only when the runtime took it.
  *
- * Rebalances are eager (the assignor's protocol is not the client's cooperative one): a
- * rebalance the client learns of from a heartbeat or a commit (REBALANCE_IN_PROGRESS) calls
- * `onRevoking` as the client sends its JoinGroup, so the commit races the join and is
- * best-effort, as on KafkaJS. A join under a new member id is reported as `lost`.
+ * Cooperative rebalancing (`rebalanceProtocol: 'cooperative'`, KIP-429 done by the
+ * application's assignor over the classic protocol, as Kafka Streams does): while the group
+ * rebalances, the partitions this member keeps are fetched and processed on. An assignment
+ * that leaves some out (the assignor gives a moving task to nobody for one generation) calls
+ * `onRevoked` for them, which commits them in the new generation, before anyone else can
+ * have them; then `onAssigned`, then a rejoin, whose generation hands them to their new
+ * owner. Joins are applied one after the other, each against what the last one left.
+ *
+ * Eager rebalancing: a rebalance the client learns of from a heartbeat or a commit
+ * (REBALANCE_IN_PROGRESS) stops every partition and calls `onRevoking` as the client sends
+ * its JoinGroup, so that commit races the join and is best-effort, as on KafkaJS.
+ * Either way, a join under a new member id is reported as `lost`.
  */
 export class PlatformaticGroupConsumer implements GroupConsumer {
   private readonly fetcher: PartitionFetcher;
@@ -31,6 +39,11 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
   private rebalancing = false;
   private revoking: Promise<void> | undefined;
   private rejoinTimer: NodeJS.Timeout | undefined;
+  private readonly cooperative: boolean;
+  /** The partitions the runtime was last told it owns (by `onAssigned`). */
+  private owned: readonly TopicPartition[] = [];
+  /** Joins are applied in order: a revocation's commit finishes before the next join is applied. */
+  private applying: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly consumer: Consumer,
@@ -38,6 +51,7 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
     private readonly options: GroupConsumerOptions,
     private readonly logger: Logger,
   ) {
+    this.cooperative = options.rebalanceProtocol === 'cooperative';
     this.fetcher = new PartitionFetcher(consumer, {
       name: `group ${options.groupId}`,
       maxWaitTimeMs: options.maxWaitTimeMs,
@@ -73,6 +87,7 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
       this.running = false;
       throw asKafkaError(`joining group ${this.options.groupId}`, error);
     }
+    await this.applying;
     this.fetcher.start();
   }
 
@@ -95,6 +110,10 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
     } catch (error) {
       throw asKafkaError(`committing offsets of group ${this.options.groupId}`, error);
     }
+  }
+
+  member(): GroupMember | undefined {
+    return this.memberId === undefined || this.generationId === undefined ? undefined : { memberId: this.memberId, generationId: this.generationId };
   }
 
   async rejoin(): Promise<void> {
@@ -142,15 +161,33 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
     const join = ++this.joins;
     const shutdown = (assignments ?? []).some((a) => a.topic === SHUTDOWN_SIGNAL_TOPIC) || (isLeader === true && this.assigner.shutdownRequestedAlone());
     const partitions = (assignments ?? []).filter((a) => a.topic !== SHUTDOWN_SIGNAL_TOPIC).flatMap(({ topic, partitions: ps }) => ps.map((partition) => ({ topic, partition })));
+    const userData = this.assigner.receivedUserData();
     // A lost member's positions may be stale: every partition starts again at the committed offset.
     if (lost) this.fetcher.assign([]);
+    // Revoked partitions stop being fetched now; new ones start once positioned (after onAssigned).
     this.fetcher.assign(partitions);
+    this.applying = this.applying.then(() => this.apply({ join, partitions, lost, userData, shutdown }, handlers));
+  }
+
+  /** Tells the runtime of one join: the revocation first (cooperative), then the assignment. */
+  private async apply(change: AppliedJoin, handlers: GroupConsumerHandlers): Promise<void> {
+    const { join, partitions, lost, userData, shutdown } = change;
+    const kept = new Set(partitions.map((p) => partitionKey(p.topic, p.partition)));
+    const revoked = this.cooperative && !lost ? this.owned.filter((p) => !kept.has(partitionKey(p.topic, p.partition))) : [];
+    if (revoked.length > 0) {
+      await handlers.onRevoked(revoked).catch((error: unknown) => this.logger.warn(`group ${this.options.groupId}: committing revoked partitions failed: ${(error as Error).message}`));
+    }
+    if (!this.running) return;
+    this.owned = partitions;
     handlers.onAssigned(partitions, lost);
-    const userData = this.assigner.receivedUserData();
     if (userData) handlers.onAssignmentUserData(userData);
     else this.logger.warn(`group ${this.options.groupId}: the user data of this member's assignment was not read; where other instances serve queries is unknown until the next rebalance`);
     if (shutdown) handlers.onShutdownRequested();
     void this.startAtCommitted(join);
+    if (revoked.length > 0 && join === this.joins) {
+      this.logger.debug(`group ${this.options.groupId}: gave up ${revoked.length} partitions; rejoining so that their new owners get them`);
+      void this.join();
+    }
   }
 
   /** Partitions nobody positioned start at the group's committed offset, or where `autoOffsetReset` says. */
@@ -188,6 +225,11 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
   private onRebalance(): void {
     const handlers = this.handlers;
     if (!handlers || !this.running || this.revoking) return;
+    if (this.cooperative) {
+      // Every owned partition goes on; what moves is committed when the assignment says so.
+      handlers.onRebalancing();
+      return;
+    }
     this.rebalancing = true;
     this.logger.debug(`group ${this.options.groupId} is rebalancing: committing before rejoining`);
     this.revoking = handlers.onRevoking().catch((error: unknown) => this.logger.warn(`commit before rebalance failed: ${(error as Error).message}`));
@@ -212,13 +254,15 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
       return true;
     }
     const join = this.joins;
-    const current = () => this.running && join === this.joins && this.fetcher.position(batch.topic, batch.partition) === batch.fetchedOffset;
+    // Cooperatively, a batch of a partition kept through a join is still good: the position says.
+    const sameJoin = () => this.cooperative || join === this.joins;
+    const current = () => this.running && sameJoin() && this.fetcher.position(batch.topic, batch.partition) === batch.fetchedOffset;
     try {
       return await handlers.onBatch(
         { topic: batch.topic, partition: batch.partition, fetchedOffset: batch.fetchedOffset, nextOffset: batch.nextOffset, highWatermark: batch.highWatermark, records: batch.records },
         {
           heartbeat: async () => {
-            if (this.rebalancing || join !== this.joins) throw new StreamsError(`group ${this.options.groupId} is rebalancing`, { retriable: true });
+            if (this.rebalancing || !sameJoin()) throw new StreamsError(`group ${this.options.groupId} is rebalancing`, { retriable: true });
           },
           isRunning: current,
         },
@@ -228,4 +272,13 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
       return false;
     }
   }
+}
+
+/** One join, as the client reported it. */
+interface AppliedJoin {
+  readonly join: number;
+  readonly partitions: readonly TopicPartition[];
+  readonly lost: boolean;
+  readonly userData: Buffer | undefined;
+  readonly shutdown: boolean;
 }

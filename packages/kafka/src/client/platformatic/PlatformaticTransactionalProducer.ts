@@ -1,6 +1,6 @@
 import { StreamsError } from '@tributary/core';
 import { FindCoordinatorKeyTypes, type Admin, type Consumer, type Message, type Producer } from '@platformatic/kafka';
-import type { ProducedRecord, TopicPartitionOffset, TransactionalProducer, TransactionalProducerOptions } from '../StreamsClient';
+import type { GroupMember, ProducedRecord, TopicPartitionOffset, TransactionalProducer, TransactionalProducerOptions } from '../StreamsClient';
 import { isTaskMigration } from '../taskMigration';
 import { withinDeliveryTimeout } from './deliveryTimeout';
 import { asKafkaError, brokerErrorName } from './kafkaErrors';
@@ -16,10 +16,12 @@ type Transaction = Awaited<ReturnType<Producer['beginTransaction']>>;
  * after a commit; a transaction with neither is dropped on the client's side (the broker
  * never heard of it).
  *
- * The group's offsets go in with TxnOffsetCommit without a generation or member id (the
- * runtime keeps one producer per task, as on KafkaJS; the broker accepts that form from
- * transactional producers). The client takes offsets as consumed messages carrying their
- * group's coordinator: the coordinator is looked up with the admin client.
+ * The group's offsets go in with TxnOffsetCommit, with the member's id and generation when
+ * the runtime gives them (KIP-447: one producer for all tasks of an instance; the coordinator
+ * refuses offsets from a member it moved past), else without (one producer per task, as on
+ * KafkaJS). The client takes offsets as consumed messages carrying their group's
+ * coordinator: the coordinator is looked up with the admin client. Offsets refused leave the
+ * transaction open, with its writes, for the next commit to try again.
  *
  * Operations run one after another. A failed write leaves the transaction to be aborted,
  * and the next one runs on a new client producer (a new InitProducerId bumps the epoch),
@@ -68,7 +70,7 @@ export class PlatformaticTransactionalProducer implements TransactionalProducer 
     });
   }
 
-  commit(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {
+  commit(groupId: string, offsets: readonly TopicPartitionOffset[], member?: GroupMember): Promise<void> {
     return this.serial(async () => {
       if (!this.transaction && offsets.length === 0) return;
       if (this.writeFailed && this.transaction) throw new StreamsError(`a write of transactional id ${this.options.transactionalId} failed: its transaction can only be aborted`, { cause: this.writeFailed });
@@ -80,7 +82,8 @@ export class PlatformaticTransactionalProducer implements TransactionalProducer 
           await transaction.addConsumer({ groupId } as Consumer);
           for (const { topic, partition, offset } of offsets) {
             // The client commits a consumed message's offset + 1: the message before the next one to read.
-            const consumed = { topic, partition, offset: BigInt(offset) - 1n, metadata: { consumer: { groupId, generationId: -1, memberId: '', coordinatorId } } };
+            const consumer = { groupId, generationId: member?.generationId ?? -1, memberId: member?.memberId ?? '', coordinatorId };
+            const consumed = { topic, partition, offset: BigInt(offset) - 1n, metadata: { consumer } };
             await transaction.addOffset(consumed as unknown as Message);
           }
         }

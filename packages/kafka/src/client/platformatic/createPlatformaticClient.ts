@@ -52,9 +52,12 @@ export function createPlatformaticClient(options: PlatformaticClientOptions): St
     ...(consumerSettings.metadataMaxAgeMs === undefined ? {} : { metadataMaxAge: consumerSettings.metadataMaxAgeMs }),
   });
   const producerSettings = connection.producer;
-  const producer = (deliveryTimeoutMs: number, transactionalId?: string) =>
+  const producer = (deliveryTimeoutMs: number, transactionalId?: string, transactionTimeoutMs?: number) =>
     new Producer({
       ...platformaticConnection(brokers, clientId, connection.forClient('producer'), { retries: Math.ceil(deliveryTimeoutMs / RETRY_DELAY_MS), retryDelayMs: RETRY_DELAY_MS }),
+      // The client sends `timeout` as InitProducerId's transaction timeout (and a produce request's
+      // acknowledgement wait): as on KafkaJS, the delivery timeout and at least a minute.
+      ...(transactionalId === undefined ? {} : { timeout: producerSettings.transactionTimeoutMs ?? transactionTimeoutMs ?? Math.max(deliveryTimeoutMs, 60_000) }),
       idempotent: true,
       acks: -1,
       // Kafka's murmur2 partitioner for records the runtime did not place (the client's default differs).
@@ -67,7 +70,7 @@ export function createPlatformaticClient(options: PlatformaticClientOptions): St
     admin: () => new PlatformaticAdmin(adminClient, probeClient, intent),
     producer: (producerOptions) => new PlatformaticProducer(producer(producerOptions.deliveryTimeoutMs), producerOptions),
     transactionalProducer: (producerOptions) =>
-      new PlatformaticTransactionalProducer(() => producer(producerOptions.deliveryTimeoutMs, producerOptions.transactionalId), adminClient, producerOptions),
+      new PlatformaticTransactionalProducer(() => producer(producerOptions.deliveryTimeoutMs, producerOptions.transactionalId, producerOptions.transactionTimeoutMs), adminClient, producerOptions),
     groupConsumer: (consumerOptions) => {
       const assigner = new PlatformaticAssigner(consumerOptions.assignor);
       const consumer = new Consumer({
@@ -82,5 +85,7 @@ export function createPlatformaticClient(options: PlatformaticClientOptions): St
       return new PlatformaticGroupConsumer(consumer, assigner, consumerOptions, logger);
     },
     changelogReader: (readerOptions) => new PlatformaticChangelogReader((groupId) => new Consumer(consumerBase(groupId, readerOptions.readCommitted)), readerOptions, logger),
+    cooperativeRebalancing: true,
+    transactionsWithGroupMetadata: true,
   };
 }
