@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '@tributary/core';
-import { createKafkaJsClient, type ProducedRecord } from '@tributary/kafka';
+import { createNamedClient, type ClientName, type ProducedRecord } from '@tributary/kafka';
 import { Kafka, logLevel, Partitioners, type Message, type Producer, type Transaction } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaTool } from '../harness';
@@ -54,6 +54,11 @@ interface Scenario {
 
 let cluster: KafkaCluster;
 
+/** The client under test: TRIBUTARY_CLIENT (kafkajs, the default, or platformatic on Node 22). */
+function testClient(brokers: string[], clientId: string, logger: Logger) {
+  return createNamedClient((process.env.TRIBUTARY_CLIENT as ClientName | undefined) ?? 'kafkajs', { brokers, clientId, logger });
+}
+
 beforeAll(async () => {
   cluster = await KafkaCluster.start({ nodes: 3 });
   // The harness's KafkaJS settings read KAFKA_BROKERS even when the cluster's own brokers override it.
@@ -69,7 +74,7 @@ describe('Tributary’s producers on a leader change (leader SIGKILLed mid-strea
     const run = await leaderKillRun({
       name: 'tributary-idempotent',
       writer: async (brokers, logger) => {
-        const producer = createKafkaJsClient({ brokers, clientId: 'leader-kill', logger }).producer({ clientId: 'leader-kill', deliveryTimeoutMs: 60_000 });
+        const producer = (await testClient(brokers, 'leader-kill', logger)).producer({ clientId: 'leader-kill', deliveryTimeoutMs: 60_000 });
         await producer.connect();
         return {
           send: async (records) => {
@@ -91,7 +96,7 @@ describe('Tributary’s producers on a leader change (leader SIGKILLed mid-strea
     const run = await leaderKillRun({
       name: 'tributary-transactional',
       writer: async (brokers, logger) => {
-        const client = createKafkaJsClient({ brokers, clientId: 'leader-kill', logger });
+        const client = await testClient(brokers, 'leader-kill', logger);
         const producer = client.transactionalProducer({ clientId: 'leader-kill', deliveryTimeoutMs: 60_000, transactionalId: `leader-kill-${randomBytes(4).toString('hex')}` });
         await producer.connect();
         return committingWriter({
@@ -171,7 +176,7 @@ async function shrunkIsrRun(minInsyncReplicas: number, unclean: boolean): Promis
   };
   await until((p) => p.leader === 1 && p.isr.length === 2);
 
-  const producer = createKafkaJsClient({ brokers: cluster.brokers, clientId: 'shrunk-isr', logger: recordingLogger([]) }).producer({ clientId: 'shrunk-isr', deliveryTimeoutMs: 180_000 });
+  const producer = (await testClient(cluster.brokers, 'shrunk-isr', recordingLogger([]))).producer({ clientId: 'shrunk-isr', deliveryTimeoutMs: 180_000 });
   await producer.connect();
   const acknowledged = new Set<number>();
   const byPhase: Record<string, number> = {};

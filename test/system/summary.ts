@@ -10,7 +10,10 @@ import type { CountingVerdict } from './verifyCounting';
 
 export function printSummary(scenario: string, fields: Record<string, unknown>): void {
   // The client the instances ran on (fixtures/app.ts reads TRIBUTARY_CLIENT), so runs on either compare side by side.
-  const line = JSON.stringify({ scenario, scale, seed, client: process.env.TRIBUTARY_CLIENT ?? 'kafkajs', ...fields });
+  const client = process.env.TRIBUTARY_CLIENT ?? 'kafkajs';
+  // KafkaJS rebalances eagerly whatever the option says (fixtures/app.ts reads REBALANCE_PROTOCOL).
+  const rebalances = client === 'kafkajs' ? 'eager' : (process.env.REBALANCE_PROTOCOL ?? 'cooperative');
+  const line = JSON.stringify({ scenario, scale, seed, client, rebalances, ...fields });
   console.log(line);
   const dir = join(repoRoot, '.tributary');
   mkdirSync(dir, { recursive: true });

@@ -21,7 +21,7 @@ export type { MetricsHistoryOptions } from './dashboard/MetricsHistory';
 // The client seam: implement StreamsClient to run on another Kafka client than KafkaJS.
 export { createKafkaJsClient, type KafkaJsClientOptions } from './client/kafkajs/createKafkaJsClient';
 // `client: 'platformatic'` loads the @platformatic/kafka adapter (an optional peer dependency) on start.
-export type { ClientName } from './client/namedClient';
+export { createNamedClient, type ClientName } from './client/namedClient';
 export type {
   StreamsClient,
   StreamsAdmin,
