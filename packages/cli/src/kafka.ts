@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
 import type { Topology } from '@tributary/core';
-import type { ConnectionOptions, KafkaStreams, KafkaStreamsOptions } from '@tributary/kafka';
+import type { ClientName, ConnectionOptions, KafkaStreams, KafkaStreamsOptions } from '@tributary/kafka';
 import { CliError, parseBrokers } from './args';
 
 /** How long the CLI waits for a broker before saying it cannot reach it. */
@@ -25,7 +25,8 @@ export const ENVIRONMENT_HELP = `Environment: TRIBUTARY_BROKERS, TRIBUTARY_COMMA
 --command-config is not given), TRIBUTARY_SECURITY_PROTOCOL, TRIBUTARY_SASL_MECHANISM,
 TRIBUTARY_SASL_USERNAME, TRIBUTARY_SASL_PASSWORD, TRIBUTARY_SSL_CA_LOCATION,
 TRIBUTARY_SSL_CERTIFICATE_LOCATION, TRIBUTARY_SSL_KEY_LOCATION, TRIBUTARY_SSL_KEY_PASSWORD;
-each overrides the file's property. --brokers overrides both.`;
+each overrides the file's property. --brokers overrides both. TRIBUTARY_CLIENT (kafkajs, the
+default, or platformatic: @platformatic/kafka, Node 22 or newer) is the client an application runs on.`;
 
 /** The KafkaJS settings a connection gives: TLS, SASL and timeouts. */
 type KafkaJsConnectionConfig = Pick<KafkaConfig, 'ssl' | 'sasl' | 'connectionTimeout' | 'requestTimeout' | 'authenticationTimeout'>;
@@ -38,6 +39,8 @@ export interface KafkaTarget {
   readonly brokers: string[];
   /** `client.id` of the properties, if given. */
   readonly clientId?: string;
+  /** The Kafka client applications run on (`TRIBUTARY_CLIENT`); KafkaStreams' default when absent. */
+  readonly client?: ClientName;
   readonly connection: ConnectionOptions;
   /** What the connection is, without secrets: `SASL_SSL (scram-sha-512 as 'alice')`. */
   readonly security: string;
@@ -69,8 +72,10 @@ export async function kafkaTarget(values: { brokers?: string[]; 'command-config'
     const settings = connectionFromEnvironment(file === undefined ? env : { ...env, TRIBUTARY_COMMAND_CONFIG: file });
     const resolved = new ResolvedConnection(settings.connection);
     const found = brokers ?? settings.brokers;
+    const client = clientName(env.TRIBUTARY_CLIENT);
     target = found && {
       brokers: found,
+      ...(client ? { client } : {}),
       ...(settings.clientId ? { clientId: settings.clientId } : {}),
       connection: settings.connection,
       security: resolved.toString(),
@@ -82,6 +87,13 @@ export async function kafkaTarget(values: { brokers?: string[]; 'command-config'
     throw new CliError(error instanceof Error ? error.message : String(error), 2);
   }
   return target;
+}
+
+/** `TRIBUTARY_CLIENT`, checked: a name KafkaStreams knows, or an error naming the variable. */
+function clientName(value: string | undefined): ClientName | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'kafkajs' || value === 'platformatic') return value;
+  throw new Error(`TRIBUTARY_CLIENT must be 'kafkajs' or 'platformatic', got '${value}'`);
 }
 
 /** {@link kafkaTarget}, or a {@link CliError} saying where brokers may be given. */
@@ -151,5 +163,6 @@ export async function createKafkaApplication(
     ...target.connection,
     brokers: target.brokers,
     ...(target.clientId ? { clientId: target.clientId } : {}),
+    ...(target.client ? { client: target.client } : {}),
   });
 }

@@ -113,4 +113,11 @@ describe('--command-config and the environment', () => {
     expect(typo.err).toContain("unknown option 'TRIBUTARY_SASL_PASWORD' in the environment: did you mean 'TRIBUTARY_SASL_PASSWORD'?");
     expect(typo.err).not.toContain(PASSWORD);
   }, 30_000);
+
+  it('takes the client from TRIBUTARY_CLIENT, and names the variable when it is not a client it knows', async () => {
+    vi.stubEnv('TRIBUTARY_CLIENT', 'librdkafka');
+    const wrong = await cli('run', MODULE, '--brokers', '127.0.0.1:3');
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toContain("TRIBUTARY_CLIENT must be 'kafkajs' or 'platformatic', got 'librdkafka'");
+  }, 30_000);
 });
