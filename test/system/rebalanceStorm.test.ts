@@ -1,6 +1,6 @@
 // Rebalance storm (issue 8): while the input flows, every 2 s a member joins or one that has
-// joined leaves, closed with SIGTERM or killed with SIGKILL (random, seeded), between 1 and 4
-// members at a time. At-least-once: no input record lost, no count below the truth, no instance in ERROR.
+// joined leaves, closed with SIGTERM or killed with SIGKILL (random, seeded; see
+// STORM_SIGKILL_SHARE), between 1 and 4 members at a time. At-least-once: no input record lost, no count below the truth, no instance in ERROR.
 import { describe, it } from 'vitest';
 import type { Exit } from './AppInstance';
 import { CountingPipeline } from './CountingPipeline';
@@ -13,6 +13,13 @@ import { useCluster } from './useCluster';
 import { countingProblems } from './verifyCounting';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/**
+ * The share of leavers killed with SIGKILL rather than closed with SIGTERM: `STORM_SIGKILL_SHARE`,
+ * default 0.5. At 0 every member leaves cleanly, which isolates what the rebalance protocol
+ * costs (a killed member costs a session timeout and its uncommitted work whatever the protocol).
+ */
+const sigkillShare = Number(process.env.STORM_SIGKILL_SHARE ?? 0.5);
 
 describe('rebalance storm', () => {
   const clusterOfFile = useCluster({ nodes: 1 });
@@ -45,7 +52,7 @@ describe('rebalance storm', () => {
         continue;
       }
       const leaver = random.pick(joined);
-      const signal = random.next() < 0.5 ? 'SIGTERM' : 'SIGKILL';
+      const signal = random.next() < sigkillShare ? 'SIGKILL' : 'SIGTERM';
       changes[signal === 'SIGTERM' ? 'sigterms' : 'sigkills']++;
       timeline.mark(`${signal} ${leaver.name} (${leaver.state}, tasks ${leaver.tasks.join(',') || 'none'})`);
       leaving.push(leaver.stop(signal, 45_000));

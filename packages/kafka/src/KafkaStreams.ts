@@ -672,6 +672,8 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
       productionErrorHandler: this.deadLetters?.observe(o.productionErrorHandler) ?? o.productionErrorHandler,
       onFailure,
       cacheMaxRecords: o.cacheMaxRecords,
+      // Every commit flushes the tasks' caches first: stores with `caching` may hold their changelog writes until then.
+      flushesAtCommits: true,
     });
     if (state) this.taskStates.set(task, state);
     if (handover) this.handovers.set(task, handover);

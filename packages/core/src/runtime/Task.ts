@@ -4,6 +4,7 @@ import type { AnyRecord, GraphNode, SinkNode, SourceNode } from '../graph/GraphN
 import type { SubTopology } from '../graph/Topology';
 import type { Serde } from '../serdes/Serde';
 import { Serdes } from '../serdes/Serdes';
+import { ChangelogCache } from '../state/ChangelogCache';
 import type { RestorableStore, StateStore, StoreChangeLogger, StoreSpec } from '../state/StateStore';
 import { CommitTracker, type InFlightRecord, type RecordHold } from './CommitTracker';
 import { deadLetterHeaders, ErrorHandlers, shrinkDeadLetter, type ErrorContext, type ErrorHandler } from './ErrorHandler';
@@ -59,6 +60,12 @@ export interface TaskOptions {
    * values once per key. Defaults to `0`: every update is logged and forwarded.
    */
   cacheMaxRecords?: number;
+  /**
+   * The runtime calls {@link Task.flushCaches} before choosing each commit's offsets (as
+   * KafkaStreams does): stores with `caching` then hold their changelog writes until it.
+   * Defaults to `false` (every write is logged at once).
+   */
+  flushesAtCommits?: boolean;
 }
 
 /** What a record sent through {@link Task.send} is: it decides what happens when the collector refuses it. */
@@ -70,6 +77,9 @@ interface SourceRoute {
   readonly keySerde: Serde<unknown>;
   readonly valueSerde: Serde<unknown>;
 }
+
+/** Keys a store with `caching` holds back at most, unless `cacheMaxRecords` says otherwise. */
+const DEFAULT_CHANGELOG_CACHE_RECORDS = 10_000;
 
 /** Internal topics (repartition, changelog) default to JSON keys and values. */
 const internalSerde = Serdes.json();
@@ -424,6 +434,15 @@ export class Task {
    * already, and a write missing from the changelog would be lost on restore.
    */
   private changelogWriter(spec: StoreSpec): StoreChangeLogger {
+    const writer = this.serializingChangelogWriter(spec);
+    if (!spec.caching || !this.options.flushesAtCommits) return writer;
+    const cache = new ChangelogCache(writer, this.options.cacheMaxRecords || DEFAULT_CHANGELOG_CACHE_RECORDS);
+    this.commitFlushes.push(() => cache.flush());
+    return cache;
+  }
+
+  /** Serializes each write of a logged store and sends it to its changelog (see {@link changelogWriter}). */
+  private serializingChangelogWriter(spec: StoreSpec): StoreChangeLogger {
     const topic = this.changelogTopic(spec);
     const keySerde = spec.keySerde ?? internalSerde;
     const valueSerde = spec.valueSerde ?? internalSerde;

@@ -87,5 +87,7 @@ export interface StoreSpec {
    * like any store, but left out of `describe()`.
    */
   readonly hidden?: boolean;
+  /** A key-value store whose changelog gets each key once per commit (see `Stores.keyValueStore`'s `caching`). */
+  readonly caching?: boolean;
   create(logger: StoreChangeLogger | undefined): RestorableStore;
 }

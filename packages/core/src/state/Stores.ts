@@ -12,6 +12,14 @@ export interface KeyValueStoreOptions<K, V> extends StoreOptions {
   keySerde?: Serde<K>;
   /** Serde of the changelog's values. Defaults to JSON. */
   valueSerde?: Serde<V>;
+  /**
+   * Kafka Streams' `withCachingEnabled()` for a key-value store: between two commits the
+   * changelog gets each written key once, with its latest value, instead of every write
+   * (reads and queries see every write at once). Takes effect where the runtime commits and
+   * flushes before it (KafkaStreams); the TopologyTestDriver and the embedded engine log every
+   * write. Defaults to `false`.
+   */
+  caching?: boolean;
 }
 
 /** Store specs for `process()` and custom processors, after Kafka Streams' `Stores`. */
@@ -79,6 +87,7 @@ export function keyValueStoreSpec(name: string, options: KeyValueStoreOptions<un
     persistable: true,
     keySerde: options.keySerde as Serde<unknown> | undefined,
     valueSerde: options.valueSerde as Serde<unknown> | undefined,
+    ...(options.caching ? { caching: true } : {}),
     create: (logger) => new InMemoryKeyValueStore(name, logger),
   };
 }

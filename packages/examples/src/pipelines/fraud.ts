@@ -91,13 +91,13 @@ export function addFraudDetection(interactions: KStream<string, CustomerInteract
 
   const velocity = purchases.process<string, FraudAlert>(() => new InvoiceBurstDetector(FRAUD_STORES.purchaseVelocity, 'velocity', { ...DEFAULT_VELOCITY, ...options.velocity }), {
     name: FRAUD_STORES.purchaseVelocity,
-    stores: [Stores.keyValueStore(FRAUD_STORES.purchaseVelocity, { keySerde: Serdes.string(), valueSerde: recentInvoicesSerde })],
+    stores: [Stores.keyValueStore(FRAUD_STORES.purchaseVelocity, { keySerde: Serdes.string(), valueSerde: recentInvoicesSerde, caching: true })],
   });
   const bursts = cancellations.process<string, FraudAlert>(
     () => new InvoiceBurstDetector(FRAUD_STORES.cancellationBursts, 'cancellation-burst', { ...DEFAULT_CANCELLATIONS, ...options.cancellations }),
     {
       name: FRAUD_STORES.cancellationBursts,
-      stores: [Stores.keyValueStore(FRAUD_STORES.cancellationBursts, { keySerde: Serdes.string(), valueSerde: recentInvoicesSerde })],
+      stores: [Stores.keyValueStore(FRAUD_STORES.cancellationBursts, { keySerde: Serdes.string(), valueSerde: recentInvoicesSerde, caching: true })],
     },
   );
 
@@ -125,7 +125,7 @@ export function addFraudDetection(interactions: KStream<string, CustomerInteract
 
   const countries = purchases.process<string, FraudAlert>(() => new CountryChangeDetector(FRAUD_STORES.lastLocation, countryWithinMs), {
     name: FRAUD_STORES.lastLocation,
-    stores: [Stores.keyValueStore(FRAUD_STORES.lastLocation, { keySerde: Serdes.string(), valueSerde: purchaseLocationSerde })],
+    stores: [Stores.keyValueStore(FRAUD_STORES.lastLocation, { keySerde: Serdes.string(), valueSerde: purchaseLocationSerde, caching: true })],
   });
 
   velocity
@@ -134,7 +134,7 @@ export function addFraudDetection(interactions: KStream<string, CustomerInteract
     .merge(countries, { name: 'merge-country-alerts' })
     .process<string, FraudAlert>(() => new AlertCooldown(FRAUD_STORES.cooldown, cooldownMs), {
       name: 'alert-cooldown',
-      stores: [Stores.keyValueStore(FRAUD_STORES.cooldown, { keySerde: Serdes.string(), valueSerde: Serdes.json() })],
+      stores: [Stores.keyValueStore(FRAUD_STORES.cooldown, { keySerde: Serdes.string(), valueSerde: Serdes.json(), caching: true })],
     })
     .to(options.outputTopic ?? FRAUD_ALERTS_TOPIC, { name: 'fraud-alerts-sink', keySerde: Serdes.string(), valueSerde: Serdes.json<FraudAlert>() });
 }

@@ -124,7 +124,7 @@ export function addRecommendations(interactions: KStream<string, CustomerInterac
     .processValues<number>(() => new CustomerProductsRecorder(CUSTOMER_PRODUCTS_STORE, CUSTOMER_PRODUCT_SETS_STORE), {
       name: CUSTOMER_PRODUCTS_STORE,
       stores: [
-        Stores.keyValueStore(CUSTOMER_PRODUCTS_STORE, { keySerde: Serdes.string(), valueSerde: Serdes.json<number>() }),
+        Stores.keyValueStore(CUSTOMER_PRODUCTS_STORE, { keySerde: Serdes.string(), valueSerde: Serdes.json<number>(), caching: true }),
         // Derived from customer-products, so in memory and not logged (rebuilt after a restore).
         Stores.keyValueStore(CUSTOMER_PRODUCT_SETS_STORE, { type: 'inMemory', logging: false }),
       ],
@@ -132,14 +132,14 @@ export function addRecommendations(interactions: KStream<string, CustomerInterac
     .toTable({ name: CUSTOMER_FIRST_PURCHASE_STORE, keySerde: Serdes.string(), valueSerde: Serdes.json<number>() });
 
   const coPurchaseStores = [
-    Stores.keyValueStore(CO_PURCHASE_BASKETS_STORE, { keySerde: Serdes.string(), valueSerde: Serdes.string() }),
+    Stores.keyValueStore(CO_PURCHASE_BASKETS_STORE, { keySerde: Serdes.string(), valueSerde: Serdes.string(), caching: true }),
     // Derived from the baskets, so in memory and not logged (CoPurchaseCounter rebuilds it after a restore).
     Stores.keyValueStore(CO_PURCHASE_COUNTS_STORE, { type: 'inMemory', logging: false }),
   ];
   purchases
     .process<string, ClosedInvoice>(() => new InvoiceAssembler(OPEN_INVOICES_STORE, closeAfterMs, checkEveryMs), {
       name: 'invoice-assembler',
-      stores: [Stores.keyValueStore(OPEN_INVOICES_STORE, { keySerde: Serdes.string(), valueSerde: openInvoiceSerde })],
+      stores: [Stores.keyValueStore(OPEN_INVOICES_STORE, { keySerde: Serdes.string(), valueSerde: openInvoiceSerde, caching: true })],
     })
     // A basket of one product has no pair to count.
     .flatMap<string, BasketForProduct>(

@@ -68,13 +68,13 @@ export function addSegmentation(interactions: KStream<string, CustomerInteractio
     .process<string, RfmProfile>(() => new RfmProfiler(RFM_PROFILES_STORE, CUSTOMER_INVOICES_STORE), {
       name: RFM_PROFILES_STORE,
       stores: [
-        Stores.keyValueStore(RFM_PROFILES_STORE, { keySerde: Serdes.string(), valueSerde: rfmProfileSerde }),
-        Stores.keyValueStore(CUSTOMER_INVOICES_STORE, { keySerde: Serdes.string(), valueSerde: Serdes.json<number>() }),
+        Stores.keyValueStore(RFM_PROFILES_STORE, { keySerde: Serdes.string(), valueSerde: rfmProfileSerde, caching: true }),
+        Stores.keyValueStore(CUSTOMER_INVOICES_STORE, { keySerde: Serdes.string(), valueSerde: Serdes.json<number>(), caching: true }),
       ],
     })
     .process<string, SegmentChange>(() => new SegmentTracker(RFM_PROFILES_STORE, CUSTOMER_SEGMENTS_STORE, rules, reevaluateEveryMs), {
       name: 'segment-tracker',
-      stores: [Stores.keyValueStore(CUSTOMER_SEGMENTS_STORE, { keySerde: Serdes.string(), valueSerde: Serdes.json() }), RFM_PROFILES_STORE],
+      stores: [Stores.keyValueStore(CUSTOMER_SEGMENTS_STORE, { keySerde: Serdes.string(), valueSerde: Serdes.json(), caching: true }), RFM_PROFILES_STORE],
     })
     .to(options.outputTopic ?? CUSTOMER_SEGMENTS_TOPIC, { name: 'customer-segments-sink', keySerde: Serdes.string(), valueSerde: Serdes.json<SegmentChange>() });
 }
