@@ -1,10 +1,15 @@
-// `pnpm bench:compare` (issue 10): Tributary side by side with Kafka Streams on one broker.
-// The same input (interactions of ~206 B JSON on 8 partitions, produced once) is read by every
-// engine in turn, rounds interleaved; then latency at a fixed input rate; then one table.
+// `pnpm bench:compare` (issues 10 and 15): Tributary side by side with Kafka Streams on one
+// broker, Tributary and a plain consume -> produce loop on each Kafka client. The same input
+// (interactions of ~206 B JSON on 8 partitions, produced once) is read by every engine in turn,
+// rounds interleaved; then latency at a fixed input rate; then one table.
 //
-//   pnpm bench:compare [--quick] [--rounds N] [--only stateless,windowed,join]
-//                      [--engines tributary,kafka-streams,kafka-streams-cached,plain-kafkajs,perf-test]
+//   pnpm bench:compare [--quick] [--rounds N] [--only stateless,windowed,join,exactly-once]
+//                      [--engines tributary,kafka-streams,kafka-streams-cached,plain-loop,perf-test]
+//                      [--clients kafkajs,platformatic]
 //                      [--no-latency] [--latency-seconds 30] [--commit-interval-ms 1000]
+//
+// --clients: the clients Tributary and the plain loop run on; by default both, or KafkaJS alone
+// when no Node 22 can be had (@platformatic/kafka needs it: benchClients.ts).
 //
 // KAFKA_BROKERS: use that broker (else one is started with tools/kafka and stopped after).
 // BENCH_KS_STORE=rocksdb: Kafka Streams with RocksDB stores (default in-memory, like Tributary's).
@@ -14,8 +19,9 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchClients } from './benchClients';
 import { BenchAdmin, ensureBroker, repoRoot } from './broker';
-import { ENGINES } from './engines';
+import { benchEngines, ENGINE_FAMILIES } from './engines';
 import { produceCustomers, produceInteractions } from './inputProducer';
 import { runLatency, type LatencyRun } from './latencyRun';
 import { runPerfTest } from './perfTest';
@@ -29,7 +35,8 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     rounds: { type: 'string', default: '3' },
     only: { type: 'string', default: VARIANTS.join(',') },
-    engines: { type: 'string', default: 'tributary,kafka-streams,kafka-streams-cached,plain-kafkajs,perf-test' },
+    engines: { type: 'string', default: [...ENGINE_FAMILIES, 'perf-test'].join(',') },
+    clients: { type: 'string' },
     'no-latency': { type: 'boolean', default: false },
     'latency-seconds': { type: 'string', default: '30' },
     'commit-interval-ms': { type: 'string', default: '1000' },
@@ -42,8 +49,11 @@ const COMMIT_INTERVAL_MS = Number(values['commit-interval-ms']);
 const LATENCY_RATE = 5_000;
 const variants = values.only!.split(',') as Variant[];
 for (const v of variants) if (!VARIANTS.includes(v)) throw new Error(`--only: unknown variant '${v}' (${VARIANTS.join(', ')})`);
-const engineIds = values.engines!.split(',');
-const engines = ENGINES.filter((e) => engineIds.includes(e.id));
+const families = values.engines!.split(',');
+for (const f of families) if (f !== 'perf-test' && !ENGINE_FAMILIES.includes(f as never)) throw new Error(`--engines: unknown engine '${f}' (${[...ENGINE_FAMILIES, 'perf-test'].join(', ')})`);
+const { clients, note: clientsNote } = benchClients(values.clients);
+if (clientsNote) console.log(`NOTE: ${clientsNote}\n`);
+const engines = benchEngines(clients).filter((e) => families.includes(e.family));
 const runId = Date.now().toString(36);
 let runNumber = 0;
 const nextName = (what: string) => `bench-compare-${runId}-${++runNumber}-${what}`;
@@ -67,7 +77,8 @@ try {
     await produceCustomers(admin.kafka, table);
   }
   const kept = keptCount(RECORDS);
-  console.log(`\n${ROUNDS} round(s), ${PARTITIONS} partitions, commit interval ${COMMIT_INTERVAL_MS} ms; node ${process.version}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+  const nodes = clients.map((c) => `${c.label} on node ${c.node === process.execPath ? process.version : execFileSync(c.node, ['--version'], { encoding: 'utf8' }).trim()}`).join(', ');
+  console.log(`\n${ROUNDS} round(s), ${PARTITIONS} partitions, commit interval ${COMMIT_INTERVAL_MS} ms; ${nodes}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
 
   const runs: ThroughputRun[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
@@ -83,7 +94,7 @@ try {
         runs.push(run);
         console.log(formatRun(run));
       }
-      if (variant === 'stateless' && engineIds.includes('perf-test')) {
+      if (variant === 'stateless' && families.includes('perf-test')) {
         loads.push(load());
         const run = await runPerfTest({ admin, brokers: broker.brokers, input, table, records: RECORDS, expected: RECORDS, partitions: PARTITIONS, commitIntervalMs: COMMIT_INTERVAL_MS, name: nextName('perf') }, load());
         runs.push(run);
@@ -97,12 +108,12 @@ try {
     const seconds = values.quick ? 10 : Number(values['latency-seconds']);
     console.log(`\nLatency at ${LATENCY_RATE.toLocaleString('en-US')} records/s for ${seconds} s (after 5 s of warm-up)`);
     for (const variant of variants.filter((v) => v !== 'join')) {
-      for (const engine of engines.filter((e) => e.variants.includes(variant) && e.id !== 'plain-kafkajs')) {
+      for (const engine of engines.filter((e) => e.variants.includes(variant) && e.family !== 'plain-loop')) {
         loads.push(load());
         const options = { admin, brokers: broker.brokers, partitions: PARTITIONS, commitIntervalMs: COMMIT_INTERVAL_MS, name: nextName(`latency-${variant}-${engine.id}`), ratePerSecond: LATENCY_RATE, seconds, warmupSeconds: 5 };
         const run = await runLatency(engine, variant, options, load());
         latencies.push(run);
-        console.log(`  ${variant.padEnd(9)} ${engine.label.padEnd(37)} p50 ${run.p50Ms} ms  p99 ${run.p99Ms} ms  (${run.samples} outputs, load ${run.load.toFixed(2)})`);
+        console.log(`  ${variant.padEnd(12)} ${engine.label.padEnd(37)} p50 ${run.p50Ms} ms  p99 ${run.p99Ms} ms  (${run.samples} outputs, load ${run.load.toFixed(2)})`);
       }
     }
   }
@@ -110,7 +121,8 @@ try {
 
   console.log(`\nMedians of ${ROUNDS} round(s), ${RECORDS.toLocaleString('en-US')} input records; 1-minute load average during the runs ${Math.min(...loads).toFixed(2)} to ${Math.max(...loads).toFixed(2)}.\n`);
   console.log(formatTable(runs, latencies, variants));
-  if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify({ records: RECORDS, rounds: ROUNDS, loads, runs, latencies }, null, 2));
+  if (clientsNote) console.log(`\nNOTE: ${clientsNote}`);
+  if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify({ records: RECORDS, rounds: ROUNDS, clients, loads, runs, latencies }, null, 2));
 } finally {
   await admin.disconnect();
   broker.stop();

@@ -1,14 +1,22 @@
 // The engines `pnpm bench:compare` puts side by side, and how each one is started for a run.
+// Tributary and the plain consume -> produce loop run once per Kafka client (benchClients.ts).
 import { join } from 'node:path';
+import type { ClientName } from '@tributary/kafka';
+import type { BenchClient } from './benchClients';
 import { repoRoot } from './broker';
 import { EngineProcess } from './engineProcess';
-import type { Variant, VariantTopics } from './topologies';
+import { isTransactional, type Variant, type VariantTopics } from './topologies';
+
+/** What `--engines` picks: Tributary and the plain loop on every client of `--clients`. */
+export type EngineFamily = 'tributary' | 'kafka-streams' | 'kafka-streams-cached' | 'plain-loop';
+export const ENGINE_FAMILIES: readonly EngineFamily[] = ['tributary', 'kafka-streams', 'kafka-streams-cached', 'plain-loop'];
 
 /** The ids of the engines the table compares (the read ceiling, kafka-consumer-perf-test, is `perfTest.ts`). */
-export type EngineId = 'tributary' | 'kafka-streams' | 'kafka-streams-cached' | 'plain-kafkajs';
+export type EngineId = `tributary-${ClientName}` | 'kafka-streams' | 'kafka-streams-cached' | `plain-${ClientName}`;
 
 export interface Engine {
   id: EngineId;
+  family: EngineFamily;
   label: string;
   /** The variants it runs. */
   variants: readonly Variant[];
@@ -16,7 +24,8 @@ export interface Engine {
    * How the harness knows a run of `variant` is complete: `output`, the output topic holds every expected
    * record (every update is emitted); `committed`, the application committed the whole input
    * (a record cache deduplicates updates, so the output count is not known beforehand; commits
-   * follow the cache flush, so this includes up to one commit interval).
+   * follow the cache flush, so this includes up to one commit interval; in transactions, the
+   * output's offsets count markers, and the commit is the moment the output becomes readable).
    */
   completion(variant: Variant): 'output' | 'committed';
   start(variant: Variant, topics: VariantTopics, group: string, brokers: string, commitIntervalMs: number): EngineProcess;
@@ -26,6 +35,28 @@ export interface Engine {
 const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
 const nodeScript = (file: string, withSource: boolean) => [...profile, ...(withSource ? ['--conditions=tributary-source'] : []), '--import', 'tsx', join(import.meta.dirname, file)];
 const ksRun = join(repoRoot, 'tools', 'kafka-streams-bench', 'run.sh');
+const PLAIN_LOOPS: Record<ClientName, { file: string; label: string }> = {
+  kafkajs: { file: 'plainLoopApp.ts', label: 'plain KafkaJS loop' },
+  platformatic: { file: 'plainPlatformaticLoopApp.ts', label: 'plain @platformatic/kafka loop' },
+};
+const outputOrCommitted = (variant: Variant) => (isTransactional(variant) ? 'committed' : 'output');
+
+function tributary(client: BenchClient): Engine {
+  const label = `Tributary on ${client.label}`;
+  return {
+    id: `tributary-${client.name}`,
+    family: 'tributary',
+    label,
+    variants: ['stateless', 'windowed', 'join', 'exactly-once'],
+    completion: outputOrCommitted,
+    start: (variant, topics, group, brokers, commitIntervalMs) =>
+      new EngineProcess(label, client.node, [
+        ...nodeScript('tributaryApp.ts', true),
+        ...['--variant', variant, '--brokers', brokers, '--input', topics.input, '--output', topics.output, '--table', topics.table],
+        ...['--application-id', group, '--commit-interval-ms', String(commitIntervalMs), '--client', client.name],
+      ], repoRoot),
+  };
+}
 
 function kafkaStreams(caching: 'off' | 'on'): Engine['start'] {
   return (variant, topics, group, brokers, commitIntervalMs) =>
@@ -37,38 +68,37 @@ function kafkaStreams(caching: 'off' | 'on'): Engine['start'] {
     ], repoRoot);
 }
 
-export const ENGINES: readonly Engine[] = [
-  {
-    id: 'tributary',
-    label: 'Tributary',
-    variants: ['stateless', 'windowed', 'join'],
-    completion: () => 'output',
-    start: (variant, topics, group, brokers, commitIntervalMs) =>
-      new EngineProcess('Tributary', process.execPath, [
-        ...nodeScript('tributaryApp.ts', true),
-        ...['--variant', variant, '--brokers', brokers, '--input', topics.input, '--output', topics.output, '--table', topics.table],
-        ...['--application-id', group, '--commit-interval-ms', String(commitIntervalMs)],
-      ], repoRoot),
-  },
-  { id: 'kafka-streams', label: 'Kafka Streams, caching off', variants: ['stateless', 'windowed', 'join'], completion: () => 'output', start: kafkaStreams('off') },
-  // Stateless has no store, so a record cache changes nothing there; the join's stream side is
-  // not cached (only the table's store is), so its output count stays known.
-  {
-    id: 'kafka-streams-cached',
-    label: 'Kafka Streams, caching on (10 MiB)',
-    variants: ['windowed', 'join'],
-    completion: (variant) => (variant === 'windowed' ? 'committed' : 'output'),
-    start: kafkaStreams('on'),
-  },
-  {
-    id: 'plain-kafkajs',
-    label: 'plain KafkaJS loop',
+function plainLoop(client: BenchClient): Engine {
+  const { file, label } = PLAIN_LOOPS[client.name];
+  return {
+    id: `plain-${client.name}`,
+    family: 'plain-loop',
+    label,
     variants: ['stateless'],
     completion: () => 'output',
     start: (_variant, topics, group, brokers, commitIntervalMs) =>
-      new EngineProcess('plain KafkaJS loop', process.execPath, [
-        ...nodeScript('plainLoopApp.ts', false),
+      new EngineProcess(label, client.node, [
+        ...nodeScript(file, false),
         ...['--brokers', brokers, '--input', topics.input, '--output', topics.output, '--group', group, '--commit-interval-ms', String(commitIntervalMs)],
       ], repoRoot),
-  },
-];
+  };
+}
+
+/** Every engine, Tributary and the plain loop once per client in `clients`. */
+export function benchEngines(clients: readonly BenchClient[]): Engine[] {
+  return [
+    ...clients.map(tributary),
+    { id: 'kafka-streams', family: 'kafka-streams', label: 'Kafka Streams, caching off', variants: ['stateless', 'windowed', 'join', 'exactly-once'], completion: outputOrCommitted, start: kafkaStreams('off') },
+    // Stateless has no store, so a record cache changes nothing there; the join's stream side is
+    // not cached (only the table's store is), so its output count stays known.
+    {
+      id: 'kafka-streams-cached',
+      family: 'kafka-streams-cached',
+      label: 'Kafka Streams, caching on (10 MiB)',
+      variants: ['windowed', 'join'],
+      completion: (variant) => (variant === 'windowed' ? 'committed' : 'output'),
+      start: kafkaStreams('on'),
+    },
+    ...clients.map(plainLoop),
+  ];
+}

@@ -1,17 +1,18 @@
 // One latency run of `pnpm bench:compare`: interactions at a fixed rate into a fresh topic
 // while the engine runs, each stamped with the wall clock when it was made; an independent
 // consumer of the output takes (time consumed - record timestamp) for every output record
-// (windowed counts carry the timestamp of the update's record). The first seconds (group join,
-// JIT, first fetches) are left out.
+// (windowed counts carry the timestamp of the update's record; in transactions, the consumer
+// reads committed records only). The first seconds (group join, JIT, first fetches) are left out.
 import { keptCount } from './workload';
 import type { BenchAdmin } from './broker';
 import type { Engine, EngineId } from './engines';
 import { produceAtRate } from './inputProducer';
-import type { Variant } from './topologies';
+import { expectedOutputs, isTransactional, type Variant } from './topologies';
 
 export interface LatencyRun {
   variant: Variant;
   engine: EngineId;
+  label: string;
   p50Ms: number;
   p99Ms: number;
   /** Output records measured. */
@@ -63,13 +64,14 @@ export async function runLatency(engine: Engine, variant: Variant, options: Late
     });
     await joined;
     const sent = await Promise.race([failed, produceAtRate(admin.kafka, input, options.ratePerSecond, options.warmupSeconds + options.seconds)]);
-    // Every update is emitted (caching off): wait for all of them; with a cache, for the last commit.
-    const expected = engine.completion(variant) === 'committed' ? Number.POSITIVE_INFINITY : variant === 'stateless' ? keptCount(sent) : sent;
+    // Every update is emitted (caching off; in transactions too): wait for all of them; with a cache, for the last commit.
+    const outputsKnown = engine.completion(variant) === 'output' || isTransactional(variant);
+    const expected = outputsKnown ? expectedOutputs(variant, sent, keptCount(sent)) : Number.POSITIVE_INFINITY;
     const deadline = Date.now() + Math.max(10_000, 3 * options.commitIntervalMs);
     while (outputs < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     if (Number.isFinite(expected) && outputs < expected) throw new Error(`${engineProcess.label}: ${outputs} of ${expected} outputs in the latency run`);
     latencies.sort((a, b) => a - b);
-    return { variant, engine: engine.id, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), samples: latencies.length, load };
+    return { variant, engine: engine.id, label: engine.label, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), samples: latencies.length, load };
   } finally {
     await reader.disconnect();
     await engineProcess.stop();

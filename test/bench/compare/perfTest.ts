@@ -45,6 +45,7 @@ export async function runPerfTest(context: RunContext, load: number): Promise<Th
   return {
     variant: 'stateless',
     engine: 'perf-test',
+    label: 'kafka-consumer-perf-test (read only)',
     seconds: context.records / perSecond,
     recordsPerSecond: perSecond,
     cpuSecondsPerMillion: (cpu * 1_000_000) / context.records,

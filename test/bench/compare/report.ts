@@ -1,15 +1,8 @@
-// The table `pnpm bench:compare` prints: one row per variant and engine, medians of the rounds.
+// The table `pnpm bench:compare` prints: one row per variant and engine, medians of the rounds,
+// then each Tributary client against Kafka Streams and the two clients against each other.
 import type { LatencyRun } from './latencyRun';
 import type { ThroughputRun } from './throughputRun';
 import type { Variant } from './topologies';
-
-const LABELS: Record<ThroughputRun['engine'], string> = {
-  tributary: 'Tributary',
-  'kafka-streams': 'Kafka Streams, caching off',
-  'kafka-streams-cached': 'Kafka Streams, caching on',
-  'plain-kafkajs': 'plain KafkaJS loop',
-  'perf-test': 'kafka-consumer-perf-test (read only)',
-};
 
 export const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -22,10 +15,10 @@ const fixed = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits)
 
 /** One line per run, as it finishes. */
 export function formatRun(run: ThroughputRun): string {
-  return `  ${run.variant.padEnd(9)} ${LABELS[run.engine].padEnd(37)} ${fixed(run.seconds, 2).padStart(7)} s ${int(run.recordsPerSecond).padStart(9)} rec/s ${fixed(run.cpuSecondsPerMillion).padStart(6)} CPU-s/M ${int(run.peakRssMiB).padStart(5)} MiB  ${int(run.outputRecords).padStart(9)} out  (load ${run.load.toFixed(2)})`;
+  return `  ${run.variant.padEnd(12)} ${run.label.padEnd(37)} ${fixed(run.seconds, 2).padStart(7)} s ${int(run.recordsPerSecond).padStart(9)} rec/s ${fixed(run.cpuSecondsPerMillion).padStart(6)} CPU-s/M ${int(run.peakRssMiB).padStart(5)} MiB  ${int(run.outputRecords).padStart(9)} out  (load ${run.load.toFixed(2)})`;
 }
 
-/** The markdown table of medians, with Tributary's ratio to Kafka Streams (caching off). */
+/** The markdown table of medians, with ratios between engines (records/s and records per CPU-second). */
 export function formatTable(runs: readonly ThroughputRun[], latencies: readonly LatencyRun[], variants: readonly Variant[]): string {
   const lines = [
     '| variant | engine | records/s (median) | runs | CPU-s per 1M records | records per CPU-s | peak RSS | output records | p50 / p99 latency at 5,000 rec/s |',
@@ -38,19 +31,24 @@ export function formatTable(runs: readonly ThroughputRun[], latencies: readonly 
       const cpu = median(mine.map((r) => r.cpuSecondsPerMillion));
       const latency = latencies.find((l) => l.variant === variant && l.engine === engine);
       lines.push(
-        `| ${variant} | ${LABELS[engine]} | ${int(median(mine.map((r) => r.recordsPerSecond)))} | ${mine.map((r) => int(r.recordsPerSecond)).join(', ')} | ${fixed(cpu)} | ${int(1_000_000 / cpu)} | ${int(median(mine.map((r) => r.peakRssMiB)))} MiB | ${engine === 'perf-test' ? '-' : int(median(mine.map((r) => r.outputRecords)))} | ${latency ? `${int(latency.p50Ms)} / ${int(latency.p99Ms)} ms` : '-'} |`,
+        `| ${variant} | ${mine[0]!.label} | ${int(median(mine.map((r) => r.recordsPerSecond)))} | ${mine.map((r) => int(r.recordsPerSecond)).join(', ')} | ${fixed(cpu)} | ${int(1_000_000 / cpu)} | ${int(median(mine.map((r) => r.peakRssMiB)))} MiB | ${engine === 'perf-test' ? '-' : int(median(mine.map((r) => r.outputRecords)))} | ${latency ? `${int(latency.p50Ms)} / ${int(latency.p99Ms)} ms` : '-'} |`,
       );
     }
   }
   const ratios: string[] = [];
   for (const variant of variants) {
     const of = (engine: ThroughputRun['engine']) => runs.filter((r) => r.variant === variant && r.engine === engine);
-    const tributary = of('tributary');
-    const peer = of('kafka-streams');
-    if (tributary.length === 0 || peer.length === 0) continue;
-    const rate = median(tributary.map((r) => r.recordsPerSecond)) / median(peer.map((r) => r.recordsPerSecond));
-    const perCpu = median(peer.map((r) => r.cpuSecondsPerMillion)) / median(tributary.map((r) => r.cpuSecondsPerMillion));
-    ratios.push(`- ${variant}: Tributary / Kafka Streams (caching off): ${rate.toFixed(2)}x records/s, ${perCpu.toFixed(2)}x records per CPU-second`);
+    const ratio = (mine: ThroughputRun['engine'], peer: ThroughputRun['engine']) => {
+      const [a, b] = [of(mine), of(peer)];
+      if (a.length === 0 || b.length === 0) return;
+      const rate = median(a.map((r) => r.recordsPerSecond)) / median(b.map((r) => r.recordsPerSecond));
+      const perCpu = median(b.map((r) => r.cpuSecondsPerMillion)) / median(a.map((r) => r.cpuSecondsPerMillion));
+      ratios.push(`- ${variant}: ${a[0]!.label} / ${b[0]!.label}: ${rate.toFixed(2)}x records/s, ${perCpu.toFixed(2)}x records per CPU-second`);
+    };
+    ratio('tributary-kafkajs', 'kafka-streams');
+    ratio('tributary-platformatic', 'kafka-streams');
+    ratio('tributary-platformatic', 'tributary-kafkajs');
+    ratio('plain-platformatic', 'plain-kafkajs');
   }
   return [...lines, '', ...ratios].join('\n');
 }

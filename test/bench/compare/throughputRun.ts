@@ -1,20 +1,24 @@
 // One throughput run of `pnpm bench:compare`: an engine reads the whole input into a fresh
 // output topic under a fresh application id; measured from its `starting` line until the
-// output holds every expected record (or, with a record cache, the whole input is committed).
+// output holds every expected record (or, with a record cache or in transactions, the whole
+// input is committed).
 import type { BenchAdmin } from './broker';
+import { countCommittedRecords } from './committedOutput';
 import type { Engine, EngineId } from './engines';
-import type { Variant, VariantTopics } from './topologies';
+import { isTransactional, type Variant, type VariantTopics } from './topologies';
 
 /** One measured run. */
 export interface ThroughputRun {
   variant: Variant;
   engine: EngineId | 'perf-test';
+  /** The engine as the table names it. */
+  label: string;
   seconds: number;
   recordsPerSecond: number;
   /** Process CPU (user + system, all threads) per million input records. */
   cpuSecondsPerMillion: number;
   peakRssMiB: number;
-  /** Output records at the end (for the record cache's effect). */
+  /** Output records at the end (for the record cache's effect; in transactions, the records a read_committed reader gets). */
   outputRecords: number;
   /** The 1-minute load average when the run started. */
   load: number;
@@ -52,18 +56,24 @@ export async function runThroughput(engine: Engine, variant: Variant, context: R
     const end = await Promise.race([failed, done]);
     const { cpuSeconds, peakRssMiB } = engineProcess.measure();
     const seconds = (end - engineProcess.startedAt!) / 1_000;
+    await engineProcess.stop();
+    const outputRecords = isTransactional(variant)
+      ? await countCommittedRecords(admin.kafka, topics.output, `${context.name}-reader`, context.expected)
+      : await admin.endOffsetSum(topics.output);
     return {
       variant,
       engine: engine.id,
+      label: engine.label,
       seconds,
       recordsPerSecond: context.records / seconds,
       cpuSecondsPerMillion: (cpuSeconds * 1_000_000) / context.records,
       peakRssMiB,
-      outputRecords: await admin.endOffsetSum(topics.output),
+      outputRecords,
       load,
     };
   } finally {
     await engineProcess.stop();
     await admin.deleteTopics(topics.output, group);
+    if (isTransactional(variant)) await admin.deleteTopics(undefined, `${context.name}-reader`);
   }
 }

@@ -3,9 +3,16 @@
 import { Serdes, StreamsBuilder, TimeWindows, type Topology } from '@tributary/core';
 import { enrich, keep, slim, type Customer, type Interaction } from './workload';
 
-/** The variants every engine runs. */
-export type Variant = 'stateless' | 'windowed' | 'join';
-export const VARIANTS: readonly Variant[] = ['stateless', 'windowed', 'join'];
+/** The variants every engine runs; `exactly-once` is the stateless topology in transactions. */
+export type Variant = 'stateless' | 'windowed' | 'join' | 'exactly-once';
+export const VARIANTS: readonly Variant[] = ['stateless', 'windowed', 'join', 'exactly-once'];
+
+/**
+ * Whether a run of `variant` writes in transactions (Tributary's `exactly_once`, Kafka Streams'
+ * `exactly_once_v2`): its output's log-end offsets then count transaction markers too, so the
+ * harness times it by committed input offsets and counts its output with a read_committed reader.
+ */
+export const isTransactional = (variant: Variant): boolean => variant === 'exactly-once';
 
 /** The topics one run reads and writes. */
 export interface VariantTopics {
@@ -23,6 +30,7 @@ export function tributaryTopology(variant: Variant, topics: VariantTopics): Topo
   const interactions = builder.stream<string, Interaction>(topics.input, { keySerde: strings, valueSerde: Serdes.json<Interaction>() });
   switch (variant) {
     case 'stateless':
+    case 'exactly-once':
       interactions.filter((_k, v) => keep(v)).mapValues(slim).to(topics.output, { keySerde: strings, valueSerde: Serdes.json() });
       break;
     case 'windowed':
@@ -45,5 +53,5 @@ export function tributaryTopology(variant: Variant, topics: VariantTopics): Topo
 
 /** Records a run of `variant` writes for `records` inputs when every update is emitted (no record cache). */
 export function expectedOutputs(variant: Variant, records: number, kept: number): number {
-  return variant === 'stateless' ? kept : records;
+  return variant === 'stateless' || variant === 'exactly-once' ? kept : records;
 }

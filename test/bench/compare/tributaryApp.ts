@@ -2,13 +2,16 @@
 // its CPU time and peak RSS are its own. Prints the same JSON lines as the Java app
 // (tools/kafka-streams-bench): {"event":"starting"} just before start(), {"event":"state"} on
 // every state change, {"event":"progress","processed":N} once a second. Stops on SIGTERM.
+// The variant `exactly-once` runs with `processingGuarantee: 'exactly_once'`; `--client` picks
+// the Kafka client (`platformatic` needs Node 22 or newer).
 //
 //   node --conditions=tributary-source --import tsx test/bench/compare/tributaryApp.ts \
-//     --variant stateless --brokers B --input I --output O --table T --application-id A [--commit-interval-ms 1000]
+//     --variant stateless --brokers B --input I --output O --table T --application-id A \
+//     [--commit-interval-ms 1000] [--client kafkajs|platformatic]
 import { parseArgs } from 'node:util';
 import { silentLogger } from '@tributary/core';
-import { KafkaStreams } from '@tributary/kafka';
-import { tributaryTopology, VARIANTS, type Variant } from './topologies';
+import { KafkaStreams, type ClientName } from '@tributary/kafka';
+import { isTransactional, tributaryTopology, VARIANTS, type Variant } from './topologies';
 
 const { values } = parseArgs({
   options: {
@@ -19,11 +22,14 @@ const { values } = parseArgs({
     table: { type: 'string', default: '' },
     'application-id': { type: 'string' },
     'commit-interval-ms': { type: 'string', default: '1000' },
+    client: { type: 'string', default: 'kafkajs' },
   },
 });
 const variant = values.variant as Variant;
 if (!VARIANTS.includes(variant)) throw new Error(`--variant must be one of ${VARIANTS.join(', ')} (got '${values.variant}')`);
 for (const name of ['brokers', 'input', 'output', 'application-id'] as const) if (!values[name]) throw new Error(`missing --${name}`);
+const client = values.client as ClientName;
+if (client !== 'kafkajs' && client !== 'platformatic') throw new Error(`--client must be kafkajs or platformatic (got '${values.client}')`);
 
 const emit = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
 const app = new KafkaStreams(tributaryTopology(variant, { input: values.input!, output: values.output!, table: values.table! }), {
@@ -31,6 +37,8 @@ const app = new KafkaStreams(tributaryTopology(variant, { input: values.input!, 
   brokers: values.brokers!,
   logger: silentLogger,
   commitIntervalMs: Number(values['commit-interval-ms']),
+  processingGuarantee: isTransactional(variant) ? 'exactly_once' : 'at_least_once',
+  client,
   metricsIntervalMs: 0,
   handleSignals: false,
 });

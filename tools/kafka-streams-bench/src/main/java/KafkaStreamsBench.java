@@ -39,7 +39,8 @@ import org.apache.kafka.streams.state.WindowStore;
  * keys, the filter and the mapping) is defined in test/bench/compare/workload.ts.
  *
  * Arguments (all --name value):
- *   --variant     stateless | windowed | join
+ *   --variant     stateless | windowed | join | exactly-once (the stateless topology with
+ *                 processing.guarantee exactly_once_v2)
  *   --brokers     bootstrap servers
  *   --input       the interactions topic
  *   --table       the customers topic (join only)
@@ -113,7 +114,7 @@ public final class KafkaStreamsBench {
     StreamsBuilder builder = new StreamsBuilder();
     Consumed<String, Interaction> interactions = Consumed.with(Serdes.String(), json(Interaction.class));
     switch (variant) {
-      case "stateless" -> builder.stream(input, interactions)
+      case "stateless", "exactly-once" -> builder.stream(input, interactions)
           .filter((k, v) -> keep(v))
           .mapValues(KafkaStreamsBench::slim)
           .to(output, Produced.with(Serdes.String(), json(Slim.class)));
@@ -141,7 +142,7 @@ public final class KafkaStreamsBench {
             .leftJoin(customers, (i, c) -> new Enriched(i.customerId(), i.type(), Math.round(i.amount() * 100), c == null ? null : c.segment()))
             .to(output, Produced.with(Serdes.String(), json(Enriched.class)));
       }
-      default -> throw new IllegalArgumentException("--variant must be stateless, windowed or join (got '" + variant + "')");
+      default -> throw new IllegalArgumentException("--variant must be stateless, windowed, join or exactly-once (got '" + variant + "')");
     }
     Properties props = new Properties();
     // The source topic is the table's changelog, as in Tributary: no extra changelog for the join's table.
@@ -156,6 +157,8 @@ public final class KafkaStreamsBench {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, required(args, "application-id"));
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, required(args, "brokers"));
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    boolean exactlyOnce = "exactly-once".equals(args.get("variant"));
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, exactlyOnce ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.parseLong(args.getOrDefault("commit-interval-ms", "1000")));
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, caching.equals("on") ? 10L * 1024 * 1024 : 0L);
     props.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
