@@ -103,10 +103,13 @@ describe('StreamsAssignor', () => {
       const kept = tasksOf(l, first, 'm1');
       expect(kept).toHaveLength(3);
       expect(tasksOf(l, first, 'm2')).toEqual([]);
+      // Every member is asked to rejoin at once for the follow-up rebalance.
+      expect([...first.values()].every((a) => leader.rejoinRequested(a.userData))).toBe(true);
       // m1 gave up the other three and rejoined: now m2 gets them.
       const second = leader.assign([member(l, 'm1', kept), member(l, 'm2', [])]);
       expect(tasksOf(l, second, 'm1')).toEqual(kept);
       expect(tasksOf(l, second, 'm2')).toEqual(all.filter((t) => !kept.includes(t)));
+      expect([...second.values()].some((a) => leader.rejoinRequested(a.userData))).toBe(false);
     });
 
     it('hands the tasks of a member that left to the others at once', () => {

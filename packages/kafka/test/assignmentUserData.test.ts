@@ -83,8 +83,8 @@ describe('assignment user data', () => {
   });
 
   it('reads a version 1 leader\'s assignment as one without a map', () => {
-    expect(decodeAssignment(v1.assignment(['0_1']))).toEqual({ version: 1, tasks: ['0_1'], hosts: undefined, standbyTasks: [], standbyHosts: undefined });
-    expect(decodeAssignment(Buffer.alloc(0))).toEqual({ version: 0, tasks: [], hosts: undefined, standbyTasks: [], standbyHosts: undefined });
+    expect(decodeAssignment(v1.assignment(['0_1']))).toEqual({ version: 1, tasks: ['0_1'], hosts: undefined, standbyTasks: [], standbyHosts: undefined, followUp: false });
+    expect(decodeAssignment(Buffer.alloc(0))).toEqual({ version: 0, tasks: [], hosts: undefined, standbyTasks: [], standbyHosts: undefined, followUp: false });
   });
 
   it('places standby copies of stateful tasks off their runners and tells every member where they are', () => {

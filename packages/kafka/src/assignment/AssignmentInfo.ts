@@ -18,6 +18,12 @@ export interface AssignmentInfo {
   readonly standbyTasks: readonly string[];
   /** Advertised endpoint -> the standby tasks of the members advertising it (version 3), for stale reads. */
   readonly standbyHosts: ReadonlyMap<string, readonly string[]> | undefined;
+  /**
+   * The leader held tasks back until their owners give them up (cooperative rebalancing):
+   * every member rejoins as soon as it applied this assignment, so that the follow-up
+   * rebalance hands them over without waiting for heartbeats (version 4).
+   */
+  readonly followUp: boolean;
 }
 
 export function encodeAssignment(
@@ -25,22 +31,31 @@ export function encodeAssignment(
   hosts: ReadonlyMap<string, readonly string[]>,
   standbyTasks: readonly string[] = [],
   standbyHosts: ReadonlyMap<string, readonly string[]> = new Map(),
+  followUp = false,
 ): Buffer {
   return Buffer.from(
-    JSON.stringify({ version: USER_DATA_VERSION, tasks, hosts: Object.fromEntries(hosts), standbyTasks, standbyHosts: Object.fromEntries(standbyHosts) }),
+    JSON.stringify({
+      version: USER_DATA_VERSION,
+      tasks,
+      hosts: Object.fromEntries(hosts),
+      standbyTasks,
+      standbyHosts: Object.fromEntries(standbyHosts),
+      ...(followUp ? { followUp: true } : {}),
+    }),
   );
 }
 
 /** Reads any version's assignment user data; what cannot be read has no tasks and no map. */
 export function decodeAssignment(userData: Buffer): AssignmentInfo {
   const info = parseJsonObject(userData);
-  if (!info) return { version: 0, tasks: [], hosts: undefined, standbyTasks: [], standbyHosts: undefined };
+  if (!info) return { version: 0, tasks: [], hosts: undefined, standbyTasks: [], standbyHosts: undefined, followUp: false };
   return {
     version: typeof info.version === 'number' ? info.version : 1,
     tasks: stringArray(info.tasks),
     hosts: endpointMap(info.hosts),
     standbyTasks: stringArray(info.standbyTasks),
     standbyHosts: endpointMap(info.standbyHosts),
+    followUp: info.followUp === true,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Logger } from '@tributary/core';
 import type { GroupAssignor, GroupMemberSubscription, MemberAssignment } from '../client/StreamsClient';
-import { encodeAssignment } from './AssignmentInfo';
+import { decodeAssignment, encodeAssignment } from './AssignmentInfo';
 import { assignStandbys } from './assignStandbys';
 import { assignTasks, type TaskOwner } from './assignTasks';
 import { decodeSubscription, encodeSubscription, USER_DATA_VERSION } from './SubscriptionInfo';
@@ -59,6 +59,11 @@ export class StreamsAssignor implements GroupAssignor {
     });
   }
 
+  /** A member rejoins right after applying an assignment that says the leader held tasks back. */
+  rejoinRequested(assignmentUserData: Buffer): boolean {
+    return decodeAssignment(assignmentUserData).followUp;
+  }
+
   assign(members: readonly GroupMemberSubscription[]): Map<string, MemberAssignment> {
     const infos = members.map((m) => decodeSubscription(m.userData));
     if (infos.some((info) => info.shutdownRequested)) {
@@ -86,7 +91,7 @@ export class StreamsAssignor implements GroupAssignor {
     for (const [memberId, tasks] of plan) {
       result.set(memberId, {
         partitions: tasks.flatMap((id) => this.layout.task(id)?.inputs ?? []),
-        userData: encodeAssignment(tasks, hosts, standbys.get(memberId) ?? [], standbyHosts),
+        userData: encodeAssignment(tasks, hosts, standbys.get(memberId) ?? [], standbyHosts, withheld.length > 0),
       });
     }
     const standbyNote = this.standby.replicas > 0 ? `; standbys: ${[...standbys].map(([m, t]) => `${m}=[${t.join(',')}]`).join(' ')}` : '';

@@ -4,7 +4,7 @@
  * member's advertised endpoint (subscription) and the endpoint -> tasks map (assignment);
  * version 3 adds the state a member holds of tasks it does not run (subscription) and
  * standby tasks (assignment); version 4 adds whether the member rebalances cooperatively
- * (subscription). Each version only adds fields, and a decoder ignores what it does not know,
+ * (subscription) and whether the leader asks for a follow-up rebalance (assignment). Each version only adds fields, and a decoder ignores what it does not know,
  * so members of either version read each other's user data (a rolling upgrade works both ways).
  */
 export const USER_DATA_VERSION = 4;

@@ -176,6 +176,12 @@ export interface GroupAssignor {
   /** This member's metadata, sent with every join. */
   userData(): Buffer;
   assign(members: readonly GroupMemberSubscription[]): Map<string, MemberAssignment>;
+  /**
+   * Cooperative rebalancing: whether the member rejoins as soon as it applied the assignment
+   * with this user data (the leader held partitions back and asks for the follow-up
+   * rebalance now). Absent: only members that gave partitions up rejoin.
+   */
+  rejoinRequested?(assignmentUserData: Buffer): boolean;
 }
 
 export interface ConsumedBatch {

@@ -184,8 +184,11 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
     else this.logger.warn(`group ${this.options.groupId}: the user data of this member's assignment was not read; where other instances serve queries is unknown until the next rebalance`);
     if (shutdown) handlers.onShutdownRequested();
     void this.startAtCommitted(join);
-    if (revoked.length > 0 && join === this.joins) {
-      this.logger.debug(`group ${this.options.groupId}: gave up ${revoked.length} partitions; rejoining so that their new owners get them`);
+    // The leader held back what moves: the follow-up rebalance hands it over. Members that gave
+    // something up start it; the others join it at once instead of at their next heartbeat.
+    const followUp = revoked.length > 0 || (this.cooperative && userData !== undefined && this.options.assignor.rejoinRequested?.(userData) === true);
+    if (followUp && join === this.joins) {
+      this.logger.debug(`group ${this.options.groupId}: ${revoked.length > 0 ? `gave up ${revoked.length} partitions` : 'the leader held partitions back'}; rejoining so that their new owners get them`);
       void this.join();
     }
   }
