@@ -49,8 +49,10 @@ export interface CountingVerdict {
      */
     emittedMissing: number;
     emittedMissingRuns: string[];
-    /** The longest gaps between consecutive output records (broker append times), longest first. */
+    /** The longest gaps between consecutive output records (broker append times), longest first: when no task emitted anything. */
     stalls: Gap[];
+    /** Per input partition (its task's output): the longest gap, and the time spent in gaps over 1 s, summed over partitions. */
+    partitionStalls: PartitionStalls;
     /** Broker append time of each output record, sorted. */
     appendTimes: Float64Array;
   };
@@ -64,6 +66,37 @@ export interface CountingVerdict {
     breaks: string[];
     breakCount: number;
   };
+}
+
+/** How long single partitions went without output: a rebalance may stop some partitions and not others. */
+export interface PartitionStalls {
+  /** The longest gap in one partition's output. */
+  longestMs: number;
+  /** Gaps over {@link STALL_MS} in each partition's output, summed over the partitions (partition-seconds stopped). */
+  stalledSeconds: number;
+  /** How many such gaps. */
+  count: number;
+}
+
+/** A partition's output standing still this long counts as a stall (the input flows at hundreds of records/s per partition). */
+const STALL_MS = 1_000;
+
+function partitionStalls(timesByPartition: number[][]): PartitionStalls {
+  let longestMs = 0;
+  let stalledMs = 0;
+  let count = 0;
+  for (const times of timesByPartition) {
+    const sorted = Float64Array.from(times).sort();
+    for (let i = 1; i < sorted.length; i++) {
+      const ms = sorted[i]! - sorted[i - 1]!;
+      longestMs = Math.max(longestMs, ms);
+      if (ms > STALL_MS) {
+        stalledMs += ms;
+        count++;
+      }
+    }
+  }
+  return { longestMs, stalledSeconds: Math.round(stalledMs / 100) / 10, count };
 }
 
 export interface VerifyCountingOptions {
@@ -115,6 +148,7 @@ export async function verifyCounting(kafka: Kafka, topics: CountingTopics, optio
   const writtenAt = input.endOffsets.map((end) => new Float64Array(end));
   const emitted = new Emitted();
   const outputTimes: number[] = [];
+  const outputTimesByPartition = input.endOffsets.map(() => [] as number[]);
   const mismatched: string[] = [];
   const output = await readTopic(
     kafka,
@@ -122,6 +156,7 @@ export async function verifyCounting(kafka: Kafka, topics: CountingTopics, optio
     (_partition, message) => {
       const tagged = JSON.parse(message.value!.toString()) as TaggedOrder;
       outputTimes.push(Number(message.timestamp));
+      outputTimesByPartition[tagged.p]?.push(Number(message.timestamp));
       const at = seen[tagged.p];
       if (!at || tagged.o < 0 || tagged.o >= at.length || idAt[tagged.p]![tagged.o] !== tagged.id) {
         if (mismatched.length < 10) mismatched.push(`id ${tagged.id} tagged partition ${tagged.p} offset ${tagged.o} by ${tagged.w}, where the input holds id ${idAt[tagged.p]?.[tagged.o]}`);
@@ -218,6 +253,7 @@ export async function verifyCounting(kafka: Kafka, topics: CountingTopics, optio
       byInstance,
       ...emitted.holes(),
       stalls: longestGaps(outputAppendTimes, 3),
+      partitionStalls: partitionStalls(outputTimesByPartition),
       appendTimes: outputAppendTimes,
     },
     counts: { updates: counts.records, keys: last.size, below, above, breaks, breakCount },
