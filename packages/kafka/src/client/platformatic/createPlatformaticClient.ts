@@ -9,6 +9,7 @@ import { PlatformaticChangelogReader } from './PlatformaticChangelogReader';
 import { PlatformaticGroupConsumer } from './PlatformaticGroupConsumer';
 import { PlatformaticProducer } from './PlatformaticProducer';
 import { PlatformaticTransactionalProducer } from './PlatformaticTransactionalProducer';
+import { mendTimestampDeltas } from './timestampDeltaFix';
 
 export interface PlatformaticClientOptions {
   readonly brokers: readonly string[];
@@ -33,6 +34,7 @@ const RETRY_DELAY_MS = 500;
  * for its `deliveryTimeoutMs` and the consumers a request for `reconnectForMs`.
  */
 export function createPlatformaticClient(options: PlatformaticClientOptions): StreamsClient {
+  mendTimestampDeltas();
   const connection = options.connection instanceof ResolvedConnection ? options.connection : new ResolvedConnection(options.connection);
   const { brokers, clientId, logger } = options;
   const consumerRetries = { retries: Math.ceil((options.reconnectForMs ?? 120_000) / RETRY_DELAY_MS), retryDelayMs: RETRY_DELAY_MS };
