@@ -71,4 +71,25 @@ describe('several instances of one application', () => {
     expect(out.some((m) => m.json.by === 'c' && m.json.id >= 1200)).toBe(true);
     await waitForState(c, 'RUNNING');
   });
+
+  it('started at the same moment, both create what the topology needs and run, whoever created a topic first', async () => {
+    const input = uniqueName('orders');
+    const output = uniqueName('tagged');
+    await createTopic(input, PARTITIONS);
+    await createTopic(output, PARTITIONS);
+    const applicationId = uniqueName('together-app');
+    // A changelogged count: internal topics both instances try to create.
+    const counting = () => {
+      const builder = new StreamsBuilder();
+      builder.stream<string, Order>(input).groupByKey().count({ name: 'per-order' }).toStream().to(output);
+      return builder.build();
+    };
+    const [a, b] = await Promise.all([startApp(counting(), { applicationId }), startApp(counting(), { applicationId })]);
+    await using _a = a;
+    await using _b = b;
+    await waitFor(() => a.state === 'RUNNING' && b.state === 'RUNNING' && a.assignedTasks().length + b.assignedTasks().length === PARTITIONS, {
+      timeoutMs: 60_000,
+      description: () => `a=${a.state} ${a.assignedTasks()} b=${b.state} ${b.assignedTasks()}`,
+    });
+  });
 });

@@ -96,6 +96,8 @@ export class PlatformaticAdmin implements StreamsAdmin {
           configs: Object.entries(topic.config).map(([name, value]) => ({ name, value })),
         });
       } catch (error) {
+        // Another instance of the application created it a moment ago (they start together): it is there.
+        if (brokerErrorName(error) === 'TOPIC_ALREADY_EXISTS') continue;
         throw asKafkaError(`creating topic '${topic.name}'`, error);
       }
     }
