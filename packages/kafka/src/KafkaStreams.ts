@@ -421,7 +421,10 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
               logger,
             })
           : undefined;
-      const assignor = new StreamsAssignor(layout, () => tasks.ownedTaskIds(), logger, {
+      // A task being revoked (cooperatively) is not claimed again: a rebalance that starts while
+      // its revocation commit runs hands it to its new owner instead of holding it back once more.
+      const claimedTasks = () => [...tasks.tasks()].filter((task) => !task.revoking).map((task) => task.id);
+      const assignor = new StreamsAssignor(layout, claimedTasks, logger, {
         endpoint: () => this.advertised,
         standby: {
           replicas: this.options.numStandbyReplicas,
