@@ -2,7 +2,8 @@
 # The integration tests on the @platformatic/kafka client (`pnpm test:platformatic`): the
 # `integration` vitest project, run by a Node 22 binary (scripts/ensure-node.sh; the client
 # needs Node 22 or newer) with TRIBUTARY_CLIENT=platformatic. Extra arguments go to vitest
-# (test files, -t <name>). Not part of `npm test`.
+# (test files, -t <name>). `npm test` runs the same suite as its stage "integration tests
+# (platformatic, Node 22)", against its own broker.
 #
 # Broker: KAFKA_BROKERS if set (the security tests then read KAFKA_SASL_SSL, or the
 # sasl-ssl.json in KAFKA_RUN_DIR); else the cluster running in KAFKA_RUN_DIR if that is set and
