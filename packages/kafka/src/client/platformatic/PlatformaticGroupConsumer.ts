@@ -1,6 +1,7 @@
 import { StreamsError, type Logger } from '@tributary/core';
 import { ListOffsetTimestamps, type Consumer, type ConsumerGroupJoinPayload } from '@platformatic/kafka';
 import { partitionKey, type GroupConsumer, type GroupConsumerHandlers, type GroupConsumerOptions, type GroupMember, type TopicPartition, type TopicPartitionOffset } from '../StreamsClient';
+import { holdHeartbeats } from './heartbeatHold';
 import { asKafkaError } from './kafkaErrors';
 import { PartitionFetcher, type FetchedBatch } from './PartitionFetcher';
 import { SHUTDOWN_SIGNAL_TOPIC, type PlatformaticAssigner } from './platformaticAssigner';
@@ -20,7 +21,9 @@ const REJOIN_BACKOFF_MS = 1_000;
  * that leaves some out (the assignor gives a moving task to nobody for one generation) calls
  * `onRevoked` for them, which commits them in the new generation, before anyone else can
  * have them; then `onAssigned`, then a rejoin, whose generation hands them to their new
- * owner. Joins are applied one after the other, each against what the last one left.
+ * owner. Joins are applied one after the other, each against what the last one left, and
+ * heartbeats wait for them (`holdHeartbeats`), so that the client cannot rejoin on its own
+ * before a revocation's commit is in.
  *
  * Eager rebalancing: a rebalance the client learns of from a heartbeat or a commit
  * (REBALANCE_IN_PROGRESS) stops every partition and calls `onRevoking` as the client sends
@@ -52,6 +55,8 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
     private readonly logger: Logger,
   ) {
     this.cooperative = options.rebalanceProtocol === 'cooperative';
+    // A revocation's commit must reach the coordinator before this member rejoins.
+    if (this.cooperative) holdHeartbeats(consumer, () => this.applying, Math.floor(options.sessionTimeoutMs / 2));
     this.fetcher = new PartitionFetcher(consumer, {
       name: `group ${options.groupId}`,
       maxWaitTimeMs: options.maxWaitTimeMs,
