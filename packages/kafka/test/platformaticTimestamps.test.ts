@@ -22,4 +22,12 @@ describe('record timestamps on @platformatic/kafka', () => {
       expect(roundTrip(timestamp)).toBe(timestamp);
     }
   });
+
+  it('survive it at the edges of the double arithmetic the encoder uses, and of 64 bits', () => {
+    mendTimestampDeltas();
+    const edges = [2n ** 52n - 1n, 2n ** 52n, 2n ** 53n + 1n, 2n ** 62n, 2n ** 63n - 1n - first];
+    for (const delta of [...edges, ...edges.map((d) => -d), -(2n ** 63n), 127n, 128n, -64n, -65n, 8191n, 8192n]) {
+      expect(roundTrip(first + delta) - first).toBe(delta);
+    }
+  });
 });

@@ -25,8 +25,35 @@ interface VarInt64Writer {
   prepend(buffer: Buffer): void;
 }
 
-/** Kafka's varlong: the zigzag encoding of a signed 64-bit value, seven bits a byte, low bits first. */
+/** Beyond this, a zigzagged value no longer fits a double exactly: the rare value past it takes the bigint path. */
+const EXACT_LIMIT = 2 ** 52;
+
+/**
+ * Kafka's varlong: the zigzag encoding of a signed 64-bit value, seven bits a byte, low bits first.
+ * It runs for every record produced, so a timestamp delta (well within 2^52) is encoded in
+ * doubles into one buffer of its exact size: no bigint arithmetic and no array per record.
+ */
 function writeVarInt64(this: VarInt64Writer, value: bigint, append = true): void {
+  const number = Number(value);
+  const bytes = number > -EXACT_LIMIT && number < EXACT_LIMIT ? zigzagged(number) : zigzaggedBig(value);
+  if (append) this.append(bytes);
+  else this.prepend(bytes);
+}
+
+function zigzagged(value: number): Buffer {
+  let rest = value >= 0 ? value * 2 : -value * 2 - 1;
+  let size = 1;
+  for (let left = rest; left >= 0x80; left = Math.floor(left / 0x80)) size++;
+  const bytes = Buffer.allocUnsafe(size);
+  for (let i = 0; i < size - 1; i++) {
+    bytes[i] = (rest % 0x80) | 0x80;
+    rest = Math.floor(rest / 0x80);
+  }
+  bytes[size - 1] = rest;
+  return bytes;
+}
+
+function zigzaggedBig(value: bigint): Buffer {
   let rest = BigInt.asUintN(64, (value << 1n) ^ (value >> 63n));
   const bytes: number[] = [];
   while (rest > 0x7fn) {
@@ -34,6 +61,5 @@ function writeVarInt64(this: VarInt64Writer, value: bigint, append = true): void
     rest >>= 7n;
   }
   bytes.push(Number(rest));
-  if (append) this.append(Buffer.from(bytes));
-  else this.prepend(Buffer.from(bytes));
+  return Buffer.from(bytes);
 }
