@@ -2,7 +2,8 @@
 // prints (state, tasks, processed records, errors), samples its resident set size, and
 // knows whether it ended because the test stopped it or on its own.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../harness';
@@ -62,6 +63,15 @@ export class AppInstance {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     live.add(this);
+    // SYSTEM_LOG_DIR=<dir>: every line an instance prints is kept in <dir>/<name>.log, for a
+    // post-mortem of a scenario (with SYSTEM_LOG_DEBUG=1 the instances log at debug level too).
+    const logDir = process.env.SYSTEM_LOG_DIR;
+    if (logDir) {
+      mkdirSync(logDir, { recursive: true });
+      const file = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
+      this.child.stdout!.pipe(file);
+      this.child.stderr!.pipe(file);
+    }
     createInterface({ input: this.child.stdout! }).on('line', (line) => this.read(line));
     createInterface({ input: this.child.stderr! }).on('line', (line) => this.remember(`stderr: ${line}`));
     this.rssTimer = setInterval(() => this.sampleRss(), 250);
