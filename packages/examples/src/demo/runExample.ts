@@ -136,7 +136,7 @@ export async function runExample(example: Example, options: RunOptions = {}): Pr
     const outputs = await readOutputs();
     const report: RunReport = {
       example,
-      engine: kafka ? { kind: 'kafka', brokers: kafka.brokers } : { kind: 'embedded', partitions },
+      engine: kafka ? { kind: 'kafka', brokers: kafka.brokers, client: options.kafka!.client ?? 'kafkajs' } : { kind: 'embedded', partitions },
       applicationId: CRM_APPLICATION_ID,
       data,
       metrics,

@@ -21,7 +21,7 @@ export interface DataReport {
 /** Everything a run produced, for the summary. */
 export interface RunReport {
   example: Example;
-  engine: { kind: 'embedded'; partitions: number } | { kind: 'kafka'; brokers: readonly string[] };
+  engine: { kind: 'embedded'; partitions: number } | { kind: 'kafka'; brokers: readonly string[]; /** The Kafka client the application ran on. */ client: string };
   applicationId: string;
   data: DataReport;
   /** The application's metrics when it had caught up. */
@@ -54,7 +54,7 @@ export function dataReport(interactions: readonly CustomerInteraction[], rowsRea
 export function formatSummary(report: RunReport): string {
   const lines: string[] = [];
   const { data, metrics } = report;
-  const engine = report.engine.kind === 'embedded' ? `embedded engine, ${report.engine.partitions} partitions` : `Kafka at ${report.engine.brokers.join(',')}`;
+  const engine = report.engine.kind === 'embedded' ? `embedded engine, ${report.engine.partitions} partitions` : `Kafka at ${report.engine.brokers.join(',')} on ${report.engine.client === 'platformatic' ? '@platformatic/kafka' : 'KafkaJS'}`;
   lines.push('', `== ${report.example.name}: summary (${engine}, application id ${report.applicationId}) ==`, '');
 
   const rejectedTotal = REJECTION_REASONS.reduce((n, r) => n + data.rejected[r], 0);
