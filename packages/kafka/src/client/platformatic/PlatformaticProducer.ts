@@ -8,7 +8,8 @@ import { toMessages } from './records';
  * An idempotent `@platformatic/kafka` producer with acks=all. The client retries a send
  * itself (its `retries` cover `deliveryTimeoutMs`); a send that outlives `deliveryTimeoutMs`
  * fails. After a failed send the client starts a new producer id for the next one, as the
- * Java producer bumps its epoch.
+ * Java producer bumps its epoch. A request retried after a leader change goes to each
+ * partition's new leader (`produceRoutingFix.ts`).
  *
  * Unlike the KafkaJS adapter's `BatchDelivery`, a send goes to every partition leader at
  * once, and a send that failed at one leader may have been written at another: the runtime

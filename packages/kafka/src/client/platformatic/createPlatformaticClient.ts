@@ -9,6 +9,7 @@ import { PlatformaticChangelogReader } from './PlatformaticChangelogReader';
 import { PlatformaticGroupConsumer } from './PlatformaticGroupConsumer';
 import { PlatformaticProducer } from './PlatformaticProducer';
 import { PlatformaticTransactionalProducer } from './PlatformaticTransactionalProducer';
+import { mendProduceRouting } from './produceRoutingFix';
 import { mendTimestampDeltas } from './timestampDeltaFix';
 
 export interface PlatformaticClientOptions {
@@ -54,8 +55,8 @@ export function createPlatformaticClient(options: PlatformaticClientOptions): St
     ...(consumerSettings.metadataMaxAgeMs === undefined ? {} : { metadataMaxAge: consumerSettings.metadataMaxAgeMs }),
   });
   const producerSettings = connection.producer;
-  const producer = (deliveryTimeoutMs: number, transactionalId?: string, transactionTimeoutMs?: number) =>
-    new Producer({
+  const producer = (deliveryTimeoutMs: number, transactionalId?: string, transactionTimeoutMs?: number) => {
+    const created = new Producer({
       ...platformaticConnection(brokers, clientId, connection.forClient('producer'), { retries: Math.ceil(deliveryTimeoutMs / RETRY_DELAY_MS), retryDelayMs: RETRY_DELAY_MS }),
       // The client sends `timeout` as InitProducerId's transaction timeout (and a produce request's
       // acknowledgement wait): as on KafkaJS, the delivery timeout and at least a minute.
@@ -68,6 +69,9 @@ export function createPlatformaticClient(options: PlatformaticClientOptions): St
       ...(producerSettings.metadataMaxAgeMs === undefined ? {} : { metadataMaxAge: producerSettings.metadataMaxAgeMs }),
       ...(transactionalId === undefined ? {} : { transactionalId }),
     });
+    mendProduceRouting(created);
+    return created;
+  };
   return {
     admin: () => new PlatformaticAdmin(adminClient, probeClient, intent),
     producer: (producerOptions) => new PlatformaticProducer(producer(producerOptions.deliveryTimeoutMs), producerOptions),
