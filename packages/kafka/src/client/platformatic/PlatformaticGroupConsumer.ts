@@ -48,16 +48,26 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
   /** Joins are applied in order: a revocation's commit finishes before the next join is applied. */
   private applying: Promise<void> = Promise.resolve();
 
+  private readonly consumer: Consumer;
+  private readonly fetching: Consumer;
+
+  /**
+   * `clients.member` joins the group, heartbeats and commits; `clients.fetching` (a client of
+   * its own, never in a group) fetches, so that fetches do not queue behind a JoinGroup the
+   * coordinator holds for the length of a rebalance.
+   */
   constructor(
-    private readonly consumer: Consumer,
+    clients: { readonly member: Consumer; readonly fetching: Consumer },
     private readonly assigner: PlatformaticAssigner,
     private readonly options: GroupConsumerOptions,
     private readonly logger: Logger,
   ) {
+    this.consumer = clients.member;
+    this.fetching = clients.fetching;
     this.cooperative = options.rebalanceProtocol === 'cooperative';
     // A revocation's commit must reach the coordinator before this member rejoins.
-    if (this.cooperative) holdHeartbeats(consumer, () => this.applying, Math.floor(options.sessionTimeoutMs / 2));
-    this.fetcher = new PartitionFetcher(consumer, {
+    if (this.cooperative) holdHeartbeats(this.consumer, () => this.applying, Math.floor(options.sessionTimeoutMs / 2));
+    this.fetcher = new PartitionFetcher(this.fetching, {
       name: `group ${options.groupId}`,
       maxWaitTimeMs: options.maxWaitTimeMs,
       maxBytesPerPartition: options.maxBytesPerPartition,
@@ -70,7 +80,7 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
 
   async connect(): Promise<void> {
     try {
-      await this.consumer.listApis();
+      await Promise.all([this.consumer.listApis(), this.fetching.listApis()]);
     } catch (error) {
       throw asKafkaError(`connecting the consumer of group ${this.options.groupId}`, error);
     }
@@ -142,6 +152,7 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
     await this.fetcher.stop();
     this.assigner.detach();
     await this.consumer.close().catch((error: unknown) => this.logger.warn(`group ${this.options.groupId}: closing the consumer failed: ${(error as Error).message}`));
+    await this.fetching.close().catch((error: unknown) => this.logger.warn(`group ${this.options.groupId}: closing the fetching client failed: ${(error as Error).message}`));
   }
 
   private async join(): Promise<void> {
@@ -215,7 +226,7 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
         }
         if (missing.size > 0) {
           const timestamp = this.options.autoOffsetReset === 'earliest' ? ListOffsetTimestamps.EARLIEST : ListOffsetTimestamps.LATEST;
-          const offsets = await this.consumer.listOffsets({ topics: [...missing.keys()], partitions: Object.fromEntries(missing), timestamp });
+          const offsets = await this.fetching.listOffsets({ topics: [...missing.keys()], partitions: Object.fromEntries(missing), timestamp });
           for (const [topic, partitions] of missing) for (const partition of partitions) this.positionIfUnset(join, topic, partition, offsets.get(topic)?.[partition]);
         }
       } catch (error) {

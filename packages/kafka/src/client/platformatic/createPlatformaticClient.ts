@@ -79,16 +79,21 @@ export function createPlatformaticClient(options: PlatformaticClientOptions): St
       new PlatformaticTransactionalProducer(() => producer(producerOptions.deliveryTimeoutMs, producerOptions.transactionalId, producerOptions.transactionTimeoutMs), adminClient, producerOptions),
     groupConsumer: (consumerOptions) => {
       const assigner = new PlatformaticAssigner(consumerOptions.assignor);
-      const consumer = new Consumer({
+      const consumerSettings = {
         ...consumerBase(consumerOptions.groupId, consumerOptions.readCommitted),
         sessionTimeout: consumerOptions.sessionTimeoutMs,
         heartbeatInterval: consumerOptions.heartbeatIntervalMs,
         rebalanceTimeout: consumerOptions.rebalanceTimeoutMs,
         maxWaitTime: consumerOptions.maxWaitTimeMs,
         maxBytesPerPartition: consumerOptions.maxBytesPerPartition,
-        ...assigner.groupOptions(),
-      });
-      return new PlatformaticGroupConsumer(consumer, assigner, consumerOptions, logger);
+      };
+      // Two clients, so two sets of connections: a broker answers the requests of one connection
+      // in order, and holds a JoinGroup until the rebalance completes, so fetches sent to the
+      // group coordinator's node behind it would wait out every rebalance (as Kafka's Java
+      // consumer does, the coordinator gets a connection of its own).
+      const member = new Consumer({ ...consumerSettings, ...assigner.groupOptions() });
+      const fetching = new Consumer(consumerSettings);
+      return new PlatformaticGroupConsumer({ member, fetching }, assigner, consumerOptions, logger);
     },
     changelogReader: (readerOptions) => new PlatformaticChangelogReader((groupId) => new Consumer(consumerBase(groupId, readerOptions.readCommitted)), readerOptions, logger),
     cooperativeRebalancing: true,
