@@ -6,6 +6,9 @@
 //   says the group rebalances; were it to do that during the slow member's commit, the
 //   follow-up rebalance would hand the partition over first, and its new owner would start it
 //   at the previous commit and process again what the old owner had done.)
+// - a member commits what it processed before its JoinGroup goes out (the broker holds a
+//   JoinGroup until the rebalance completes, and a commit behind it on the same connection
+//   would wait that long);
 // - while a rebalance waits for a slow member, a member goes on fetching the partitions it
 //   keeps. (The broker holds a JoinGroup until the rebalance completes and answers a
 //   connection's requests in order, so fetches must not share the member's connection.)
@@ -51,6 +54,8 @@ interface MemberSettings {
   readonly onBatch?: (batch: ConsumedBatch) => void;
   readonly onRebalancing?: () => void;
   readonly onAssigned?: (partitions: readonly number[]) => void;
+  /** What the member does when it hears of a rebalance, before it rejoins. */
+  readonly onRevoking?: (consumer: GroupConsumer) => Promise<void>;
   /** Filled with what `onRevoked` achieved: `committed 2` or `refused 2: <why>`. */
   readonly commits?: Map<string, string>;
 }
@@ -90,7 +95,7 @@ async function joinMember(topic: string, groupId: string, name: string, settings
       settings.onAssigned?.(partitions.map((p) => p.partition));
     },
     onAssignmentUserData: () => {},
-    onRevoking: async () => {},
+    onRevoking: async () => settings.onRevoking?.(consumer),
     onRebalancing: () => settings.onRebalancing?.(),
     onRevoked: async (partitions) => {
       // What it gives up, it no longer claims (as KafkaStreams' subscription leaves out revoking tasks).
@@ -155,6 +160,38 @@ describe.runIf(process.env.TRIBUTARY_CLIENT === 'platformatic')('a cooperative g
     // The new owners started where the old ones committed, not at the beginning.
     await waitFor(() => starts.has('c:2') && starts.has('a:3'), { timeoutMs: 30_000, description: () => JSON.stringify(Object.fromEntries(starts)) });
     expect([starts.get('c:2'), starts.get('a:3')]).toEqual([7, 7]);
+  });
+
+  it('commits what it processed before its JoinGroup goes out, however long that takes', async () => {
+    const topic = uniqueName('commit-first');
+    await createTopic(topic, PARTITIONS);
+    const groupId = uniqueName('commit-first-group');
+    let watching = false;
+    let committed: { at: number; outcome: string } | undefined;
+    let assignedAfter: number | undefined;
+    const a = await joinMember(topic, groupId, 'a', {
+      // The commit goes out 1.5 s after the member hears of the rebalance: if its JoinGroup had
+      // gone out first, the commit would wait behind it until the rebalance completed.
+      onRevoking: async (consumer) => {
+        if (!watching) return;
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        const outcome = await consumer.commit([{ topic, partition: 0, offset: 5 }]).then(
+          () => 'committed',
+          (error: unknown) => `refused: ${(error as Error).message}`,
+        );
+        committed ??= { at: Date.now(), outcome };
+      },
+      onAssigned: () => {
+        if (watching) assignedAfter ??= Date.now();
+      },
+    });
+    await waitFor(() => a().length === PARTITIONS, { timeoutMs: 60_000, description: () => `a=${a()}` });
+    watching = true;
+    const b = await joinMember(topic, groupId, 'b');
+    await waitFor(() => assignedAfter !== undefined && committed !== undefined && b().length > 0, { timeoutMs: 60_000, description: () => `a=${a()} b=${b()} committed=${JSON.stringify(committed)}` });
+    expect(committed!.outcome).toBe('committed');
+    expect(committed!.at, 'the commit landed before the new generation').toBeLessThan(assignedAfter!);
+    expect((await committedOffsets(groupId, topic)).get(0)).toBe(5);
   });
 
   it('goes on fetching the partitions it keeps while the rebalance waits for a slow member', async () => {

@@ -1,7 +1,7 @@
 import { StreamsError, type Logger } from '@tributary/core';
 import { ListOffsetTimestamps, type Consumer, type ConsumerGroupJoinPayload } from '@platformatic/kafka';
 import { partitionKey, type GroupConsumer, type GroupConsumerHandlers, type GroupConsumerOptions, type GroupMember, type TopicPartition, type TopicPartitionOffset } from '../StreamsClient';
-import { holdHeartbeats } from './heartbeatHold';
+import { holdGroupRequests } from './groupRequestHold';
 import { asKafkaError } from './kafkaErrors';
 import { PartitionFetcher, type FetchedBatch } from './PartitionFetcher';
 import { SHUTDOWN_SIGNAL_TOPIC, type PlatformaticAssigner } from './platformaticAssigner';
@@ -22,12 +22,12 @@ const REJOIN_BACKOFF_MS = 1_000;
  * `onRevoked` for them, which commits them in the new generation, before anyone else can
  * have them; then `onAssigned`, then a rejoin, whose generation hands them to their new
  * owner. Joins are applied one after the other, each against what the last one left, and
- * heartbeats wait for them (`holdHeartbeats`), so that the client cannot rejoin on its own
+ * heartbeats wait for them (`holdGroupRequests`), so that the client cannot rejoin on its own
  * before a revocation's commit is in.
  *
  * Eager rebalancing: a rebalance the client learns of from a heartbeat or a commit
- * (REBALANCE_IN_PROGRESS) stops every partition and calls `onRevoking` as the client sends
- * its JoinGroup, so that commit races the join and is best-effort, as on KafkaJS.
+ * (REBALANCE_IN_PROGRESS) stops every partition. Under both protocols it calls `onRevoking`,
+ * whose commit goes out before the client's JoinGroup (`holdGroupRequests`).
  * Either way, a join under a new member id is reported as `lost`.
  */
 export class PlatformaticGroupConsumer implements GroupConsumer {
@@ -65,8 +65,16 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
     this.consumer = clients.member;
     this.fetching = clients.fetching;
     this.cooperative = options.rebalanceProtocol === 'cooperative';
-    // A revocation's commit must reach the coordinator before this member rejoins.
-    if (this.cooperative) holdHeartbeats(this.consumer, () => this.applying, Math.floor(options.sessionTimeoutMs / 2));
+    holdGroupRequests(
+      this.consumer,
+      {
+        // A cooperative revocation's commit must reach the coordinator before this member rejoins.
+        Heartbeat: () => (this.cooperative ? this.applying : undefined),
+        // What the member processed is committed before its JoinGroup takes the coordinator connection.
+        JoinGroup: () => this.revoking,
+      },
+      Math.floor(options.sessionTimeoutMs / 2),
+    );
     this.fetcher = new PartitionFetcher(this.fetching, {
       name: `group ${options.groupId}`,
       maxWaitTimeMs: options.maxWaitTimeMs,
@@ -244,12 +252,10 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
   private onRebalance(): void {
     const handlers = this.handlers;
     if (!handlers || !this.running || this.revoking) return;
-    if (this.cooperative) {
-      // Every owned partition goes on; what moves is committed when the assignment says so.
-      handlers.onRebalancing();
-      return;
-    }
-    this.rebalancing = true;
+    // Cooperatively every owned partition goes on (what moves is committed when the assignment
+    // says so); eagerly every partition stops. Either way what was processed is committed
+    // before the client's JoinGroup goes out (holdGroupRequests).
+    if (!this.cooperative) this.rebalancing = true;
     this.logger.debug(`group ${this.options.groupId} is rebalancing: committing before rejoining`);
     this.revoking = handlers.onRevoking().catch((error: unknown) => this.logger.warn(`commit before rebalance failed: ${(error as Error).message}`));
     handlers.onRebalancing();
