@@ -45,5 +45,7 @@ export function countingFigures(verdict: CountingVerdict, fleet: Fleet, timeline
 
 /** The stalls of a counting run, on the timeline: "12,300 ms from +41.2s". */
 export function describeStalls(verdict: CountingVerdict, timeline: Timeline): string {
-  return verdict.output.stalls.map((g) => `${g.ms.toLocaleString('en-US')} ms from ${timeline.offset(g.from)}`).join(', ');
+  const all = verdict.output.stalls.map((g) => `${g.ms.toLocaleString('en-US')} ms from ${timeline.offset(g.from)}`).join(', ');
+  const single = verdict.output.partitionStalls.longest.map((g) => `partition ${g.partition} ${Math.round(g.ms).toLocaleString('en-US')} ms from ${timeline.offset(g.from)}`).join(', ');
+  return `${all}\nlongest single-partition stalls: ${single || 'none over 1 s'}`;
 }

@@ -76,6 +76,8 @@ export interface PartitionStalls {
   stalledSeconds: number;
   /** How many such gaps. */
   count: number;
+  /** The five longest of them, longest first. */
+  longest: { partition: number; from: number; ms: number }[];
 }
 
 /** A partition's output standing still this long counts as a stall (the input flows at hundreds of records/s per partition). */
@@ -85,7 +87,8 @@ function partitionStalls(timesByPartition: number[][]): PartitionStalls {
   let longestMs = 0;
   let stalledMs = 0;
   let count = 0;
-  for (const times of timesByPartition) {
+  const stalls: PartitionStalls['longest'] = [];
+  timesByPartition.forEach((times, partition) => {
     const sorted = Float64Array.from(times).sort();
     for (let i = 1; i < sorted.length; i++) {
       const ms = sorted[i]! - sorted[i - 1]!;
@@ -93,10 +96,12 @@ function partitionStalls(timesByPartition: number[][]): PartitionStalls {
       if (ms > STALL_MS) {
         stalledMs += ms;
         count++;
+        stalls.push({ partition, from: sorted[i - 1]!, ms });
       }
     }
-  }
-  return { longestMs, stalledSeconds: Math.round(stalledMs / 100) / 10, count };
+  });
+  const longest = stalls.sort((a, b) => b.ms - a.ms).slice(0, 5);
+  return { longestMs, stalledSeconds: Math.round(stalledMs / 100) / 10, count, longest };
 }
 
 export interface VerifyCountingOptions {
