@@ -778,9 +778,12 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
    */
   private async onRevoked(partitions: readonly TopicPartition[]): Promise<void> {
     const running = this.running;
-    if (!running || this.stopped) return;
+    if (!running) return;
     const tasks = running.tasks.tasksReading(partitions);
+    // No longer claimed, even while closing: a member that went on claiming them would have
+    // the leader hold them back from their new owner, rebalance after rebalance.
     for (const task of tasks) task.revoking = true;
+    if (this.stopped) return; // the close commits everything
     this.options.logger.info(`${this.options.applicationId}: tasks [${tasks.map((t) => t.id).join(', ')}] move to another instance: committing them before they go`);
     await this.commitWithin('revocation', REVOCATION_COMMIT_TIMEOUT_MS);
   }

@@ -45,6 +45,8 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
   private readonly cooperative: boolean;
   /** The partitions the runtime was last told it owns (by `onAssigned`). */
   private owned: readonly TopicPartition[] = [];
+  /** When this member last rejoined at once because the leader held partitions back. */
+  private lastFollowUpForLeader = 0;
   /** Joins are applied in order: a revocation's commit finishes before the next join is applied. */
   private applying: Promise<void> = Promise.resolve();
 
@@ -209,8 +211,14 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
     if (shutdown) handlers.onShutdownRequested();
     void this.startAtCommitted(join);
     // The leader held back what moves: the follow-up rebalance hands it over. Members that gave
-    // something up start it; the others join it at once instead of at their next heartbeat.
-    const followUp = revoked.length > 0 || (this.cooperative && userData !== undefined && this.options.assignor.rejoinRequested?.(userData) === true);
+    // something up start it; the others join it at once instead of at their next heartbeat,
+    // but not more than once a heartbeat interval: a hold-back its owner has not released yet
+    // asks again, and answering every time at once would rebalance in a loop.
+    const leaderAsked = this.cooperative && userData !== undefined && this.options.assignor.rejoinRequested?.(userData) === true;
+    const now = Date.now();
+    const answerLeader = leaderAsked && now - this.lastFollowUpForLeader >= this.options.heartbeatIntervalMs;
+    if (answerLeader && revoked.length === 0) this.lastFollowUpForLeader = now;
+    const followUp = revoked.length > 0 || answerLeader;
     if (followUp && join === this.joins) {
       this.logger.debug(`group ${this.options.groupId}: ${revoked.length > 0 ? `gave up ${revoked.length} partitions` : 'the leader held partitions back'}; rejoining so that their new owners get them`);
       void this.join();
