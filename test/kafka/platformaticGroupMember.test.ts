@@ -10,7 +10,7 @@
 //   JoinGroup until the rebalance completes, and a commit behind it on the same connection
 //   would wait that long);
 // - while a rebalance waits for a slow member, a member goes on fetching the partitions it
-//   keeps. (The broker holds a JoinGroup until the rebalance completes and answers a
+//   keeps, and can commit them. (The broker holds a JoinGroup until the rebalance completes and answers a
 //   connection's requests in order, so fetches must not share the member's connection.)
 // Runs in the platformatic pass of the integration tests.
 import type { Logger } from '@tributary/core';
@@ -194,7 +194,7 @@ describe.runIf(process.env.TRIBUTARY_CLIENT === 'platformatic')('a cooperative g
     expect((await committedOffsets(groupId, topic)).get(0)).toBe(5);
   });
 
-  it('goes on fetching the partitions it keeps while the rebalance waits for a slow member', async () => {
+  it('goes on fetching and committing the partitions it keeps while the rebalance waits for a slow member', async () => {
     const topic = uniqueName('keep-fetching');
     await createTopic(topic, PARTITIONS);
     const groupId = uniqueName('keep-fetching-group');
@@ -203,10 +203,15 @@ describe.runIf(process.env.TRIBUTARY_CLIENT === 'platformatic')('a cooperative g
     let watching = false;
     let rebalanceSeen: number | undefined;
     let nextAssignment: number | undefined;
+    let committedAt: number | undefined;
     const received: number[] = [];
+    let member: GroupConsumer | undefined;
     const a = await joinMember(topic, groupId, 'a', {
       onRebalancing: () => {
-        if (watching) rebalanceSeen ??= Date.now();
+        if (!watching || rebalanceSeen !== undefined) return;
+        rebalanceSeen = Date.now();
+        // A commit a second into the rebalance, while a's JoinGroup waits at the coordinator for b.
+        setTimeout(() => void member!.commit([{ topic, partition: 0, offset: 3 }]).then(() => (committedAt = Date.now())), 1_000);
       },
       onAssigned: () => {
         if (rebalanceSeen !== undefined) nextAssignment ??= Date.now();
@@ -215,6 +220,7 @@ describe.runIf(process.env.TRIBUTARY_CLIENT === 'platformatic')('a cooperative g
         if (batch.partition === 0) received.push(Date.now());
       },
     });
+    member = members.at(-1);
     const b = await joinMember(topic, groupId, 'b', { heartbeatIntervalMs: 5_000, sessionTimeoutMs: 20_000 });
     await waitFor(() => `${a()}|${b()}` === '0,2|1,3', { timeoutMs: 60_000, description: () => `a=${a()} b=${b()}` });
 
@@ -241,5 +247,9 @@ describe.runIf(process.env.TRIBUTARY_CLIENT === 'platformatic')('a cooperative g
     // Batches of partition 0 kept coming while a waited for the new generation.
     const during = received.filter((t) => t > rebalanceSeen! + 500 && t < nextAssignment!);
     expect(during.length, `batches of partition 0 between ${rebalanceSeen} + 500 ms and ${nextAssignment}: ${received.join(',')}`).toBeGreaterThan(5);
+    // And its commit went through while the rebalance still waited, not after it.
+    await waitFor(() => committedAt !== undefined, { timeoutMs: 30_000, description: "a's commit" });
+    expect(committedAt!, 'the commit landed before the new generation').toBeLessThan(nextAssignment!);
+    expect((await committedOffsets(groupId, topic)).get(0)).toBe(3);
   });
 });

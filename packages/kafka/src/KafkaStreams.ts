@@ -1052,6 +1052,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     const running = this.running;
     if (running) {
       running.loop.stop();
+      running.consumer.leaving?.();
       if (idleTimeoutMs > 0 && !running.transactions) await within(this.tracker.whenIdle(), idleTimeoutMs);
       await within(running.collector.flush(), this.options.deliveryTimeoutMs);
       // Exactly-once: each task commits at its next consistent point, a failed task's transaction is aborted.

@@ -282,6 +282,12 @@ export interface GroupConsumer {
    * assignment comes with `lost` set.
    */
   rejoin(): Promise<void>;
+  /**
+   * The runtime is closing: it commits, then disconnects. A client that rejoins the group by
+   * itself should not rejoin meanwhile, since the coordinator would hold the final commit
+   * behind that rejoin until the rebalance completes. Absent: nothing to do.
+   */
+  leaving?(): void;
   /** Stops fetching, leaves the group and closes the connections. */
   disconnect(): Promise<void>;
 }

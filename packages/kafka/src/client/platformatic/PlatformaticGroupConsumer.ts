@@ -1,6 +1,7 @@
 import { StreamsError, type Logger } from '@tributary/core';
 import { ListOffsetTimestamps, type Consumer, type ConsumerGroupJoinPayload } from '@platformatic/kafka';
 import { partitionKey, type GroupConsumer, type GroupConsumerHandlers, type GroupConsumerOptions, type GroupMember, type TopicPartition, type TopicPartitionOffset } from '../StreamsClient';
+import { commitAside } from './asideOffsetCommit';
 import { holdGroupRequests } from './groupRequestHold';
 import { asKafkaError } from './kafkaErrors';
 import { PartitionFetcher, type FetchedBatch } from './PartitionFetcher';
@@ -45,6 +46,11 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
   private readonly cooperative: boolean;
   /** The partitions the runtime was last told it owns (by `onAssigned`). */
   private owned: readonly TopicPartition[] = [];
+  /**
+   * Set once the runtime is leaving (`leaving()`); it never settles, so a JoinGroup the client
+   * starts meanwhile waits the whole bound of the hold, by when the member has left.
+   */
+  private leavingGroup: Promise<never> | undefined;
   /** When this member last rejoined at once because the leader held partitions back. */
   private lastFollowUpForLeader = 0;
   /** Joins are applied in order: a revocation's commit finishes before the next join is applied. */
@@ -72,8 +78,9 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
       {
         // A cooperative revocation's commit must reach the coordinator before this member rejoins.
         Heartbeat: () => (this.cooperative ? this.applying : undefined),
-        // What the member processed is committed before its JoinGroup takes the coordinator connection.
-        JoinGroup: () => this.revoking,
+        // What the member processed is committed before its JoinGroup takes the coordinator
+        // connection; a member that is leaving does not rejoin before it has left.
+        JoinGroup: () => this.leavingGroup ?? this.revoking,
       },
       Math.floor(options.sessionTimeoutMs / 2),
     );
@@ -130,8 +137,12 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
 
   async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
     if (offsets.length === 0) return;
+    const { memberId, generationId } = this.consumer;
     try {
-      await this.consumer.commit({ offsets: offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: BigInt(offset), leaderEpoch: -1 })) });
+      // As this member, over the fetching client's connection: the member's own is taken by its
+      // JoinGroup for as long as a rebalance lasts, while the kept partitions are processed on.
+      if (memberId) await commitAside(this.fetching, await this.consumer.findGroupCoordinator(), this.options.groupId, { memberId, generationId }, offsets);
+      else await this.consumer.commit({ offsets: offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: BigInt(offset), leaderEpoch: -1 })) });
     } catch (error) {
       throw asKafkaError(`committing offsets of group ${this.options.groupId}`, error);
     }
@@ -154,6 +165,10 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
     );
     if (!this.running) return;
     await this.join();
+  }
+
+  leaving(): void {
+    this.leavingGroup ??= new Promise<never>(() => undefined);
   }
 
   async disconnect(): Promise<void> {
