@@ -33,6 +33,7 @@ export function countingFigures(verdict: CountingVerdict, fleet: Fleet, timeline
     maxStallMs: verdict.output.stalls[0]?.ms ?? 0,
     longestPartitionStallMs: verdict.output.partitionStalls.longestMs,
     stalledPartitionSeconds: verdict.output.partitionStalls.stalledSeconds,
+    stoppedPartitionSecondsOver250ms: verdict.output.partitionStalls.briefStopSeconds,
     partitionStalls: verdict.output.partitionStalls.count,
     instances: fleet.members.length,
     instancesInError: fleet.members.filter((m) => m.endedInError).length,

@@ -74,6 +74,11 @@ export interface PartitionStalls {
   longestMs: number;
   /** Gaps over {@link STALL_MS} in each partition's output, summed over the partitions (partition-seconds stopped). */
   stalledSeconds: number;
+  /**
+   * The same over {@link BRIEF_STOP_MS}: an eager rebalance stops every partition for well
+   * under a second on an unloaded broker, which only this one counts.
+   */
+  briefStopSeconds: number;
   /** How many such gaps. */
   count: number;
   /** The five longest of them, longest first. */
@@ -82,10 +87,13 @@ export interface PartitionStalls {
 
 /** A partition's output standing still this long counts as a stall (the input flows at hundreds of records/s per partition). */
 const STALL_MS = 1_000;
+/** A partition's output standing still this long counts as stopped at all (its records normally come milliseconds apart). */
+const BRIEF_STOP_MS = 250;
 
 function partitionStalls(timesByPartition: number[][]): PartitionStalls {
   let longestMs = 0;
   let stalledMs = 0;
+  let briefMs = 0;
   let count = 0;
   const stalls: PartitionStalls['longest'] = [];
   timesByPartition.forEach((times, partition) => {
@@ -93,6 +101,7 @@ function partitionStalls(timesByPartition: number[][]): PartitionStalls {
     for (let i = 1; i < sorted.length; i++) {
       const ms = sorted[i]! - sorted[i - 1]!;
       longestMs = Math.max(longestMs, ms);
+      if (ms > BRIEF_STOP_MS) briefMs += ms;
       if (ms > STALL_MS) {
         stalledMs += ms;
         count++;
@@ -101,7 +110,7 @@ function partitionStalls(timesByPartition: number[][]): PartitionStalls {
     }
   });
   const longest = stalls.sort((a, b) => b.ms - a.ms).slice(0, 5);
-  return { longestMs, stalledSeconds: Math.round(stalledMs / 100) / 10, count, longest };
+  return { longestMs, stalledSeconds: Math.round(stalledMs / 100) / 10, briefStopSeconds: Math.round(briefMs / 100) / 10, count, longest };
 }
 
 export interface VerifyCountingOptions {
