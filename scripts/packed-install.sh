@@ -174,6 +174,7 @@ done
 
 if [[ -n "${KAFKA_BROKERS:-}" ]]; then
   step "esm project, lowest peers: KafkaStreams round trip on $KAFKA_BROKERS" bash -c "cd '$WORK/esm' && '$NODE_BIN' dist/kafkaRoundTrip.js"
+  step "esm project, lowest peers: StreamThreads round trip (two worker threads) on $KAFKA_BROKERS" bash -c "cd '$WORK/esm' && '$NODE_BIN' dist/threadsRoundTrip.js"
 else
   log "KAFKA_BROKERS is not set: no Kafka round trip"
 fi

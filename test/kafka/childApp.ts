@@ -1,4 +1,4 @@
-// Runs test/kafka/fixtures/app.ts in a child process and follows what it prints.
+// Runs test/kafka/fixtures/app.ts (or another fixture program) in a child process and follows what it prints.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -13,14 +13,31 @@ export interface ChildApp {
   last(name: string): Record<string, unknown> | undefined;
 }
 
-const fixture = fileURLToPath(new URL('./fixtures/app.ts', import.meta.url));
-const persistentFixture = fileURLToPath(new URL('./fixtures/persistentApp.ts', import.meta.url));
+const fixtures = {
+  app: fileURLToPath(new URL('./fixtures/app.ts', import.meta.url)),
+  persistentApp: fileURLToPath(new URL('./fixtures/persistentApp.ts', import.meta.url)),
+  threadedApp: fileURLToPath(new URL('./fixtures/threadedApp.ts', import.meta.url)),
+};
 
 export function spawnChildApp(
-  env: { APP_ID: string; INPUT: string; OUTPUT?: string; INSTANCE: string; GUARANTEE?: string; COUNTS?: string; OPTIONS?: string; FAIL_ON_ID?: string; STATE_DIR?: string; STANDBYS?: string; PROGRESS_MS?: string },
-  script: 'app' | 'persistentApp' = 'app',
+  env: {
+    APP_ID: string;
+    INPUT: string;
+    OUTPUT?: string;
+    INSTANCE: string;
+    GUARANTEE?: string;
+    COUNTS?: string;
+    OPTIONS?: string;
+    FAIL_ON_ID?: string;
+    STATE_DIR?: string;
+    STANDBYS?: string;
+    PROGRESS_MS?: string;
+    NUM_THREADS?: string;
+    FAIL_IN_THREAD?: string;
+  },
+  script: keyof typeof fixtures = 'app',
 ): ChildApp {
-  const child = spawn(process.execPath, ['--conditions=tributary-source', '--import', 'tsx', script === 'app' ? fixture : persistentFixture], {
+  const child = spawn(process.execPath, ['--conditions=tributary-source', '--import', 'tsx', fixtures[script]], {
     cwd: repoRoot,
     env: { ...process.env, ...env, KAFKA_BROKERS: brokers().join(',') },
     stdio: ['ignore', 'pipe', 'pipe'],

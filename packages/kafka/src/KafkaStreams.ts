@@ -602,7 +602,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     if (!http) return;
     const { applicationId, clientId } = this.options;
     const tasks = () => [...(this.running?.tasks.tasks() ?? [])];
-    const exporter = new PrometheusExporter(() => ({ metrics: this.metrics(), state: this.state, threadId: `${clientId}-StreamThread-1` }), {
+    const exporter = new PrometheusExporter(() => ({ state: this.state, threads: [{ threadId: `${clientId}-StreamThread-1`, state: this.state, metrics: this.metrics() }] }), {
       application_id: applicationId,
       client_id: clientId,
     });
@@ -644,6 +644,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     this.http = new StreamsHttpServer(router, this.options.logger);
     const bound = await this.http.listen(http.port, http.host);
     const wildcard = bound.host === '0.0.0.0' || bound.host === '::';
+    if (this.advertised?.endsWith(':0')) this.advertised = `${this.advertised.slice(0, -1)}${bound.port}`;
     this.advertised ??= formatHostInfo({ host: wildcard ? hostname() : bound.host, port: bound.port });
     this.options.logger.info(`${applicationId}: HTTP server on ${bound.url}, advertised as ${this.advertised}`);
   }

@@ -129,7 +129,8 @@ export interface KafkaStreamsOptions extends ConnectionOptions {
    * instance knows which one owns a key. Defaults, when `http` is set, to the HTTP server's
    * host and bound port (the machine's host name when it listens on every interface); without
    * `http`, to none (`metadataForKey` then knows no owner). Set it when the instances reach
-   * each other by another name (a Kubernetes service, a container's address).
+   * each other by another name (a Kubernetes service, a container's address). With `http`,
+   * `'host:0'` advertises that host with the port the server bound (`http.port` `0`).
    */
   applicationServer?: string;
   /**
@@ -269,7 +270,7 @@ export function resolveOptions(options: KafkaStreamsOptions): ResolvedOptions {
     repartitionPurgeIntervalMs: nonNegative('repartitionPurgeIntervalMs', options.repartitionPurgeIntervalMs, 30_000),
     handleSignals: options.handleSignals ?? true,
     http: httpOption(options.http),
-    applicationServer: applicationServerOption(options.applicationServer),
+    applicationServer: applicationServerOption(options.applicationServer, options.http !== undefined),
     client: options.client,
     stateDir: stateDirOption(options.stateDir),
     persistentStores: options.persistentStores,
@@ -331,8 +332,13 @@ function httpOption(http: HttpOptions | undefined): Required<HttpOptions> | unde
   return { port, host, dashboard };
 }
 
-function applicationServerOption(endpoint: string | undefined): string | undefined {
+function applicationServerOption(endpoint: string | undefined, serving: boolean): string | undefined {
   if (endpoint === undefined) return undefined;
+  // 'host:0': the host, with the port the HTTP server binds (known once it listens).
+  if (serving && typeof endpoint === 'string' && endpoint.endsWith(':0')) {
+    const { host } = parseHostInfo(`${endpoint.slice(0, -2)}:1`, 'applicationServer');
+    return formatHostInfo({ host, port: 0 });
+  }
   return formatHostInfo(parseHostInfo(endpoint, 'applicationServer'));
 }
 

@@ -1,6 +1,8 @@
 // The public API of @tributary/kafka: run a topology on Apache Kafka.
 export { KafkaStreams } from './KafkaStreams';
 export type { KafkaStreamsOptions, ProcessingGuarantee, UncaughtExceptionHandler, UncaughtExceptionResponse } from './KafkaStreamsOptions';
+export { StreamThreads, type ThreadMetadata, type ThreadMetrics } from './threads/StreamThreads';
+export type { StreamThreadsOptions, ThreadTopology } from './threads/StreamThreadsOptions';
 export type { KafkaStreamsMetrics, TaskMetricsSnapshot, KafkaPartitionMetrics, RestoreMetrics } from './metrics/StreamsMetricsRecorder';
 
 // Operating: the HTTP server (metrics, health, readiness) and interactive queries across instances.

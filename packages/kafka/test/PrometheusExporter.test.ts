@@ -44,7 +44,7 @@ function snapshot(overrides: Partial<KafkaStreamsMetrics> = {}): KafkaStreamsMet
 }
 
 const labels = { application_id: 'orders-app', client_id: 'orders-app-1' };
-const scrape = (metrics = snapshot()): MetricsScrape => ({ metrics, state: 'RUNNING', threadId: 'orders-app-1-StreamThread-1' });
+const scrape = (metrics = snapshot()): MetricsScrape => ({ state: 'RUNNING', threads: [{ threadId: 'orders-app-1-StreamThread-1', state: 'RUNNING', metrics }] });
 const base = 'application_id="orders-app",client_id="orders-app-1"';
 const thread = `thread_id="orders-app-1-StreamThread-1",${base}`;
 
@@ -139,6 +139,41 @@ describe('Prometheus metrics', () => {
     expect(textA).toContain('kafka_streams_process_total{thread_id="orders-app-1-StreamThread-1",application_id="a",client_id="a-1"} 1');
     expect(textA).not.toContain('application_id="b"');
     expect(textB).toContain('kafka_streams_process_total{thread_id="orders-app-1-StreamThread-1",application_id="b",client_id="b-1"} 2');
+  });
+
+  it('reports each stream thread under its own thread_id and sums the client-level figures', async () => {
+    const one = snapshot({ processed: 10, consumed: 12, failedCommits: 1 });
+    const two = snapshot({
+      processed: 30,
+      consumed: 31,
+      failedCommits: 2,
+      tasks: [{ id: '0_2', state: 'running', partitions: ['orders-2'], consumed: 31, consumptionRate: 0, processed: 30, processRate: 0, droppedRecords: 0, pendingSends: 0, buffered: 0 }],
+      partitions: [],
+      restore: [],
+    });
+    const exporter = new PrometheusExporter(
+      () => ({
+        state: 'REBALANCING',
+        threads: [
+          { threadId: 'orders-app-1-StreamThread-1', state: 'RUNNING', metrics: one },
+          { threadId: 'orders-app-1-StreamThread-2', state: 'REBALANCING', metrics: two },
+        ],
+      }),
+      labels,
+    );
+    const lines = samples(await exporter.metrics());
+    for (const expected of [
+      `kafka_streams_process_total{${thread}} 10`,
+      `kafka_streams_process_total{thread_id="orders-app-1-StreamThread-2",${base}} 30`,
+      `kafka_streams_task_process_total{thread_id="orders-app-1-StreamThread-2",task_id="0_2",${base}} 30`,
+      `kafka_streams_alive_stream_threads{${base}} 2`,
+      `kafka_consumer_records_consumed_total{${base}} 43`,
+      `tributary_commit_failures_total{${base}} 3`,
+      `tributary_tasks{state="running",${base}} 2`,
+      `kafka_streams_state{state="REBALANCING",${base}} 1`,
+    ]) {
+      expect(lines).toContain(expected);
+    }
   });
 
   it('leaves no series of a task that moved away since the last scrape', async () => {

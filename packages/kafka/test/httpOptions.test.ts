@@ -25,4 +25,10 @@ describe('the http and applicationServer options', () => {
     expect(() => resolveOptions({ ...base, applicationServer: 'orders-1' })).toThrow("applicationServer must be 'host:port' (an IPv6 host in brackets), e.g. 'orders-1.internal:8080', got 'orders-1'");
     expect(() => resolveOptions({ ...base, applicationServer: 'orders-1:0' })).toThrow('applicationServer must be');
   });
+
+  it("take 'host:0' with an HTTP server: that host, with the port the server binds", () => {
+    expect(resolveOptions({ ...base, http: { port: 0 }, applicationServer: 'orders-1.internal:0' }).applicationServer).toBe('orders-1.internal:0');
+    expect(resolveOptions({ ...base, http: { port: 0 }, applicationServer: '[::1]:0' }).applicationServer).toBe('[::1]:0');
+    expect(() => resolveOptions({ ...base, http: { port: 0 }, applicationServer: ':0' })).toThrow('applicationServer must be');
+  });
 });

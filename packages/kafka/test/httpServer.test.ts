@@ -198,6 +198,15 @@ describe('interactive queries across instances', () => {
   /** Places each task at an endpoint, as a leader's assignment does. */
   const placing = (hosts: Record<string, string[]>) => () => encodeAssignment([], new Map(Object.entries(hosts)));
 
+  it("advertises 'host:0' as that host with the port it bound", async () => {
+    const kafka = new FakeKafka();
+    orders(kafka);
+    await using streams = await started(kafka, { applicationServer: 'orders-1.internal:0' });
+    const port = streams.httpAddress()!.port;
+    await until(() => streams.allMetadata().length === 1, 'the assignment map');
+    expect(streams.allMetadata()[0]!.hostInfo).toEqual({ host: 'orders-1.internal', port });
+  });
+
   it('forwards a key another instance owns to it, once', async () => {
     // Instance b holds partition 1 of the orders; a's assignment says b runs task 0_1.
     const kb = new FakeKafka();

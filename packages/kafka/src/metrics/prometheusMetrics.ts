@@ -1,15 +1,22 @@
 import type { StreamsState } from '@tributary/core';
 import type { KafkaStreamsMetrics } from './StreamsMetricsRecorder';
 
-/** What one scrape reads: a metrics snapshot and the application's state. */
+/** What one scrape reads: the application's state and a metrics snapshot of each of its stream threads. */
 export interface MetricsScrape {
-  readonly metrics: KafkaStreamsMetrics;
   readonly state: StreamsState;
+  readonly threads: readonly ThreadScrape[];
+}
+
+/** One stream thread's part of a scrape. */
+export interface ThreadScrape {
   /**
-   * Kafka Streams' `thread-id` label. Tributary processes on one loop per instance, which it
-   * reports as the instance's only stream thread: `<clientId>-StreamThread-1`.
+   * Kafka Streams' `thread-id` label, `<clientId>-StreamThread-<n>`. A `KafkaStreams`
+   * processes on one loop, which it reports as its only stream thread, `-StreamThread-1`;
+   * `StreamThreads` runs one per worker thread.
    */
   readonly threadId: string;
+  readonly state: StreamsState;
+  readonly metrics: KafkaStreamsMetrics;
 }
 
 export interface MetricSample {
@@ -38,7 +45,7 @@ type Define = Omit<PrometheusMetric, 'kafka' | 'labels'> & { kafka?: string; lab
 const define = (metric: Define): PrometheusMetric => ({ kafka: undefined, labels: [], ...metric });
 /** A metric of the instance's stream thread (Kafka's `stream-thread-metrics`). */
 const thread = (name: string, type: PrometheusMetric['type'], help: string, kafka: string, value: (m: KafkaStreamsMetrics) => number): PrometheusMetric =>
-  define({ name, type, help, kafka: `stream-thread-metrics ${kafka}`, labels: ['thread_id'], samples: (s) => [{ labels: { thread_id: s.threadId }, value: value(s.metrics) }] });
+  define({ name, type, help, kafka: `stream-thread-metrics ${kafka}`, labels: ['thread_id'], samples: (s) => s.threads.map((t) => ({ labels: { thread_id: t.threadId }, value: value(t.metrics) })) });
 /** A metric per task (Kafka's `stream-task-metrics`). */
 const task = (name: string, type: PrometheusMetric['type'], help: string, kafka: string, value: (t: KafkaStreamsMetrics['tasks'][number], m: KafkaStreamsMetrics) => number): PrometheusMetric =>
   define({
@@ -47,7 +54,7 @@ const task = (name: string, type: PrometheusMetric['type'], help: string, kafka:
     help,
     kafka: `stream-task-metrics ${kafka}`,
     labels: ['thread_id', 'task_id'],
-    samples: (s) => s.metrics.tasks.map((t) => ({ labels: { thread_id: s.threadId, task_id: t.id }, value: value(t, s.metrics) })),
+    samples: (s) => s.threads.flatMap(({ threadId, metrics }) => metrics.tasks.map((t) => ({ labels: { thread_id: threadId, task_id: t.id }, value: value(t, metrics) }))),
   });
 /** A metric per input partition. */
 const partition = (name: string, help: string, kafka: string | undefined, value: (p: KafkaStreamsMetrics['partitions'][number]) => number | null): PrometheusMetric =>
@@ -58,11 +65,14 @@ const partition = (name: string, help: string, kafka: string | undefined, value:
     ...(kafka ? { kafka } : {}),
     labels: ['topic', 'partition'],
     samples: (s) =>
-      s.metrics.partitions.flatMap((p) => {
+      s.threads.flatMap((t) => t.metrics.partitions).flatMap((p) => {
         const v = value(p);
         return v === null ? [] : [{ labels: { topic: p.topic, partition: p.partition }, value: v }];
       }),
   });
+
+/** A client-level figure: the sum over the stream threads. */
+const sum = (s: MetricsScrape, value: (m: KafkaStreamsMetrics) => number): number => s.threads.reduce((n, t) => n + value(t.metrics), 0);
 
 const restoredOf = (m: KafkaStreamsMetrics, taskId: string) => m.restore.filter((r) => r.taskId === taskId);
 
@@ -87,9 +97,9 @@ export const PROMETHEUS_METRICS: readonly PrometheusMetric[] = [
   define({
     name: 'kafka_streams_alive_stream_threads',
     type: 'gauge',
-    help: 'Processing loops running: 1 while the application is REBALANCING or RUNNING, else 0.',
+    help: 'Stream threads REBALANCING or RUNNING (a KafkaStreams has one; StreamThreads numStreamThreads).',
     kafka: 'stream-metrics alive-stream-threads',
-    samples: (s) => [{ labels: {}, value: s.state === 'RUNNING' || s.state === 'REBALANCING' ? 1 : 0 }],
+    samples: (s) => [{ labels: {}, value: s.threads.filter((t) => t.state === 'RUNNING' || t.state === 'REBALANCING').length }],
   }),
 
   // Thread level.
@@ -113,7 +123,7 @@ export const PROMETHEUS_METRICS: readonly PrometheusMetric[] = [
     help: 'Records dropped on purpose or skipped by an error handler, by reason (late, null-key, deserialization-error, ...); Kafka Streams counts them per task, without a reason.',
     kafka: 'stream-task-metrics dropped-records-total',
     labels: ['thread_id', 'reason'],
-    samples: (s) => Object.entries(s.metrics.droppedByReason).map(([reason, value]) => ({ labels: { thread_id: s.threadId, reason }, value })),
+    samples: (s) => s.threads.flatMap((t) => Object.entries(t.metrics.droppedByReason).map(([reason, value]) => ({ labels: { thread_id: t.threadId, reason }, value }))),
   }),
   define({
     name: 'kafka_streams_active_restoring_tasks',
@@ -121,7 +131,7 @@ export const PROMETHEUS_METRICS: readonly PrometheusMetric[] = [
     help: 'Tasks restoring their stores from changelogs.',
     kafka: 'stream-state-updater-metrics active-restoring-tasks (KIP-869)',
     labels: ['thread_id'],
-    samples: (s) => [{ labels: { thread_id: s.threadId }, value: s.metrics.tasks.filter((t) => t.state === 'restoring').length }],
+    samples: (s) => s.threads.map((t) => ({ labels: { thread_id: t.threadId }, value: t.metrics.tasks.filter((task) => task.state === 'restoring').length })),
   }),
 
   // Task level.
@@ -149,14 +159,14 @@ export const PROMETHEUS_METRICS: readonly PrometheusMetric[] = [
     type: 'gauge',
     help: 'The largest records lag over the partitions this instance reads now.',
     kafka: 'consumer-fetch-manager-metrics records-lag-max',
-    samples: (s) => [{ labels: {}, value: s.metrics.partitions.reduce((max, p) => Math.max(max, p.recordsLag ?? 0), 0) }],
+    samples: (s) => [{ labels: {}, value: s.threads.flatMap((t) => t.metrics.partitions).reduce((max, p) => Math.max(max, p.recordsLag ?? 0), 0) }],
   }),
   define({
     name: 'kafka_consumer_records_consumed_total',
     type: 'counter',
     help: 'Records fetched from the input partitions.',
     kafka: 'consumer-fetch-manager-metrics records-consumed-total',
-    samples: (s) => [{ labels: {}, value: s.metrics.consumed }],
+    samples: (s) => [{ labels: {}, value: sum(s, (m) => m.consumed) }],
   }),
 
   // Tributary's own.
@@ -164,7 +174,7 @@ export const PROMETHEUS_METRICS: readonly PrometheusMetric[] = [
     name: 'tributary_consumption_rate',
     type: 'gauge',
     help: 'Records consumed per second since the start (the seed\'s consumption rate).',
-    samples: (s) => [{ labels: {}, value: s.metrics.consumptionRate }],
+    samples: (s) => [{ labels: {}, value: sum(s, (m) => m.consumptionRate) }],
   }),
   partition('tributary_consumer_lag', 'Log-end offset minus the committed offset, as kafka-consumer-groups --describe shows it (the seed\'s lag).', undefined, (p) => p.lag),
   partition('tributary_consumer_committed_offset', 'The offset the group committed last (-1 before the first commit).', undefined, (p) => p.committedOffset ?? -1),
@@ -174,18 +184,18 @@ export const PROMETHEUS_METRICS: readonly PrometheusMetric[] = [
     type: 'gauge',
     help: 'Tasks this instance runs, by state (restoring or running).',
     labels: ['state'],
-    samples: (s) => (['running', 'restoring'] as const).map((state) => ({ labels: { state }, value: s.metrics.tasks.filter((t) => t.state === state).length })),
+    samples: (s) => (['running', 'restoring'] as const).map((state) => ({ labels: { state }, value: sum(s, (m) => m.tasks.filter((t) => t.state === state).length) })),
   }),
   define({
     name: 'tributary_standby_tasks',
     type: 'gauge',
     help: 'Standby copies of other instances\' tasks this instance keeps (numStandbyReplicas).',
-    samples: (s) => [{ labels: {}, value: s.metrics.standbyTasks.length }],
+    samples: (s) => [{ labels: {}, value: sum(s, (m) => m.standbyTasks.length) }],
   }),
   define({
     name: 'tributary_commit_failures_total',
     type: 'counter',
     help: 'Commits that failed (retried at the next one).',
-    samples: (s) => [{ labels: {}, value: s.metrics.failedCommits }],
+    samples: (s) => [{ labels: {}, value: sum(s, (m) => m.failedCommits) }],
   }),
 ];
