@@ -5,11 +5,13 @@
 //
 //   pnpm bench:compare [--quick] [--rounds N] [--only stateless,windowed,join,exactly-once]
 //                      [--engines tributary,kafka-streams,kafka-streams-cached,plain-loop,perf-test]
-//                      [--clients kafkajs,platformatic]
+//                      [--clients kafkajs,platformatic] [--stream-threads 1,2]
 //                      [--no-latency] [--latency-seconds 30] [--commit-interval-ms 1000]
 //
 // --clients: the clients Tributary and the plain loop run on; by default both, or KafkaJS alone
 // when no Node 22 can be had (@platformatic/kafka needs it: benchClients.ts).
+// --stream-threads: Tributary (StreamThreads) and Kafka Streams (caching off) with each of these
+// thread counts (default 1).
 //
 // KAFKA_BROKERS: use that broker (else one is started with tools/kafka and stopped after).
 // BENCH_KS_STORE=rocksdb: Kafka Streams with RocksDB stores (default in-memory, like Tributary's).
@@ -37,6 +39,7 @@ const { values } = parseArgs({
     only: { type: 'string', default: VARIANTS.join(',') },
     engines: { type: 'string', default: [...ENGINE_FAMILIES, 'perf-test'].join(',') },
     clients: { type: 'string' },
+    'stream-threads': { type: 'string', default: '1' },
     'no-latency': { type: 'boolean', default: false },
     'latency-seconds': { type: 'string', default: '30' },
     'commit-interval-ms': { type: 'string', default: '1000' },
@@ -53,7 +56,9 @@ const families = values.engines!.split(',');
 for (const f of families) if (f !== 'perf-test' && !ENGINE_FAMILIES.includes(f as never)) throw new Error(`--engines: unknown engine '${f}' (${[...ENGINE_FAMILIES, 'perf-test'].join(', ')})`);
 const { clients, note: clientsNote } = benchClients(values.clients);
 if (clientsNote) console.log(`NOTE: ${clientsNote}\n`);
-const engines = benchEngines(clients).filter((e) => families.includes(e.family));
+const threadCounts = values['stream-threads']!.split(',').map(Number);
+for (const n of threadCounts) if (!Number.isInteger(n) || n < 1 || n > 8) throw new Error(`--stream-threads: thread counts from 1 to 8, comma-separated (got '${values['stream-threads']}')`);
+const engines = benchEngines(clients, threadCounts).filter((e) => families.includes(e.family));
 const runId = Date.now().toString(36);
 let runNumber = 0;
 const nextName = (what: string) => `bench-compare-${runId}-${++runNumber}-${what}`;

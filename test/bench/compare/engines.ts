@@ -11,8 +11,12 @@ import { isTransactional, type Variant, type VariantTopics } from './topologies'
 export type EngineFamily = 'tributary' | 'kafka-streams' | 'kafka-streams-cached' | 'plain-loop';
 export const ENGINE_FAMILIES: readonly EngineFamily[] = ['tributary', 'kafka-streams', 'kafka-streams-cached', 'plain-loop'];
 
-/** The ids of the engines the table compares (the read ceiling, kafka-consumer-perf-test, is `perfTest.ts`). */
-export type EngineId = `tributary-${ClientName}` | 'kafka-streams' | 'kafka-streams-cached' | `plain-${ClientName}`;
+/**
+ * The ids of the engines the table compares (the read ceiling, kafka-consumer-perf-test, is
+ * `perfTest.ts`); with `--stream-threads`, Tributary and Kafka Streams (caching off) also run with
+ * more than one stream thread, as `<id>-<n>t`.
+ */
+export type EngineId = `tributary-${ClientName}` | `tributary-${ClientName}-${number}t` | 'kafka-streams' | `kafka-streams-${number}t` | 'kafka-streams-cached' | `plain-${ClientName}`;
 
 export interface Engine {
   id: EngineId;
@@ -41,10 +45,14 @@ const PLAIN_LOOPS: Record<ClientName, { file: string; label: string }> = {
 };
 const outputOrCommitted = (variant: Variant) => (isTransactional(variant) ? 'committed' : 'output');
 
-function tributary(client: BenchClient): Engine {
-  const label = `Tributary on ${client.label}`;
+/** `-<n>t` and `, <n> stream threads` for more than one thread; nothing for one. */
+const threadsId = (threads: number) => (threads > 1 ? (`-${threads}t` as const) : ('' as const));
+const threadsLabel = (threads: number) => (threads > 1 ? `, ${threads} stream threads` : '');
+
+function tributary(client: BenchClient, threads: number): Engine {
+  const label = `Tributary on ${client.label}${threadsLabel(threads)}`;
   return {
-    id: `tributary-${client.name}`,
+    id: `tributary-${client.name}${threadsId(threads)}`,
     family: 'tributary',
     label,
     variants: ['stateless', 'windowed', 'join', 'exactly-once'],
@@ -53,17 +61,17 @@ function tributary(client: BenchClient): Engine {
       new EngineProcess(label, client.node, [
         ...nodeScript('tributaryApp.ts', true),
         ...['--variant', variant, '--brokers', brokers, '--input', topics.input, '--output', topics.output, '--table', topics.table],
-        ...['--application-id', group, '--commit-interval-ms', String(commitIntervalMs), '--client', client.name],
+        ...['--application-id', group, '--commit-interval-ms', String(commitIntervalMs), '--client', client.name, '--stream-threads', String(threads)],
       ], repoRoot),
   };
 }
 
-function kafkaStreams(caching: 'off' | 'on'): Engine['start'] {
+function kafkaStreams(caching: 'off' | 'on', threads = 1): Engine['start'] {
   return (variant, topics, group, brokers, commitIntervalMs) =>
-    new EngineProcess(`Kafka Streams (caching ${caching})`, 'bash', [
+    new EngineProcess(`Kafka Streams (caching ${caching}${threadsLabel(threads)})`, 'bash', [
       ksRun,
       ...['--variant', variant, '--brokers', brokers, '--input', topics.input, '--output', topics.output, '--table', topics.table],
-      ...['--application-id', group, '--caching', caching, '--commit-interval-ms', String(commitIntervalMs)],
+      ...['--application-id', group, '--caching', caching, '--commit-interval-ms', String(commitIntervalMs), '--threads', String(threads)],
       ...(process.env.BENCH_KS_STORE ? ['--store', process.env.BENCH_KS_STORE] : []),
     ], repoRoot);
 }
@@ -84,11 +92,20 @@ function plainLoop(client: BenchClient): Engine {
   };
 }
 
-/** Every engine, Tributary and the plain loop once per client in `clients`. */
-export function benchEngines(clients: readonly BenchClient[]): Engine[] {
+/** Every engine: Tributary and the plain loop once per client in `clients`; Tributary and Kafka Streams (caching off) once per count in `threads`. */
+export function benchEngines(clients: readonly BenchClient[], threads: readonly number[] = [1]): Engine[] {
   return [
-    ...clients.map(tributary),
-    { id: 'kafka-streams', family: 'kafka-streams', label: 'Kafka Streams, caching off', variants: ['stateless', 'windowed', 'join', 'exactly-once'], completion: outputOrCommitted, start: kafkaStreams('off') },
+    ...threads.flatMap((n) => clients.map((client) => tributary(client, n))),
+    ...threads.map(
+      (n): Engine => ({
+        id: `kafka-streams${threadsId(n)}`,
+        family: 'kafka-streams',
+        label: `Kafka Streams, caching off${threadsLabel(n)}`,
+        variants: ['stateless', 'windowed', 'join', 'exactly-once'],
+        completion: outputOrCommitted,
+        start: kafkaStreams('off', n),
+      }),
+    ),
     // Stateless has no store, so a record cache changes nothing there; the join's stream side is
     // not cached (only the table's store is), so its output count stays known.
     {

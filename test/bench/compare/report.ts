@@ -49,6 +49,12 @@ export function formatTable(runs: readonly ThroughputRun[], latencies: readonly 
     ratio('tributary-platformatic', 'kafka-streams');
     ratio('tributary-platformatic', 'tributary-kafkajs');
     ratio('plain-platformatic', 'plain-kafkajs');
+    // Two stream threads: against Kafka Streams with two, and against one thread (the scale-up).
+    for (const client of ['kafkajs', 'platformatic'] as const) {
+      ratio(`tributary-${client}-2t`, 'kafka-streams-2t');
+      ratio(`tributary-${client}-2t`, `tributary-${client}`);
+    }
+    ratio('kafka-streams-2t', 'kafka-streams');
   }
   return [...lines, '', ...ratios].join('\n');
 }

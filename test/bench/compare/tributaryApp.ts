@@ -3,14 +3,15 @@
 // (tools/kafka-streams-bench): {"event":"starting"} just before start(), {"event":"state"} on
 // every state change, {"event":"progress","processed":N} once a second. Stops on SIGTERM.
 // The variant `exactly-once` runs with `processingGuarantee: 'exactly_once'`; `--client` picks
-// the Kafka client (`platformatic` needs Node 22 or newer).
+// the Kafka client (`platformatic` needs Node 22 or newer); `--stream-threads N` above 1 runs
+// it on StreamThreads, N worker threads that each build the topology from threadTopology.ts.
 //
 //   node --conditions=tributary-source --import tsx test/bench/compare/tributaryApp.ts \
 //     --variant stateless --brokers B --input I --output O --table T --application-id A \
-//     [--commit-interval-ms 1000] [--client kafkajs|platformatic]
+//     [--commit-interval-ms 1000] [--client kafkajs|platformatic] [--stream-threads 1]
 import { parseArgs } from 'node:util';
 import { silentLogger } from '@tributary/core';
-import { KafkaStreams, type ClientName } from '@tributary/kafka';
+import { KafkaStreams, StreamThreads, type ClientName } from '@tributary/kafka';
 import { isTransactional, tributaryTopology, VARIANTS, type Variant } from './topologies';
 
 const { values } = parseArgs({
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     'application-id': { type: 'string' },
     'commit-interval-ms': { type: 'string', default: '1000' },
     client: { type: 'string', default: 'kafkajs' },
+    'stream-threads': { type: 'string', default: '1' },
   },
 });
 const variant = values.variant as Variant;
@@ -32,18 +34,37 @@ const client = values.client as ClientName;
 if (client !== 'kafkajs' && client !== 'platformatic') throw new Error(`--client must be kafkajs or platformatic (got '${values.client}')`);
 
 const emit = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
-const app = new KafkaStreams(tributaryTopology(variant, { input: values.input!, output: values.output!, table: values.table! }), {
+const topics = { input: values.input!, output: values.output!, table: values.table! };
+const options = {
   applicationId: values['application-id']!,
   brokers: values.brokers!,
   logger: silentLogger,
   commitIntervalMs: Number(values['commit-interval-ms']),
-  processingGuarantee: isTransactional(variant) ? 'exactly_once' : 'at_least_once',
+  processingGuarantee: isTransactional(variant) ? ('exactly_once' as const) : ('at_least_once' as const),
   client,
   metricsIntervalMs: 0,
   handleSignals: false,
-});
+};
+const threads = Number(values['stream-threads']);
+let processed: () => Promise<number>;
+let app: KafkaStreams | StreamThreads;
+if (threads > 1) {
+  Object.assign(process.env, { BENCH_VARIANT: variant, BENCH_INPUT: topics.input, BENCH_OUTPUT: topics.output, BENCH_TABLE: topics.table });
+  const threaded = new StreamThreads({
+    ...options,
+    topologyModule: new URL('./threadTopology.ts', import.meta.url),
+    numStreamThreads: threads,
+    threadImports: [new URL('../../harness/registerTsx.mjs', import.meta.url)],
+  });
+  processed = async () => (await threaded.threadMetrics()).reduce((n, t) => n + t.metrics.processed, 0);
+  app = threaded;
+} else {
+  const single = new KafkaStreams(tributaryTopology(variant, topics), options);
+  processed = async () => single.metrics().processed;
+  app = single;
+}
 app.setStateListener((state) => emit({ event: 'state', state }));
-const progress = setInterval(() => emit({ event: 'progress', processed: app.metrics().processed }), 1_000);
+const progress = setInterval(() => void processed().then((n) => emit({ event: 'progress', processed: n })), 1_000);
 process.once('SIGTERM', () => {
   clearInterval(progress);
   void app.close().finally(() => process.exit(0));

@@ -33,7 +33,7 @@ import org.apache.kafka.streams.state.WindowStore;
  * Kafka Streams' side of `pnpm bench:compare` (test/bench/compare): runs one variant on a real
  * broker until it is stopped (SIGTERM), printing JSON lines on stdout for the harness:
  * {"event":"starting"} just before start(), {"event":"state","state":...} on every state change,
- * and {"event":"progress","processed":N} once a second (the stream thread's process-total).
+ * and {"event":"progress","processed":N} once a second (the stream threads' process-total, summed).
  *
  * The topologies are the twins of test/bench/compare/topologies.ts; the workload (records,
  * keys, the filter and the mapping) is defined in test/bench/compare/workload.ts.
@@ -49,6 +49,7 @@ import org.apache.kafka.streams.state.WindowStore;
  *   --caching     off | on: statestore.cache.max.bytes 0, or Kafka Streams' default 10 MiB
  *   --store       memory | rocksdb (default memory: Tributary's stores are in memory)
  *   --commit-interval-ms   default 1000
+ *   --threads     num.stream.threads, default 1
  *   --state-dir   default java.io.tmpdir/kafka-streams
  */
 public final class KafkaStreamsBench {
@@ -156,7 +157,7 @@ public final class KafkaStreamsBench {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, required(args, "application-id"));
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, required(args, "brokers"));
-    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.parseInt(args.getOrDefault("threads", "1")));
     boolean exactlyOnce = "exactly-once".equals(args.get("variant"));
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, exactlyOnce ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.parseLong(args.getOrDefault("commit-interval-ms", "1000")));
@@ -182,7 +183,7 @@ public final class KafkaStreamsBench {
     return args;
   }
 
-  /** The stream thread's records processed so far (Kafka Streams' own process-total metric). */
+  /** The stream threads' records processed so far (Kafka Streams' own process-total metric, summed). */
   static long processed(KafkaStreams streams) {
     double total = 0;
     for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
