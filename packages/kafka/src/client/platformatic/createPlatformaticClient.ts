@@ -9,6 +9,7 @@ import { PlatformaticChangelogReader } from './PlatformaticChangelogReader';
 import { PlatformaticGroupConsumer } from './PlatformaticGroupConsumer';
 import { PlatformaticProducer } from './PlatformaticProducer';
 import { PlatformaticTransactionalProducer } from './PlatformaticTransactionalProducer';
+import { useLeanProduceEncoding } from './leanProduceApi';
 import { mendProduceRouting } from './produceRoutingFix';
 import { mendTimestampDeltas } from './timestampDeltaFix';
 
@@ -69,6 +70,7 @@ export function createPlatformaticClient(options: PlatformaticClientOptions): St
       ...(producerSettings.metadataMaxAgeMs === undefined ? {} : { metadataMaxAge: producerSettings.metadataMaxAgeMs }),
       ...(transactionalId === undefined ? {} : { transactionalId }),
     });
+    useLeanProduceEncoding(created);
     mendProduceRouting(created);
     return created;
   };
