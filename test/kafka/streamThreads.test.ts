@@ -69,6 +69,10 @@ describe('StreamThreads', () => {
       const names = new Set(out.map((m) => m.json.by));
       expect([...names].sort()).toEqual([expect.stringMatching(/-StreamThread-1$/), expect.stringMatching(/-StreamThread-2$/)]);
 
+      // The process's metrics() merge the threads' snapshots.
+      await waitFor(() => (child.last('progress')?.processed as number) >= RECORDS, { timeoutMs: 30_000, description: () => `metrics() to count every record (${JSON.stringify(child.last('progress'))})` });
+      expect(child.last('progress')!.tasks).toEqual(['0_0', '0_1', '0_2', '0_3']);
+
       // One scrape reports both threads under their thread_id.
       const metrics = await waitFor(
         async () => {

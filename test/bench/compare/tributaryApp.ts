@@ -46,25 +46,20 @@ const options = {
   handleSignals: false,
 };
 const threads = Number(values['stream-threads']);
-let processed: () => Promise<number>;
 let app: KafkaStreams | StreamThreads;
 if (threads > 1) {
   Object.assign(process.env, { BENCH_VARIANT: variant, BENCH_INPUT: topics.input, BENCH_OUTPUT: topics.output, BENCH_TABLE: topics.table });
-  const threaded = new StreamThreads({
+  app = new StreamThreads({
     ...options,
     topologyModule: new URL('./threadTopology.ts', import.meta.url),
     numStreamThreads: threads,
     threadImports: [new URL('../../harness/registerTsx.mjs', import.meta.url)],
   });
-  processed = async () => (await threaded.threadMetrics()).reduce((n, t) => n + t.metrics.processed, 0);
-  app = threaded;
 } else {
-  const single = new KafkaStreams(tributaryTopology(variant, topics), options);
-  processed = async () => single.metrics().processed;
-  app = single;
+  app = new KafkaStreams(tributaryTopology(variant, topics), options);
 }
 app.setStateListener((state) => emit({ event: 'state', state }));
-const progress = setInterval(() => void processed().then((n) => emit({ event: 'progress', processed: n })), 1_000);
+const progress = setInterval(() => emit({ event: 'progress', processed: app.metrics().processed }), 1_000);
 process.once('SIGTERM', () => {
   clearInterval(progress);
   void app.close().finally(() => process.exit(0));

@@ -10,12 +10,15 @@ import { PrometheusExporter } from '../metrics/PrometheusExporter';
 import type { KafkaStreamsOptions } from '../KafkaStreamsOptions';
 import type { KafkaStreamsMetrics } from '../metrics/StreamsMetricsRecorder';
 import { StreamThread } from './StreamThread';
+import { mergeThreadMetrics } from './mergeThreadMetrics';
 import { threadStoreRoutes } from './threadStoreRoutes';
 import { resolveThreadsOptions, threadOptions, type ResolvedThreadsOptions, type StreamThreadsOptions } from './StreamThreadsOptions';
 import type { ThreadStatus } from './threadMessages';
 
 /** How long `close()` waits for records still in asynchronous stages. Defaults of `close({ timeoutMs })`. */
 const CLOSE_TIMEOUT_MS = 30_000;
+/** How often the main thread asks the threads for their status while they run: `metrics()` is at most this old. */
+const STATUS_INTERVAL_MS = 500;
 
 /** One stream thread as `metadataForLocalThreads()` describes it (Kafka Streams' `ThreadMetadata`). */
 export interface ThreadMetadata {
@@ -91,6 +94,7 @@ export class StreamThreads implements AsyncDisposable {
   private starting: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
   private removeSignalHandlers: (() => void) | undefined;
+  private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(options: StreamThreadsOptions) {
     this.options = resolveThreadsOptions(options);
@@ -177,6 +181,15 @@ export class StreamThreads implements AsyncDisposable {
     }));
   }
 
+  /**
+   * The process's metrics: the threads' last snapshots (at most half a second old while they
+   * run) merged as one `KafkaStreams` would report them. Also emitted as a `metrics` event every
+   * `metricsIntervalMs`.
+   */
+  metrics(): KafkaStreamsMetrics {
+    return mergeThreadMetrics(this.snapshots.map((s) => s.status.metrics));
+  }
+
   /** A metrics snapshot of each thread (a thread that does not answer within 5 s is left out). */
   async threadMetrics(): Promise<ThreadMetrics[]> {
     return (await this.refresh()).map(({ thread, status }) => ({ threadName: thread.name, metrics: status.metrics }));
@@ -195,11 +208,19 @@ export class StreamThreads implements AsyncDisposable {
       const threadName = `${clientId}-StreamThread-${n}`;
       const data = { threadName, topologyModule, topologyExport, imports: threadImports, options: threadOptions(shared, threadName, n) };
       const thread = new StreamThread(threadName, streamThreadEntry(), data, logger, (failed, error) => this.onThreadFailure(failed, error));
-      thread.events.subscribe((event) => (event.type === 'state' ? this.reconcile() : this.subject.next(event)));
+      // The process reports its own state and merged metrics; the threads' other events go through as they come.
+      thread.events.subscribe((event) => {
+        if (event.type === 'state') this.reconcile();
+        else if (event.type !== 'metrics') this.subject.next(event);
+      });
       this.threads.push(thread);
     }
     await Promise.all(this.threads.map((thread) => thread.whenStarted()));
     logger.info(`${this.options.applicationId}: ${numStreamThreads} stream threads started`);
+    await this.refresh();
+    this.every(STATUS_INTERVAL_MS, () => void this.refresh());
+    const metricsInterval = this.options.shared.metricsIntervalMs ?? 30_000;
+    if (metricsInterval > 0) this.every(metricsInterval, () => this.subject.next({ type: 'metrics', metrics: this.metrics() }));
     this.reconcile();
   }
 
@@ -241,7 +262,14 @@ export class StreamThreads implements AsyncDisposable {
     this.machine.transition('ERROR');
   }
 
+  private every(ms: number, action: () => void): void {
+    const timer = setInterval(action, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
   private async stopThreads(timeoutMs: number): Promise<void> {
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
     await Promise.all(this.threads.map((thread) => thread.close(timeoutMs)));
   }
 
