@@ -502,6 +502,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
             return caching;
           },
           committable: () => this.tracker.committable(),
+          holds: (topic, partition) => tasks.route(topic, partition)?.task.revoking === true,
           owns: (topic, partition) => tasks.owns(topic, partition),
           commit: (offsets) => consumer.commit(offsets),
         });

@@ -10,7 +10,7 @@ function deferred(): { promise: Promise<void>; resolve: () => void; reject: (e: 
 }
 
 /** A commit tracker, producer and consumer reduced to what the committer touches. */
-function fakes(initial: Record<string, Record<number, number>> = {}) {
+function fakes(initial: Record<string, Record<number, number>> = {}, caches?: { held: Set<string> }) {
   const safe = new Map(Object.entries(initial).map(([t, ps]) => [t, new Map(Object.entries(ps).map(([p, o]) => [Number(p), o]))]));
   const owned = new Set<string>();
   for (const [t, ps] of safe) for (const p of ps.keys()) owned.add(`${t}-${p}`);
@@ -24,8 +24,9 @@ function fakes(initial: Record<string, Record<number, number>> = {}) {
       await flushGate;
       log.push('flushed');
     },
-    committable: () => safe,
+    committable: () => new Map([...safe].map(([t, ps]) => [t, new Map(ps)])),
     owns: (topic, partition) => owned.has(`${topic}-${partition}`),
+    ...(caches ? { flushCaches: () => (log.push('flushCaches'), true), holds: (topic: string, partition: number) => caches.held.has(`${topic}-${partition}`) } : {}),
     commit: async (offsets) => {
       log.push('commit');
       await commitGate;
@@ -71,6 +72,24 @@ describe('OffsetCommitter', () => {
       { topic: 'orders', partition: 1, offset: 4 },
     ]);
     expect(f.committer.committedOffset('orders', 0)).toBe(10);
+  });
+
+  it("with record caches, commits what completed before the caches' flush, and everything of a partition held for revocation", async () => {
+    // Partition 0's task is held (it moves away: it processes nothing more); partition 1's goes on.
+    const f = fakes({ orders: { 0: 10, 1: 4 } }, { held: new Set(['orders-0']) });
+    const flush = f.holdFlush();
+    const result = f.committer.commit('revocation');
+    await new Promise((r) => setTimeout(r, 5));
+    // While the producer flushes, records of both partitions complete; partition 1's latest may sit in a cache.
+    f.setSafe('orders', 0, 15);
+    f.setSafe('orders', 1, 9);
+    flush.resolve();
+    const { offsets } = await result;
+    expect(f.log).toEqual(['flushCaches', 'flush', 'flushed', 'commit']);
+    expect(offsets).toEqual([
+      { topic: 'orders', partition: 0, offset: 15 },
+      { topic: 'orders', partition: 1, offset: 4 },
+    ]);
   });
 
   it('commits only the partitions this instance owns', async () => {

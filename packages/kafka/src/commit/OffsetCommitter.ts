@@ -12,6 +12,11 @@ export interface OffsetCommitterDeps {
    * producer); `true` when some task has caches. Defaults to none.
    */
   flushCaches?(): boolean;
+  /**
+   * Whether the partition's task processes nothing now (a cooperative revocation holds it until
+   * it moves): what completes during the commit's flush then covers everything it did. Defaults to never.
+   */
+  holds?(topic: string, partition: number): boolean;
   /** Offsets safe to commit (CommitTracker.committable()): topic -> partition -> next offset. */
   committable(): ReadonlyMap<string, ReadonlyMap<number, number>>;
   /** Whether this instance still owns the partition (revoked ones are never committed). */
@@ -39,9 +44,12 @@ export class OffsetCommitter extends SerialCommitter {
   protected async run(): Promise<TopicPartitionOffset[]> {
     let committable: ReadonlyMap<string, ReadonlyMap<number, number>>;
     if (this.deps.flushCaches?.()) {
-      // Records processed while the flush below is awaited may sit in a cache: the offsets are chosen now.
-      committable = this.deps.committable();
+      // Records processed while the flush below is awaited may sit in a cache: the offsets are
+      // chosen now, except for partitions whose task is held (a revocation), which process
+      // nothing meanwhile: theirs are taken after the flush, so the new owner repeats nothing.
+      const chosen = this.deps.committable();
       await this.deps.flush();
+      committable = this.deps.holds ? withHeldPartitions(chosen, this.deps.committable(), this.deps.holds) : chosen;
     } else {
       await this.deps.flush();
       committable = this.deps.committable();
@@ -53,4 +61,21 @@ export class OffsetCommitter extends SerialCommitter {
     }
     return offsets;
   }
+}
+
+/** `chosen`, with the offsets of the held partitions taken from `after` instead. */
+function withHeldPartitions(
+  chosen: ReadonlyMap<string, ReadonlyMap<number, number>>,
+  after: ReadonlyMap<string, ReadonlyMap<number, number>>,
+  holds: (topic: string, partition: number) => boolean,
+): ReadonlyMap<string, ReadonlyMap<number, number>> {
+  const result = new Map([...chosen].map(([topic, partitions]) => [topic, new Map(partitions)]));
+  for (const [topic, partitions] of after) {
+    for (const [partition, offset] of partitions) {
+      if (!holds(topic, partition)) continue;
+      if (!result.has(topic)) result.set(topic, new Map());
+      result.get(topic)!.set(partition, offset);
+    }
+  }
+  return result;
 }
