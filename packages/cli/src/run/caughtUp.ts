@@ -4,9 +4,10 @@ import { EmbeddedStreams } from '@tributary/core/embedded';
 /**
  * Waits until the application has consumed and committed `expected` records of its input topics and
  * every partition it reads (repartition topics too) has lag 0, and returns its metrics then.
- * Works on any {@link StreamsApplication}: it reads only `metrics()` and `events`.
+ * Works on any {@link StreamsApplication}, or anything with its `state`, `metrics()` and `events`
+ * (`StreamThreads` of @tributary/kafka).
  */
-export async function caughtUp(app: StreamsApplication, inputTopics: string | readonly string[], expected: number): Promise<StreamsMetrics> {
+export async function caughtUp(app: Pick<StreamsApplication, 'state' | 'metrics' | 'events'>, inputTopics: string | readonly string[], expected: number): Promise<StreamsMetrics> {
   const inputs = new Set(typeof inputTopics === 'string' ? [inputTopics] : inputTopics);
   if (app instanceof EmbeddedStreams) {
     await app.whenCaughtUp();

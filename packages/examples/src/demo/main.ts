@@ -10,7 +10,7 @@ function examplesHelp(): string {
 }
 
 export const DEMO_USAGE = `Usage: tributary-demo [<example> | --example NAME] [--brokers host:port] [--command-config FILE]
-                      [--limit N] [--partitions N] [--state-dir DIR]
+                      [--limit N] [--partitions N] [--state-dir DIR] [--stream-threads N]
                       [--dashboard [--dashboard-port N]] [--compare-embedded]
 
 Tributary's CRM demo: the three pipelines (segmentation, recommendations, fraud detection)
@@ -21,7 +21,7 @@ them to the end, on the embedded engine unless --brokers or --command-config is 
 
 On Kafka, it resets the demo's topics and consumer group (crm_consumer_group), produces
 the data to customer_interactions while the application starts, runs the application with
-KafkaStreams, and reads the summary from the output topics, with the records the application
+KafkaStreams (or StreamThreads, with --stream-threads), and reads the summary from the output topics, with the records the application
 wrote to Kafka (per topic and per input record).
 
 Examples (also modules for 'tributary run', in @tributary/examples' dist/modules/):
@@ -35,6 +35,9 @@ ${CONNECTION_HELP}
   --state-dir DIR         keep the stores on disk in LMDB under DIR instead of in memory
                           (on Kafka with checkpoints, as KafkaStreams' stateDir). Much
                           slower than memory for now: LMDB writes are not batched yet
+  --stream-threads N      on Kafka: run the application on N stream threads (worker threads
+                          of this process, each a member of the group with its own tasks,
+                          as Kafka Streams' num.stream.threads). Defaults to 1
   --dashboard             serve the live dashboard (topology, rate and lag per partition,
                           tasks, dead letters, stores) while the demo runs, and keep it up
                           after the summary until Ctrl-C
@@ -55,6 +58,7 @@ const DEMO_OPTIONS = {
   dashboard: { type: 'boolean' },
   'dashboard-port': { type: 'string' },
   'compare-embedded': { type: 'boolean' },
+  'stream-threads': { type: 'string' },
 } as const;
 
 /** Runs the demo with `argv` (without node and the script); returns the exit code. */
@@ -86,6 +90,9 @@ async function demo(argv: readonly string[], out: NodeJS.WritableStream, err: No
   const onKafka = values.brokers !== undefined || values['command-config'] !== undefined;
   if (values['compare-embedded'] && !onKafka) throw new CliError(`--compare-embedded needs --brokers or --command-config\n\n${DEMO_USAGE}`, 2);
   if (values['compare-embedded'] && values.dashboard) throw new CliError(`--compare-embedded and --dashboard cannot be combined\n\n${DEMO_USAGE}`, 2);
+  const streamThreads = parsePositiveInteger(values['stream-threads'], '--stream-threads');
+  if (streamThreads !== undefined && !onKafka) throw new CliError(`--stream-threads needs --brokers or --command-config (the embedded engine runs on one thread)\n\n${DEMO_USAGE}`, 2);
+  if ((streamThreads ?? 1) > 1 && values.dashboard) throw new CliError(`--stream-threads and --dashboard cannot be combined (stream threads serve no dashboard)\n\n${DEMO_USAGE}`, 2);
   const target = onKafka ? await requireKafkaTarget(values, DEMO_USAGE) : undefined;
   let shown = false;
   // Progress goes to stderr (a bar on a terminal), the summary to stdout.
@@ -99,6 +106,7 @@ async function demo(argv: readonly string[], out: NodeJS.WritableStream, err: No
   const report = await runExample(example, {
     ...common,
     ...(target ? { kafka: target } : {}),
+    ...(streamThreads ? { streamThreads } : {}),
     ...(values.dashboard
       ? {
           dashboard: {

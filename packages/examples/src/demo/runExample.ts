@@ -1,11 +1,12 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { caughtUp, createKafkaApplication, formatCount, formatDuration, KafkaRunner, ProgressDisplay, ProgressTracker, type KafkaTarget } from '@tributary/cli';
 import { ErrorHandlers, type StreamsApplication, type StreamsMetrics } from '@tributary/core';
-import { DeadLetterLog, serveDashboard, type DashboardServer } from '@tributary/kafka';
+import { DeadLetterLog, serveDashboard, StreamThreads, type DashboardServer } from '@tributary/kafka';
 import { EmbeddedStreams } from '@tributary/core/embedded';
 import { CUSTOMER_INTERACTIONS_TOPIC, loadOnlineRetail, replayInteractions, type InteractionRecord } from '../data';
 import type { Example } from '../pipelines/examples';
 import { CRM_APPLICATION_ID } from '../pipelines/topics';
+import type { ExampleThreadData } from './exampleThread';
 import { recordsWritten } from './recordsWritten';
 import { dataReport, type RunReport } from './summary';
 
@@ -31,7 +32,16 @@ export interface RunOptions {
    * page stay up until it resolves.
    */
   dashboard?: { readonly port: number; readonly keepOpen: (url: string, report: RunReport) => Promise<void> };
+  /**
+   * On Kafka: run the example on this many stream threads (`StreamThreads`, worker threads of
+   * this process, each a member of the group with its own tasks). Defaults to `1`: one
+   * `KafkaStreams` on the main thread. Not with `dashboard`.
+   */
+  streamThreads?: number;
 }
+
+/** What the demo needs of an application: KafkaStreams, StreamThreads and the embedded engine all have it. */
+type DemoApplication = Pick<StreamsApplication, 'state' | 'events' | 'metrics' | 'start' | 'close'>;
 
 /**
  * Runs an example over the Online Retail data: reads the data set, replays it in event
@@ -60,7 +70,7 @@ export async function runExample(example: Example, options: RunOptions = {}): Pr
   const topology = example.build();
   const kafka = options.kafka ? await KafkaRunner.connect(options.kafka) : undefined;
   try {
-    let app: StreamsApplication;
+    let app: DemoApplication;
     let dashboard: DashboardServer | undefined;
     let dashboardUrl: (() => string) | undefined;
     const deadLetters = new DeadLetterLog();
@@ -83,16 +93,18 @@ export async function runExample(example: Example, options: RunOptions = {}): Pr
       };
       // Commits and metrics every second, rather than Kafka Streams' 30 seconds, so that the
       // progress display shows live lag and the run knows promptly when it has caught up.
-      app = await createKafkaApplication(topology, options.kafka!, {
-        applicationId: CRM_APPLICATION_ID,
-        commitIntervalMs: 1000,
-        metricsIntervalMs: 1000,
-        deserializationErrorHandler: ErrorHandlers.logAndContinue(),
-        ...(options.dashboard ? { http: { port: options.dashboard.port, host: '127.0.0.1' } } : {}),
-        ...(options.stateDir ? { stateDir: options.stateDir } : {}),
-      });
-      const served = app as Awaited<ReturnType<typeof createKafkaApplication>>;
-      if (options.dashboard) dashboardUrl = () => `${served.httpAddress()!.url}/dashboard`;
+      const settings = { applicationId: CRM_APPLICATION_ID, commitIntervalMs: 1000, metricsIntervalMs: 1000, ...(options.stateDir ? { stateDir: options.stateDir } : {}) };
+      if ((options.streamThreads ?? 1) > 1) {
+        app = streamThreads(example, options.kafka!, options.streamThreads!, settings);
+      } else {
+        const single = await createKafkaApplication(topology, options.kafka!, {
+          ...settings,
+          deserializationErrorHandler: ErrorHandlers.logAndContinue(),
+          ...(options.dashboard ? { http: { port: options.dashboard.port, host: '127.0.0.1' } } : {}),
+        });
+        if (options.dashboard) dashboardUrl = () => `${single.httpAddress()!.url}/dashboard`;
+        app = single;
+      }
       readOutputs = () => kafka.readTopics(example.outputTopics);
     } else {
       const embedded = new EmbeddedStreams(topology, {
@@ -136,7 +148,7 @@ export async function runExample(example: Example, options: RunOptions = {}): Pr
     const outputs = await readOutputs();
     const report: RunReport = {
       example,
-      engine: kafka ? { kind: 'kafka', brokers: kafka.brokers, client: options.kafka!.client ?? 'kafkajs' } : { kind: 'embedded', partitions },
+      engine: kafka ? { kind: 'kafka', brokers: kafka.brokers, client: options.kafka!.client ?? 'kafkajs', streamThreads: options.streamThreads ?? 1 } : { kind: 'embedded', partitions },
       applicationId: CRM_APPLICATION_ID,
       data,
       metrics,
@@ -153,4 +165,24 @@ export async function runExample(example: Example, options: RunOptions = {}): Pr
   } finally {
     await kafka?.disconnect();
   }
+}
+
+/**
+ * The example on `threads` stream threads: each worker thread imports `exampleThread` (the
+ * TypeScript source in a clone, where the demo runs through tsx and each thread registers tsx
+ * first; the build when installed) and builds its own copy of the topology.
+ */
+function streamThreads(example: Example, target: KafkaTarget, threads: number, settings: { applicationId: string; commitIntervalMs: number; metricsIntervalMs: number; stateDir?: string }): StreamThreads {
+  const fromSource = import.meta.url.endsWith('.ts');
+  return new StreamThreads({
+    ...settings,
+    ...target.connection,
+    brokers: target.brokers,
+    ...(target.clientId ? { clientId: target.clientId } : {}),
+    ...(target.client ? { client: target.client } : {}),
+    topologyModule: new URL(fromSource ? './exampleThread.ts' : './exampleThread.js', import.meta.url),
+    topologyData: { example: example.name } satisfies ExampleThreadData,
+    numStreamThreads: threads,
+    threadImports: fromSource ? [new URL('./registerTsx.mjs', import.meta.url)] : [],
+  });
 }

@@ -21,7 +21,9 @@ export interface DataReport {
 /** Everything a run produced, for the summary. */
 export interface RunReport {
   example: Example;
-  engine: { kind: 'embedded'; partitions: number } | { kind: 'kafka'; brokers: readonly string[]; /** The Kafka client the application ran on. */ client: string };
+  engine:
+    | { kind: 'embedded'; partitions: number }
+    | { kind: 'kafka'; brokers: readonly string[]; /** The Kafka client the application ran on. */ client: string; /** Stream threads (1: one KafkaStreams). */ streamThreads?: number };
   applicationId: string;
   data: DataReport;
   /** The application's metrics when it had caught up. */
@@ -54,7 +56,11 @@ export function dataReport(interactions: readonly CustomerInteraction[], rowsRea
 export function formatSummary(report: RunReport): string {
   const lines: string[] = [];
   const { data, metrics } = report;
-  const engine = report.engine.kind === 'embedded' ? `embedded engine, ${report.engine.partitions} partitions` : `Kafka at ${report.engine.brokers.join(',')} on ${report.engine.client === 'platformatic' ? '@platformatic/kafka' : 'KafkaJS'}`;
+  const threads = report.engine.kind === 'kafka' && (report.engine.streamThreads ?? 1) > 1 ? `, ${report.engine.streamThreads} stream threads` : '';
+  const engine =
+    report.engine.kind === 'embedded'
+      ? `embedded engine, ${report.engine.partitions} partitions`
+      : `Kafka at ${report.engine.brokers.join(',')} on ${report.engine.client === 'platformatic' ? '@platformatic/kafka' : 'KafkaJS'}${threads}`;
   lines.push('', `== ${report.example.name}: summary (${engine}, application id ${report.applicationId}) ==`, '');
 
   const rejectedTotal = REJECTION_REASONS.reduce((n, r) => n + data.rejected[r], 0);

@@ -36,6 +36,18 @@ describe('tributary-demo', () => {
     expect(withDashboard.err).toContain('--compare-embedded and --dashboard cannot be combined');
   });
 
+  it('refuses --stream-threads without a broker, with the dashboard, and when not a positive count', async () => {
+    const embedded = await runProgram(main, '--stream-threads', '2');
+    expect(embedded.code).toBe(2);
+    expect(embedded.err).toContain('--stream-threads needs --brokers or --command-config');
+    const dashboard = await runProgram(main, '--brokers', '127.0.0.1:1', '--stream-threads', '2', '--dashboard');
+    expect(dashboard.code).toBe(2);
+    expect(dashboard.err).toContain('--stream-threads and --dashboard cannot be combined');
+    const zero = await runProgram(main, '--brokers', '127.0.0.1:1', '--stream-threads', '0');
+    expect(zero.code).toBe(2);
+    expect(zero.err).toContain('--stream-threads');
+  });
+
   it('reports, for a run on Kafka, the records written per topic and per input record, and the time against the embedded engine', async () => {
     const { runExample } = await import('../../src/demo/runExample');
     const { formatSummary } = await import('../../src/demo/summary');

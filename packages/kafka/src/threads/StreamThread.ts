@@ -21,6 +21,7 @@ export class StreamThread {
   private readonly pending = new Map<number, { resolve: (status: ThreadStatus | undefined) => void; timer: NodeJS.Timeout }>();
   private nextRequest = 0;
   private current: StreamsState = 'CREATED';
+  private readonly built: Promise<void>;
   private readonly started: Promise<void>;
   private readonly exited: Promise<number>;
   private closed = false;
@@ -39,16 +40,27 @@ export class StreamThread {
     let startOutcome: { resolve: () => void; reject: (error: Error) => void };
     this.started = new Promise<void>((resolve, reject) => (startOutcome = { resolve, reject }));
     this.started.catch(() => undefined);
+    let buildOutcome: { resolve: () => void; reject: (error: Error) => void };
+    this.built = new Promise<void>((resolve, reject) => (buildOutcome = { resolve, reject }));
+    this.built.catch(() => undefined);
+    // A thread that fails before it built fails its build and its start alike.
+    const failStart = (error: Error) => {
+      buildOutcome.reject(error);
+      startOutcome.reject(error);
+    };
     let exited: (code: number) => void;
     this.exited = new Promise<number>((resolve) => (exited = resolve));
     this.worker.on('message', (message: FromStreamThread) => {
       switch (message.type) {
+        case 'built':
+          buildOutcome.resolve();
+          break;
         case 'started':
           this.httpUrl = message.http;
           startOutcome.resolve();
           break;
         case 'startFailed':
-          startOutcome.reject(fromThreadError(message.error));
+          failStart(fromThreadError(message.error));
           break;
         case 'event': {
           const event = message.event.type === 'error' ? { type: 'error' as const, error: fromThreadError(message.event.error) } : message.event;
@@ -72,14 +84,14 @@ export class StreamThread {
       }
     });
     this.worker.on('error', (error) => {
-      startOutcome.reject(error);
+      failStart(error);
       if (!this.closed) onFailure(this, new StreamsError(`stream thread ${name} died: ${error.message}`, { cause: error }));
     });
     this.worker.on('exit', (code) => {
       const unasked = !this.closed;
       this.closed = true;
       for (const id of [...this.pending.keys()]) this.settle(id, undefined);
-      startOutcome.reject(new StreamsError(`stream thread ${name} exited (code ${code}) before it started`));
+      failStart(new StreamsError(`stream thread ${name} exited (code ${code}) before it started`));
       if (unasked && this.current !== 'ERROR') {
         this.current = 'ERROR';
         onFailure(this, new StreamsError(`stream thread ${name} exited (code ${code}) without being closed`));
@@ -97,6 +109,16 @@ export class StreamThread {
   /** The URL of the thread's own HTTP server, which answers store queries for its tasks; `undefined` before it started or without HTTP. */
   get http(): string | undefined {
     return this.closed ? undefined : this.httpUrl;
+  }
+
+  /** Resolves once the thread has built its topology and application, rejects with the reason it could not. */
+  whenBuilt(): Promise<void> {
+    return this.built;
+  }
+
+  /** Tells the thread to start its application (join the group). */
+  start(): void {
+    if (!this.closed) this.send({ type: 'start' });
   }
 
   /** Resolves once the thread's application has started (joined the group), rejects with the reason it could not. */

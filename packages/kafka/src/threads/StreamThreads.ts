@@ -202,11 +202,11 @@ export class StreamThreads implements AsyncDisposable {
 
   private async startUp(): Promise<void> {
     await this.serveHttp();
-    const { numStreamThreads, clientId, topologyModule, topologyExport, threadImports, logger } = this.options;
-    const shared = { ...this.options, shared: { ...this.options.shared, ...this.threadHttp() } };
+    const { numStreamThreads, clientId, topologyModule, topologyExport, topologyData, threadImports, logger } = this.options;
+    const serving = { ...this.options, shared: { ...this.options.shared, ...this.threadHttp() } };
     for (let n = 1; n <= numStreamThreads; n++) {
       const threadName = `${clientId}-StreamThread-${n}`;
-      const data = { threadName, topologyModule, topologyExport, imports: threadImports, options: threadOptions(shared, threadName, n) };
+      const data = { threadName, topologyModule, topologyExport, topologyData, imports: threadImports, options: threadOptions(serving, threadName, n) };
       const thread = new StreamThread(threadName, streamThreadEntry(), data, logger, (failed, error) => this.onThreadFailure(failed, error));
       // The process reports its own state and merged metrics; the threads' other events go through as they come.
       thread.events.subscribe((event) => {
@@ -215,6 +215,9 @@ export class StreamThreads implements AsyncDisposable {
       });
       this.threads.push(thread);
     }
+    // All join the group together, once every thread has loaded its modules and built its topology.
+    await Promise.all(this.threads.map((thread) => thread.whenBuilt()));
+    for (const thread of this.threads) thread.start();
     await Promise.all(this.threads.map((thread) => thread.whenStarted()));
     logger.info(`${this.options.applicationId}: ${numStreamThreads} stream threads started`);
     await this.refresh();

@@ -30,13 +30,15 @@ export interface StreamThreadsOptions extends Omit<KafkaStreamsOptions, ThreadLo
   /**
    * The module each thread imports to build the topology: a `file:` URL (`new URL('./topology.js',
    * import.meta.url)`) or a path (relative to the working directory). Its export
-   * `topologyExport` is a function, called once per thread with `{ threadName }`, that returns a
+   * `topologyExport` is a function, called once per thread with `{ threadName, data }`, that returns a
    * `Topology`, or `{ topology, options }` where `options` holds what cannot cross threads
    * (serdes, error handlers, `persistentStores`, a logger of the thread's own). Required.
    */
   topologyModule: string | URL;
   /** The export of `topologyModule` to call. Defaults to `'default'`. */
   topologyExport?: string;
+  /** Plain data (it is copied to each thread) the export gets as `data`, beside `threadName`. Defaults to none. */
+  topologyData?: unknown;
   /** Stream threads, each a member of the consumer group with its own tasks (Kafka Streams' `num.stream.threads`). Defaults to `1`. */
   numStreamThreads?: number;
   /**
@@ -63,6 +65,7 @@ export interface ResolvedThreadsOptions {
   readonly numStreamThreads: number;
   readonly topologyModule: string;
   readonly topologyExport: string;
+  readonly topologyData: unknown;
   readonly threadImports: readonly string[];
   readonly logger: Logger;
   readonly handleSignals: boolean;
@@ -76,7 +79,7 @@ const MAX_THREADS = 64;
 /** Checks the options (every problem a {@link StreamsError} naming the culprit) and fills in the defaults. */
 export function resolveThreadsOptions(options: StreamThreadsOptions): ResolvedThreadsOptions {
   if (!options || typeof options !== 'object') throw new StreamsError('StreamThreads needs an options object with applicationId, brokers and topologyModule');
-  const { topologyModule, topologyExport = 'default', numStreamThreads = 1, threadImports = [], logger, handleSignals = true, http, ...shared } = options;
+  const { topologyModule, topologyExport = 'default', topologyData, numStreamThreads = 1, threadImports = [], logger, handleSignals = true, http, ...shared } = options;
   if (!(typeof topologyModule === 'string' && topologyModule.length > 0) && !(topologyModule instanceof URL)) {
     throw new StreamsError('topologyModule is required: the module each stream thread imports to build the topology (a file URL or a path)');
   }
@@ -93,7 +96,7 @@ export function resolveThreadsOptions(options: StreamThreadsOptions): ResolvedTh
   if (shared.client !== undefined && shared.client !== 'kafkajs' && shared.client !== 'platformatic') {
     throw new StreamsError(`StreamThreads option 'client' must be 'kafkajs' or 'platformatic' (a client object cannot be sent to a stream thread), got ${typeof shared.client}`);
   }
-  for (const [name, value] of Object.entries(shared)) {
+  for (const [name, value] of Object.entries({ ...shared, topologyData })) {
     try {
       structuredClone(value);
     } catch {
@@ -109,6 +112,7 @@ export function resolveThreadsOptions(options: StreamThreadsOptions): ResolvedTh
     numStreamThreads,
     topologyModule: moduleSpecifier(topologyModule),
     topologyExport,
+    topologyData,
     threadImports: threadImports.map(moduleSpecifier),
     logger: logger ?? consoleLogger(),
     handleSignals,

@@ -16,6 +16,8 @@ export interface StreamThreadData {
   readonly topologyModule: string;
   /** Its export to call: a function returning a `Topology` or `{ topology, options }`. */
   readonly topologyExport: string;
+  /** What the export gets besides the thread's name (`StreamThreads`' `topologyData`). */
+  readonly topologyData: unknown;
   /** Modules the thread imports before the topology module (`node --import` for the thread). */
   readonly imports: readonly string[];
   /** The options every thread shares (functions excepted: the topology module supplies those). */
@@ -41,10 +43,14 @@ export interface ThreadStatus {
 export type ThreadEvent = Exclude<StreamsEvent, { type: 'error' }> | { readonly type: 'error'; readonly error: ThreadError };
 
 export type ToStreamThread =
+  /** Join the group now: sent to every thread at once, once all have built their topology. */
+  | { readonly type: 'start' }
   | { readonly type: 'status'; readonly id: number }
   | { readonly type: 'close'; readonly timeoutMs: number | undefined };
 
 export type FromStreamThread =
+  /** The thread has imported the topology module and built its application; it starts when told to. */
+  | { readonly type: 'built' }
   /** `http`: the URL of the thread's own HTTP server (store queries), when the application serves HTTP. */
   | { readonly type: 'started'; readonly http: string | undefined }
   | { readonly type: 'startFailed'; readonly error: ThreadError }

@@ -6,7 +6,7 @@ import { toThreadError, type FromStreamThread, type StreamThreadData, type Threa
 
 /**
  * The program of one stream thread (a worker thread of `StreamThreads`): it imports the
- * topology module, builds the topology, and runs it as a `KafkaStreams` of its own, one
+ * topology module, builds the topology, and, when told to start, runs it as a `KafkaStreams` of its own, one
  * member of the application's consumer group with its own tasks, producer and stores. It logs
  * through the main thread's logger, forwards its application's events, answers the main
  * thread's status requests, and closes when told to.
@@ -40,7 +40,7 @@ async function build(): Promise<KafkaStreams> {
   if (typeof create !== 'function') {
     throw new StreamsError(`the topology module ${data.topologyModule} has no function export '${data.topologyExport}' (it should return a Topology, or { topology, options })`);
   }
-  const built = (await create({ threadName: data.threadName })) as ThreadTopology;
+  const built = (await create({ threadName: data.threadName, data: data.topologyData })) as ThreadTopology;
   const { topology, options } = 'subTopologies' in built ? { topology: built, options: {} } : built;
   return new KafkaStreams(topology, { logger: mainLogger, ...data.options, ...options, clientId: data.threadName, handleSignals: false });
 }
@@ -64,13 +64,22 @@ async function run(): Promise<void> {
     if (event.type === 'state' && event.to === 'ERROR') failure ??= lastError;
     post({ type: 'event', event });
   });
+  let startAsked!: () => void;
+  const told = new Promise<void>((resolve) => (startAsked = resolve));
   port!.on('message', (message: ToStreamThread) => {
-    if (message.type === 'status') {
+    if (message.type === 'start') {
+      startAsked();
+    } else if (message.type === 'status') {
       post({ type: 'status', id: message.id, status: { state: app.state, metrics: app.metrics(), failure } });
     } else if (message.type === 'close') {
       void app.close(message.timeoutMs === undefined ? {} : { timeoutMs: message.timeoutMs }).finally(() => post({ type: 'closed' }));
     }
   });
+  // The threads join the group together once all are built: a thread still loading its modules
+  // would otherwise join a generation later, and take tasks over from one that already runs them.
+  post({ type: 'built' });
+  await told;
+  if (app.state !== 'CREATED') return; // closed before it was told to start
   try {
     await app.start();
     post({ type: 'started', http: app.httpAddress()?.url });
