@@ -75,7 +75,9 @@ export function formatSummary(report: RunReport): string {
   );
 
   const input = metrics.partitions.filter((p) => p.topic === report.inputTopic);
-  const inputConsumed = input.reduce((n, p) => n + p.consumed, 0);
+  // The committed offsets: a partition's `consumed` counts only since its task last moved
+  // (stream threads, or instances, hand tasks over), while the run ends with every record committed.
+  const inputConsumed = input.reduce((n, p) => n + (p.committedOffset ?? p.consumed), 0);
   const seconds = report.processingMs / 1000;
   lines.push('', `Processing (${report.inputTopic})`);
   lines.push(
@@ -95,7 +97,7 @@ export function formatSummary(report: RunReport): string {
     ),
   );
 
-  if (report.written) lines.push('', ...writtenSummary(report.written, inputConsumed));
+  if (report.written) lines.push('', ...writtenSummary(report.written, data.interactions));
 
   const segments = report.outputs.get(CUSTOMER_SEGMENTS_TOPIC) as SegmentChange[] | undefined;
   if (segments) lines.push('', ...segmentSummary(segments));
