@@ -53,9 +53,10 @@ export class BenchAdmin {
     return this.admin.disconnect();
   }
 
-  /** Creates `topic` and waits until every partition has a leader. */
-  async createTopic(topic: string, partitions: number): Promise<void> {
-    await this.admin.createTopics({ waitForLeaders: false, topics: [{ topic, numPartitions: partitions }] });
+  /** Creates `topic` with the topic settings `config` and waits until every partition has a leader. */
+  async createTopic(topic: string, partitions: number, config: Readonly<Record<string, string>> = {}): Promise<void> {
+    const configEntries = Object.entries(config).map(([name, value]) => ({ name, value }));
+    await this.admin.createTopics({ waitForLeaders: false, topics: [{ topic, numPartitions: partitions, configEntries }] });
     for (;;) {
       try {
         if ((await this.admin.fetchTopicOffsets(topic)).length === partitions) return;
@@ -78,15 +79,54 @@ export class BenchAdmin {
   }
 
   /**
-   * Deletes what one run left on the broker: `topic` (its output), the internal topics of
+   * Deletes what one run left on the broker: `topic` (its output, or outputs), the internal topics of
    * application `group` (changelogs), and the group itself. Keeps the broker's disk small over
    * many runs; failures are ignored (a group that never committed does not exist).
    */
-  async deleteTopics(topic: string | undefined, group: string): Promise<void> {
+  async deleteTopics(topic: string | readonly string[] | undefined, group: string): Promise<void> {
     const internal = (await this.admin.listTopics()).filter((t) => t.startsWith(`${group}-`));
-    const topics = [...(topic ? [topic] : []), ...internal];
+    const topics = [...(topic === undefined ? [] : typeof topic === 'string' ? [topic] : topic), ...internal];
     if (topics.length > 0) await this.admin.deleteTopics({ topics }).catch(() => {});
     await this.admin.deleteGroups([group]).catch(() => {});
+  }
+
+  /**
+   * Resolves with Date.now() at the moment application `group` had drained `input`: committed
+   * all `records` of it, and each of its repartition topics (`<group>-...-repartition`) up to its
+   * end. Then every record the input leads to has been processed and its outputs written, since
+   * an application commits a record only once what it produced was acknowledged; for a topology
+   * whose output count is not known beforehand (`crm`). The moment is that of the first of two
+   * checks in a row that find the application drained with the same end offsets: a record
+   * processed between the reads of one check changes an end offset by the next. Includes up to
+   * one commit interval per repartition hop. Rejects after `timeoutMs`.
+   */
+  async waitUntilDrained(group: string, input: string, records: number, what: string, timeoutMs = 600_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    let first: { at: number; ends: string } | undefined;
+    for (;;) {
+      // The group's coordinator may still be loading or moving (NOT_COORDINATOR): not drained yet.
+      const ends = await this.drainedEnds(group, input, records).catch((error: { retriable?: boolean }) => {
+        if (error?.retriable) return undefined;
+        throw error;
+      });
+      if (ends !== undefined && first?.ends === ends) return first.at;
+      first = ends === undefined ? undefined : { at: Date.now(), ends };
+      if (Date.now() > deadline) throw new Error(`${what}: not drained after ${timeoutMs} ms (${await this.committedSum(group, input)} of ${records} input records committed)`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** The end offsets of `group`'s repartition topics if it has drained `input` (see {@link waitUntilDrained}), else undefined. */
+  private async drainedEnds(group: string, input: string, records: number): Promise<string | undefined> {
+    if ((await this.committedSum(group, input)) < records) return undefined;
+    const repartition = (await this.admin.listTopics()).filter((t) => t.startsWith(`${group}-`) && t.endsWith('-repartition')).sort();
+    const ends: string[] = [];
+    for (const topic of repartition) {
+      const end = await this.endOffsetSum(topic);
+      if ((await this.committedSum(group, topic)) < end) return undefined;
+      ends.push(`${topic}=${end}`);
+    }
+    return ends.join(',');
   }
 
   /**

@@ -1,9 +1,11 @@
 // `pnpm bench:compare` (issues 10 and 15): Tributary side by side with Kafka Streams on one
 // broker, Tributary and a plain consume -> produce loop on each Kafka client. The same input
 // (interactions of ~206 B JSON on 8 partitions, produced once) is read by every engine in turn,
-// rounds interleaved; then latency at a fixed input rate; then one table.
+// rounds interleaved; then latency at a fixed input rate; then one table. The `crm` variant is
+// the CRM application of packages/examples on the Online Retail data set (406,785 interactions on
+// 4 partitions, produced once, whole with --quick too), against its Java twin (crmVariant.ts).
 //
-//   pnpm bench:compare [--quick] [--rounds N] [--only stateless,windowed,join,exactly-once]
+//   pnpm bench:compare [--quick] [--rounds N] [--only stateless,windowed,join,exactly-once,crm]
 //                      [--engines tributary,kafka-streams,kafka-streams-cached,plain-loop,perf-test]
 //                      [--clients kafkajs,platformatic] [--stream-threads 1,2]
 //                      [--no-latency] [--latency-seconds 30] [--commit-interval-ms 1000]
@@ -24,12 +26,13 @@ import { parseArgs } from 'node:util';
 import { benchClients } from './benchClients';
 import { BenchAdmin, ensureBroker, repoRoot } from './broker';
 import { benchEngines, ENGINE_FAMILIES } from './engines';
-import { produceCustomers, produceInteractions } from './inputProducer';
+import { CRM_PARTITIONS, CRM_TOPIC_CONFIG } from './crmVariant';
+import { produceCustomers, produceInteractions, produceOnlineRetail } from './inputProducer';
 import { runLatency, type LatencyRun } from './latencyRun';
 import { runPerfTest } from './perfTest';
 import { formatRun, formatTable } from './report';
 import { runThroughput, type ThroughputRun } from './throughputRun';
-import { expectedOutputs, VARIANTS, type Variant } from './topologies';
+import { expectedOutputs, readsSyntheticInput, VARIANTS, type Variant } from './topologies';
 import { keptCount } from './workload';
 
 const { values } = parseArgs({
@@ -73,17 +76,28 @@ const loads: number[] = [load()];
 try {
   const input = `bench-compare-${runId}-interactions`;
   const table = `bench-compare-${runId}-customers`;
-  await admin.createTopic(input, PARTITIONS);
-  const produced = performance.now();
-  const averageBytes = await produceInteractions(admin.kafka, input, RECORDS);
-  console.log(`Produced ${RECORDS.toLocaleString('en-US')} interactions (${Math.round(averageBytes)} B of JSON on average) in ${((performance.now() - produced) / 1_000).toFixed(1)} s.`);
+  if (variants.some(readsSyntheticInput)) {
+    await admin.createTopic(input, PARTITIONS);
+    const produced = performance.now();
+    const averageBytes = await produceInteractions(admin.kafka, input, RECORDS);
+    console.log(`Produced ${RECORDS.toLocaleString('en-US')} interactions (${Math.round(averageBytes)} B of JSON on average) in ${((performance.now() - produced) / 1_000).toFixed(1)} s.`);
+  }
+  // crm: the Online Retail interactions, on topics without time-based retention (2010-2011 event times).
+  const crm = { input: `bench-compare-${runId}-online-retail`, records: 0 };
+  if (variants.includes('crm')) {
+    await admin.createTopic(crm.input, CRM_PARTITIONS, CRM_TOPIC_CONFIG);
+    const produced = performance.now();
+    const { records, averageBytes } = await produceOnlineRetail(admin.kafka, crm.input);
+    crm.records = records;
+    console.log(`Produced the ${records.toLocaleString('en-US')} Online Retail interactions (${Math.round(averageBytes)} B of JSON on average) on ${CRM_PARTITIONS} partitions in ${((performance.now() - produced) / 1_000).toFixed(1)} s.`);
+  }
   if (variants.includes('join')) {
     await admin.createTopic(table, PARTITIONS);
     await produceCustomers(admin.kafka, table);
   }
   const kept = keptCount(RECORDS);
   const nodes = clients.map((c) => `${c.label} on node ${c.node === process.execPath ? process.version : execFileSync(c.node, ['--version'], { encoding: 'utf8' }).trim()}`).join(', ');
-  console.log(`\n${ROUNDS} round(s), ${PARTITIONS} partitions, commit interval ${COMMIT_INTERVAL_MS} ms; ${nodes}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+  console.log(`\n${ROUNDS} round(s), ${PARTITIONS} partitions${variants.includes('crm') ? ` (crm ${CRM_PARTITIONS})` : ''}, commit interval ${COMMIT_INTERVAL_MS} ms; ${nodes}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
 
   const runs: ThroughputRun[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
@@ -93,7 +107,11 @@ try {
       // Rotate the order each round, so no engine always runs first (or right after a heavy one).
       const order = here.map((_, i) => here[(i + round - 1) % here.length]!);
       for (const engine of order) {
-        const context = { admin, brokers: broker.brokers, input, table, records: RECORDS, expected: expectedOutputs(variant, RECORDS, kept), partitions: PARTITIONS, commitIntervalMs: COMMIT_INTERVAL_MS, name: nextName(`${variant}-${engine.id}`) };
+        const name = nextName(`${variant}-${engine.id}`);
+        const context =
+          variant === 'crm'
+            ? { admin, brokers: broker.brokers, input: crm.input, table, records: crm.records, expected: 0, partitions: CRM_PARTITIONS, commitIntervalMs: COMMIT_INTERVAL_MS, name }
+            : { admin, brokers: broker.brokers, input, table, records: RECORDS, expected: expectedOutputs(variant, RECORDS, kept), partitions: PARTITIONS, commitIntervalMs: COMMIT_INTERVAL_MS, name };
         loads.push(load());
         const run = await runThroughput(engine, variant, context, load());
         runs.push(run);
@@ -112,7 +130,7 @@ try {
   if (!values['no-latency']) {
     const seconds = values.quick ? 10 : Number(values['latency-seconds']);
     console.log(`\nLatency at ${LATENCY_RATE.toLocaleString('en-US')} records/s for ${seconds} s (after 5 s of warm-up)`);
-    for (const variant of variants.filter((v) => v !== 'join')) {
+    for (const variant of variants.filter((v) => v !== 'join' && readsSyntheticInput(v))) {
       for (const engine of engines.filter((e) => e.variants.includes(variant) && e.family !== 'plain-loop')) {
         loads.push(load());
         const options = { admin, brokers: broker.brokers, partitions: PARTITIONS, commitIntervalMs: COMMIT_INTERVAL_MS, name: nextName(`latency-${variant}-${engine.id}`), ratePerSecond: LATENCY_RATE, seconds, warmupSeconds: 5 };
@@ -124,10 +142,11 @@ try {
   }
   loads.push(load());
 
-  console.log(`\nMedians of ${ROUNDS} round(s), ${RECORDS.toLocaleString('en-US')} input records; 1-minute load average during the runs ${Math.min(...loads).toFixed(2)} to ${Math.max(...loads).toFixed(2)}.\n`);
+  const inputs = [...(variants.some(readsSyntheticInput) ? [`${RECORDS.toLocaleString('en-US')} input records`] : []), ...(crm.records > 0 ? [`crm ${crm.records.toLocaleString('en-US')}`] : [])].join(', ');
+  console.log(`\nMedians of ${ROUNDS} round(s), ${inputs}; 1-minute load average during the runs ${Math.min(...loads).toFixed(2)} to ${Math.max(...loads).toFixed(2)}.\n`);
   console.log(formatTable(runs, latencies, variants));
   if (clientsNote) console.log(`\nNOTE: ${clientsNote}`);
-  if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify({ records: RECORDS, rounds: ROUNDS, clients, loads, runs, latencies }, null, 2));
+  if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify({ records: RECORDS, crmRecords: crm.records, rounds: ROUNDS, clients, loads, runs, latencies }, null, 2));
 } finally {
   await admin.disconnect();
   broker.stop();

@@ -29,9 +29,11 @@ export interface Engine {
    * record (every update is emitted); `committed`, the application committed the whole input
    * (a record cache deduplicates updates, so the output count is not known beforehand; commits
    * follow the cache flush, so this includes up to one commit interval; in transactions, the
-   * output's offsets count markers, and the commit is the moment the output becomes readable).
+   * output's offsets count markers, and the commit is the moment the output becomes readable);
+   * `drained`, the application committed the whole input and everything its repartition topics
+   * carry (`crm`: several outputs and repartition hops, counts not known beforehand).
    */
-  completion(variant: Variant): 'output' | 'committed';
+  completion(variant: Variant): 'output' | 'committed' | 'drained';
   start(variant: Variant, topics: VariantTopics, group: string, brokers: string, commitIntervalMs: number): EngineProcess;
 }
 
@@ -43,7 +45,7 @@ const PLAIN_LOOPS: Record<ClientName, { file: string; label: string }> = {
   kafkajs: { file: 'plainLoopApp.ts', label: 'plain KafkaJS loop' },
   platformatic: { file: 'plainPlatformaticLoopApp.ts', label: 'plain @platformatic/kafka loop' },
 };
-const outputOrCommitted = (variant: Variant) => (isTransactional(variant) ? 'committed' : 'output');
+const outputOrCommitted = (variant: Variant) => (variant === 'crm' ? 'drained' : isTransactional(variant) ? 'committed' : 'output');
 
 /** `-<n>t` and `, <n> stream threads` for more than one thread; nothing for one. */
 const threadsId = (threads: number) => (threads > 1 ? (`-${threads}t` as const) : ('' as const));
@@ -55,7 +57,7 @@ function tributary(client: BenchClient, threads: number): Engine {
     id: `tributary-${client.name}${threadsId(threads)}`,
     family: 'tributary',
     label,
-    variants: ['stateless', 'windowed', 'join', 'exactly-once'],
+    variants: ['stateless', 'windowed', 'join', 'exactly-once', 'crm'],
     completion: outputOrCommitted,
     start: (variant, topics, group, brokers, commitIntervalMs) =>
       new EngineProcess(label, client.node, [
@@ -101,19 +103,21 @@ export function benchEngines(clients: readonly BenchClient[], threads: readonly 
         id: `kafka-streams${threadsId(n)}`,
         family: 'kafka-streams',
         label: `Kafka Streams, caching off${threadsLabel(n)}`,
-        variants: ['stateless', 'windowed', 'join', 'exactly-once'],
+        variants: ['stateless', 'windowed', 'join', 'exactly-once', 'crm'],
         completion: outputOrCommitted,
         start: kafkaStreams('off', n),
       }),
     ),
     // Stateless has no store, so a record cache changes nothing there; the join's stream side is
-    // not cached (only the table's store is), so its output count stays known.
+    // not cached (only the table's store is), so its output count stays known. In `crm` the cache
+    // folds the changelog writes of the processor stores the example caches (`caching: true`, as
+    // Tributary folds them), never an output: the twin to compare Tributary with there.
     {
       id: 'kafka-streams-cached',
       family: 'kafka-streams-cached',
       label: 'Kafka Streams, caching on (10 MiB)',
-      variants: ['windowed', 'join'],
-      completion: (variant) => (variant === 'windowed' ? 'committed' : 'output'),
+      variants: ['windowed', 'join', 'crm'],
+      completion: (variant) => (variant === 'crm' ? 'drained' : variant === 'windowed' ? 'committed' : 'output'),
       start: kafkaStreams('on'),
     },
     ...clients.map(plainLoop),

@@ -1,5 +1,6 @@
 // The table `pnpm bench:compare` prints: one row per variant and engine, medians of the rounds,
-// then each Tributary client against Kafka Streams and the two clients against each other.
+// then each Tributary client against Kafka Streams and the two clients against each other; for
+// `crm`, also the output records per topic of each engine (the faithfulness check of the twin).
 import type { LatencyRun } from './latencyRun';
 import type { ThroughputRun } from './throughputRun';
 import type { Variant } from './topologies';
@@ -13,9 +14,13 @@ export const median = (xs: readonly number[]): number => {
 const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '-');
 const fixed = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
+/** `crm`'s outputs per topic: `segments 16,191, recommendations 383,500, fraud alerts 545`. */
+const crmOutputs = (o: NonNullable<ThroughputRun['outputsByTopic']>) => `segments ${int(o.segments)}, recommendations ${int(o.recommendations)}, fraud alerts ${int(o.fraudAlerts)}`;
+
 /** One line per run, as it finishes. */
 export function formatRun(run: ThroughputRun): string {
-  return `  ${run.variant.padEnd(12)} ${run.label.padEnd(37)} ${fixed(run.seconds, 2).padStart(7)} s ${int(run.recordsPerSecond).padStart(9)} rec/s ${fixed(run.cpuSecondsPerMillion).padStart(6)} CPU-s/M ${int(run.peakRssMiB).padStart(5)} MiB  ${int(run.outputRecords).padStart(9)} out  (load ${run.load.toFixed(2)})`;
+  const perTopic = run.outputsByTopic ? ` (${crmOutputs(run.outputsByTopic)})` : '';
+  return `  ${run.variant.padEnd(12)} ${run.label.padEnd(37)} ${fixed(run.seconds, 2).padStart(7)} s ${int(run.recordsPerSecond).padStart(9)} rec/s ${fixed(run.cpuSecondsPerMillion).padStart(6)} CPU-s/M ${int(run.peakRssMiB).padStart(5)} MiB  ${int(run.outputRecords).padStart(9)} out${perTopic}  (load ${run.load.toFixed(2)})`;
 }
 
 /** The markdown table of medians, with ratios between engines (records/s and records per CPU-second). */
@@ -47,6 +52,11 @@ export function formatTable(runs: readonly ThroughputRun[], latencies: readonly 
     };
     ratio('tributary-kafkajs', 'kafka-streams');
     ratio('tributary-platformatic', 'kafka-streams');
+    // crm: the cached twin folds changelog writes as Tributary's store caches do (engines.ts).
+    if (variant === 'crm') {
+      ratio('tributary-kafkajs', 'kafka-streams-cached');
+      ratio('tributary-platformatic', 'kafka-streams-cached');
+    }
     ratio('tributary-platformatic', 'tributary-kafkajs');
     ratio('plain-platformatic', 'plain-kafkajs');
     // Two stream threads: against Kafka Streams with two, and against one thread (the scale-up).
@@ -56,5 +66,9 @@ export function formatTable(runs: readonly ThroughputRun[], latencies: readonly 
     }
     ratio('kafka-streams-2t', 'kafka-streams');
   }
-  return [...lines, '', ...ratios].join('\n');
+  // crm: each engine's outputs per topic, every run (they may differ by run: see crmVariant.ts).
+  const faithfulness = runs
+    .filter((r) => r.outputsByTopic)
+    .map((r) => `- crm outputs, ${r.label}: ${crmOutputs(r.outputsByTopic!)}`);
+  return [...lines, '', ...ratios, ...(faithfulness.length > 0 ? ['', ...faithfulness] : [])].join('\n');
 }

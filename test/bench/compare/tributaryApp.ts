@@ -2,7 +2,8 @@
 // its CPU time and peak RSS are its own. Prints the same JSON lines as the Java app
 // (tools/kafka-streams-bench): {"event":"starting"} just before start(), {"event":"state"} on
 // every state change, {"event":"progress","processed":N} once a second. Stops on SIGTERM.
-// The variant `exactly-once` runs with `processingGuarantee: 'exactly_once'`; `--client` picks
+// The variant `exactly-once` runs with `processingGuarantee: 'exactly_once'`, `crm` with the CRM
+// demo's options (`tributaryOptions`; `--output` is then the prefix of its three outputs); `--client` picks
 // the Kafka client (`platformatic` needs Node 22 or newer); `--stream-threads N` above 1 runs
 // it on StreamThreads, N worker threads that each build the topology from threadTopology.ts.
 //
@@ -12,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import { silentLogger } from '@tributary/core';
 import { KafkaStreams, StreamThreads, type ClientName } from '@tributary/kafka';
-import { isTransactional, tributaryTopology, VARIANTS, type Variant } from './topologies';
+import { isTransactional, tributaryOptions, tributaryTopology, VARIANTS, type Variant } from './topologies';
 
 const { values } = parseArgs({
   options: {
@@ -56,7 +57,7 @@ if (threads > 1) {
     threadImports: [new URL('../../harness/registerTsx.mjs', import.meta.url)],
   });
 } else {
-  app = new KafkaStreams(tributaryTopology(variant, topics), options);
+  app = new KafkaStreams(tributaryTopology(variant, topics), { ...options, ...tributaryOptions(variant) });
 }
 app.setStateListener((state) => emit({ event: 'state', state }));
 const progress = setInterval(() => emit({ event: 'progress', processed: app.metrics().processed }), 1_000);

@@ -20,6 +20,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
@@ -40,13 +41,15 @@ import org.apache.kafka.streams.state.WindowStore;
  *
  * Arguments (all --name value):
  *   --variant     stateless | windowed | join | exactly-once (the stateless topology with
- *                 processing.guarantee exactly_once_v2)
+ *                 processing.guarantee exactly_once_v2) | crm (the CRM application of
+ *                 packages/examples, crm/CrmTopology.java, on the Online Retail interactions)
  *   --brokers     bootstrap servers
  *   --input       the interactions topic
  *   --table       the customers topic (join only)
- *   --output      the output topic
+ *   --output      the output topic (crm: the prefix of its three output topics)
  *   --application-id
  *   --caching     off | on: statestore.cache.max.bytes 0, or Kafka Streams' default 10 MiB
+ *                 (crm: caches only the stores the example caches, see CrmTopology)
  *   --store       memory | rocksdb (default memory: Tributary's stores are in memory)
  *   --commit-interval-ms   default 1000
  *   --threads     num.stream.threads, default 1
@@ -143,7 +146,8 @@ public final class KafkaStreamsBench {
             .leftJoin(customers, (i, c) -> new Enriched(i.customerId(), i.type(), Math.round(i.amount() * 100), c == null ? null : c.segment()))
             .to(output, Produced.with(Serdes.String(), json(Enriched.class)));
       }
-      default -> throw new IllegalArgumentException("--variant must be stateless, windowed, join or exactly-once (got '" + variant + "')");
+      case "crm" -> crm.CrmTopology.addTo(builder, input, output, rocksdb);
+      default -> throw new IllegalArgumentException("--variant must be stateless, windowed, join, exactly-once or crm (got '" + variant + "')");
     }
     Properties props = new Properties();
     // The source topic is the table's changelog, as in Tributary: no extra changelog for the join's table.
@@ -165,6 +169,8 @@ public final class KafkaStreamsBench {
     props.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
     props.put(StreamsConfig.STATE_DIR_CONFIG, args.getOrDefault("state-dir", System.getProperty("java.io.tmpdir") + "/kafka-streams"));
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    // The CRM application skips a value that is not an interaction, as the example does (logAndContinue).
+    if ("crm".equals(args.get("variant"))) props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
     return props;
   }
 
