@@ -129,9 +129,19 @@ export async function runExample(example: Example, options: RunOptions = {}): Pr
     const tracker = new ProgressTracker(topic, () => interactions.length);
     const processingStarted = performance.now();
     // On Kafka the data set is produced while the application starts (joins its group) and runs.
-    const producing = produceAll?.();
+    // With stream threads, once their group has settled: the threads join it one by one, and a
+    // task that moves to another thread mid-stream starts over from its committed offset with no
+    // stream time (Tributary does not carry a partition's time across a move as Kafka Streams
+    // does in the commit's metadata), so the segment tracker's daily re-evaluation would run at
+    // an earlier time than before the move and emit changes an uninterrupted run does not.
+    const threaded = (options.streamThreads ?? 1) > 1;
+    let producing = threaded ? undefined : produceAll?.();
     producing?.catch(() => undefined); // awaited below; this only keeps a failure from going unhandled meanwhile
     await app.start();
+    if (threaded && produceAll) {
+      await settled(app as StreamThreads);
+      producing = produceAll();
+    }
     if (dashboardUrl) progress.log(`Dashboard: ${dashboardUrl()}`);
     const timer = setInterval(() => progress.update(tracker.snapshot(app.metrics())), 100);
     let metrics: StreamsMetrics;
@@ -185,4 +195,17 @@ function streamThreads(example: Example, target: KafkaTarget, threads: number, s
     numStreamThreads: threads,
     threadImports: fromSource ? [new URL('./registerTsx.mjs', import.meta.url)] : [],
   });
+}
+
+/**
+ * Resolves once every stream thread is RUNNING with tasks of its own (the group has settled),
+ * checked every 100 ms; rejects if the application stops first.
+ */
+async function settled(app: StreamThreads): Promise<void> {
+  for (;;) {
+    if (app.state === 'ERROR' || app.state === 'NOT_RUNNING') throw new Error(`the application stopped (state ${app.state}) before its group settled`);
+    const threads = await app.metadataForLocalThreads();
+    if (app.state === 'RUNNING' && threads.every((t) => t.threadState === 'RUNNING' && t.activeTasks.length > 0)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
