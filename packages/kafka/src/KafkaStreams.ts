@@ -29,6 +29,7 @@ import { partitionKey, type BatchContext, type ConsumedBatch, type GroupConsumer
 import type { Committer, ExactlyOnceCommitter } from './commit/Committer';
 import { InstanceTransactionCommitter } from './commit/InstanceTransactionCommitter';
 import { OffsetCommitter } from './commit/OffsetCommitter';
+import { decodeStreamTime, encodeStreamTime } from './commit/streamTimeMetadata';
 import { TransactionCommitter } from './commit/TransactionCommitter';
 import { resolveOptions, type KafkaStreamsOptions, type ResolvedOptions } from './KafkaStreamsOptions';
 import { installSignalHandlers } from './lifecycle/signalHandlers';
@@ -503,6 +504,10 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
           },
           committable: () => this.tracker.committable(),
           holds: (topic, partition) => tasks.route(topic, partition)?.task.revoking === true,
+          metadata: (topic, partition) => {
+            const task = tasks.route(topic, partition)?.task;
+            return task ? encodeStreamTime(task.task.streamTime()) : undefined;
+          },
           owns: (topic, partition) => tasks.owns(topic, partition),
           commit: (offsets) => consumer.commit(offsets),
         });
@@ -845,6 +850,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     const topics = [...new Set(queues.map((q) => q.topic))];
     const stable = await running.admin.committedOffsets(this.options.applicationId, topics, { requireStable: running.stableOffsets });
     const committed = new Map(stable.map((o) => [partitionKey(o.topic, o.partition), o.offset]));
+    const streamTimes = new Map(stable.map((o) => [partitionKey(o.topic, o.partition), decodeStreamTime(o.metadata)]));
     const uncommitted = queues.filter((q) => !committed.has(partitionKey(q.topic, q.partition)));
     if (uncommitted.length > 0) {
       for (const { topic, partition, low, high } of await running.admin.offsets([...new Set(uncommitted.map((q) => q.topic))])) {
@@ -854,6 +860,11 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     }
     for (const task of tasks) {
       if (task.state === 'closed') continue;
+      // The stream time an earlier owner committed: it goes on from there, not from the next record.
+      for (const queue of task.queues) {
+        const time = streamTimes.get(partitionKey(queue.topic, queue.partition));
+        if (time !== undefined) task.task.resumeStreamTime(time);
+      }
       for (const queue of task.queues) {
         const offset = committed.get(partitionKey(queue.topic, queue.partition));
         if (offset === undefined) continue;

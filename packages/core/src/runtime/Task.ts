@@ -284,6 +284,14 @@ export class Task {
     }
   }
 
+  /**
+   * Carries a stream time over from an earlier owner of the task (a runtime keeps it with the
+   * committed offsets, as Kafka Streams does): stream time never goes back because the task moved.
+   */
+  resumeStreamTime(ms: number): void {
+    if (ms > this.streamTimeMs) this.streamTimeMs = ms;
+  }
+
   /** Whether some operator of this task holds updates back until commits (`cacheMaxRecords`). */
   get caching(): boolean {
     return this.commitFlushes.length > 0;

@@ -129,11 +129,9 @@ export async function runExample(example: Example, options: RunOptions = {}): Pr
     const tracker = new ProgressTracker(topic, () => interactions.length);
     const processingStarted = performance.now();
     // On Kafka the data set is produced while the application starts (joins its group) and runs.
-    // With stream threads, once their group has settled: the threads join it one by one, and a
-    // task that moves to another thread mid-stream starts over from its committed offset with no
-    // stream time (Tributary does not carry a partition's time across a move as Kafka Streams
-    // does in the commit's metadata), so the segment tracker's daily re-evaluation would run at
-    // an earlier time than before the move and emit changes an uninterrupted run does not.
+    // With stream threads, once their group has settled (every thread running with tasks): a
+    // task that moves to another thread mid-stream restores its stores and goes back to its last
+    // commit, time the run would spend twice.
     const threaded = (options.streamThreads ?? 1) > 1;
     let producing = threaded ? undefined : produceAll?.();
     producing?.catch(() => undefined); // awaited below; this only keeps a failure from going unhandled meanwhile

@@ -38,6 +38,8 @@ export interface TopicPartition {
 
 export interface TopicPartitionOffset extends TopicPartition {
   readonly offset: number;
+  /** The commit's metadata string: the runtime keeps the task's stream time there (`streamTimeMetadata.ts`). */
+  readonly metadata?: string | undefined;
 }
 
 /** The offsets a partition holds: `low` is the first, `high` the log-end offset (the next to be written). */

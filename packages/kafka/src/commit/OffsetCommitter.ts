@@ -23,6 +23,8 @@ export interface OffsetCommitterDeps {
   owns(topic: string, partition: number): boolean;
   /** Commits in the consumer group. */
   commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /** The metadata to commit with a partition's offset (its task's stream time). Defaults to none. */
+  metadata?(topic: string, partition: number): string | undefined;
   now?: () => number;
 }
 
@@ -56,7 +58,8 @@ export class OffsetCommitter extends SerialCommitter {
     }
     const offsets = this.advanced(committable, this.deps.owns);
     if (offsets.length > 0) {
-      await this.deps.commit(offsets);
+      const metadata = this.deps.metadata;
+      await this.deps.commit(metadata ? offsets.map((o) => ({ ...o, metadata: metadata(o.topic, o.partition) })) : offsets);
       this.markCommitted(offsets);
     }
     return offsets;

@@ -138,7 +138,7 @@ export class KafkaJsAdmin implements StreamsAdmin {
     if (topics.length === 0) return [];
     const response = await this.admin.fetchOffsets({ groupId, topics: [...new Set(topics)] });
     return response.flatMap(({ topic, partitions }) =>
-      partitions.filter((p) => Number(p.offset) >= 0).map((p) => ({ topic, partition: p.partition, offset: Number(p.offset) })),
+      partitions.filter((p) => Number(p.offset) >= 0).map((p) => ({ topic, partition: p.partition, offset: Number(p.offset), ...(p.metadata ? { metadata: p.metadata } : {}) })),
     );
   }
 

@@ -140,7 +140,11 @@ export class PlatformaticAdmin implements StreamsAdmin {
         return groups.flatMap((group) =>
           group.topics
             .filter((t) => wanted.has(t.name))
-            .flatMap((t) => t.partitions.filter((p) => p.committedOffset >= 0n).map((p) => ({ topic: t.name, partition: p.partitionIndex, offset: Number(p.committedOffset) }))),
+            .flatMap((t) =>
+              t.partitions
+                .filter((p) => p.committedOffset >= 0n)
+                .map((p) => ({ topic: t.name, partition: p.partitionIndex, offset: Number(p.committedOffset), ...(p.metadata ? { metadata: p.metadata } : {}) })),
+            ),
         );
       } catch (error) {
         const unstable = brokerErrorName(error) === 'UNSTABLE_OFFSET_COMMIT';

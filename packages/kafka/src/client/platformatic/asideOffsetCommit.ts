@@ -6,7 +6,7 @@ type OffsetCommitApi = (connection: Connection, groupId: string, generationId: n
 
 interface CommittedTopic {
   name: string;
-  partitions: { partitionIndex: number; committedOffset: bigint; committedLeaderEpoch: number; committedMetadata: null }[];
+  partitions: { partitionIndex: number; committedOffset: bigint; committedLeaderEpoch: number; committedMetadata: string | null }[];
 }
 
 /** The client internals used: its API lookup, its metadata and its connections. */
@@ -40,10 +40,10 @@ export async function commitAside(
   const connection = await call<Connection>((callback) => client[kGetConnection](metadata.brokers.get(coordinatorId), callback));
   const api = await call<OffsetCommitApi>((callback) => client[kGetApi]('OffsetCommit', callback));
   const topics = new Map<string, CommittedTopic>();
-  for (const { topic, partition, offset } of offsets) {
+  for (const { topic, partition, offset, metadata } of offsets) {
     let entry = topics.get(topic);
     if (!entry) topics.set(topic, (entry = { name: topic, partitions: [] }));
-    entry.partitions.push({ partitionIndex: partition, committedOffset: BigInt(offset), committedLeaderEpoch: -1, committedMetadata: null });
+    entry.partitions.push({ partitionIndex: partition, committedOffset: BigInt(offset), committedLeaderEpoch: -1, committedMetadata: metadata ?? null });
   }
   await call<unknown>((callback) => api(connection, groupId, member.generationId, member.memberId, null, [...topics.values()], callback));
 }
