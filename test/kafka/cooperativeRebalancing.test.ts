@@ -2,7 +2,8 @@
 // instance goes on processing the tasks it keeps while the group rebalances, and a task that
 // moves is committed by its old owner before its new owner starts it. So members joining and
 // leaving while records flow neither stop the tasks that stay nor duplicate a record, even at
-// least once. KafkaJS rebalances eagerly: this file runs in the platformatic pass of the
+// least once. An instance that closes cleanly has its tasks moved to the others while it still
+// runs them, so they stop only for their handover. KafkaJS rebalances eagerly: this file runs in the platformatic pass of the
 // integration tests (`TRIBUTARY_CLIENT=platformatic`, part of `npm test`).
 import { StreamsBuilder, type StreamsState, type Topology } from '@tributary/core';
 import type { KafkaStreams, KafkaStreamsOptions } from '@tributary/kafka';
@@ -17,6 +18,7 @@ interface Processed {
   readonly instance: string;
   readonly task: number;
   readonly state: StreamsState | undefined;
+  readonly at: number;
 }
 
 /** Tags each record with the instance that processed it, and notes the instance's state then. */
@@ -24,7 +26,7 @@ function tagging(input: string, output: string, instance: string, app: () => Kaf
   const builder = new StreamsBuilder();
   builder
     .stream<string, { id: number }>(input)
-    .peek((_key, value) => seen.push({ instance, task: value.id % PARTITIONS, state: app()?.state }))
+    .peek((_key, value) => seen.push({ instance, task: value.id % PARTITIONS, state: app()?.state, at: Date.now() }))
     .mapValues((value) => ({ ...value, by: instance }))
     .to(output);
   return builder.build();
@@ -45,19 +47,7 @@ describe.runIf(cooperativeClient)('cooperative rebalancing', () => {
       return app;
     };
 
-    // A steady stream, keyed so that record `id` lands on partition `id % 8`.
-    const producer = createKafka({ clientId: 'coop-producer' }).producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-    let produced = 0;
-    let producing = true;
-    const stream = (async () => {
-      while (producing) {
-        const messages = Array.from({ length: 80 }, (_, i) => ({ partition: (produced + i) % PARTITIONS, key: `k${produced + i}`, value: JSON.stringify({ id: produced + i }) }));
-        await producer.send({ topic: input, messages, acks: -1 });
-        produced += messages.length;
-        await new Promise((resolve) => setTimeout(resolve, 40));
-      }
-    })();
+    const load = await steadyInput(input);
     try {
       const a = await start('a', { heartbeatIntervalMs: 300 });
       // b hears of rebalances late: a rebalance waits for it, so the others stay REBALANCING for seconds.
@@ -72,28 +62,99 @@ describe.runIf(cooperativeClient)('cooperative rebalancing', () => {
       await a.close();
       apps.delete('a');
       await waitFor(() => b.assignedTasks().length + c.assignedTasks().length === 8, { timeoutMs: 60_000, description: () => `b=${b.assignedTasks()} c=${c.assignedTasks()}` });
-      const settled = produced;
-      await waitFor(() => produced >= settled + 800, { timeoutMs: 30_000, description: () => 'more records produced after the last rebalance' });
-      producing = false;
-      await stream;
-
-      const records = await readJson<{ id: number }>(output, produced, 120_000);
-      const counts = new Map<number, number>();
-      for (const r of records) counts.set(r.json.id, (counts.get(r.json.id) ?? 0) + 1);
-      const missing = Array.from({ length: produced }, (_, id) => id).filter((id) => !counts.has(id));
-      const written = await outputRecords(output);
-      expect({ missing: missing.length, duplicates: written - produced }).toEqual({ missing: 0, duplicates: 0 });
+      const settled = load.produced();
+      await waitFor(() => load.produced() >= settled + 800, { timeoutMs: 30_000, description: () => 'more records produced after the last rebalance' });
+      await load.stop();
+      await expectEachOnce(output, load.produced());
       // While c joined, a waited for b to rejoin, and went on with the tasks it kept meanwhile.
       expect(seen.filter((p) => p.instance === 'a' && p.state === 'REBALANCING').length).toBeGreaterThan(0);
-      for (const app of apps.values()) expect(app.state).toBe('RUNNING');
+      // The rebalance a's leaving started (after its tasks had gone) ends with everyone running.
+      await waitFor(() => [...apps.values()].every((app) => app.state === 'RUNNING'), { timeoutMs: 30_000, description: () => [...apps.values()].map((app) => app.state).join(',') });
     } finally {
-      producing = false;
-      await stream.catch(() => undefined);
-      await producer.disconnect();
+      await load.stop();
+      await Promise.all([...apps.values()].map((app) => app.close()));
+    }
+  }, 240_000);
+
+  it('hands a closing instance\'s tasks to the others while it still runs them, so they stop only for the handover', async () => {
+    const input = uniqueName('coop-close-in');
+    const output = uniqueName('coop-close-out');
+    await createTopic(input, PARTITIONS);
+    await createTopic(output, PARTITIONS);
+    const applicationId = uniqueName('coop-close-app');
+    const seen: Processed[] = [];
+    const apps = new Map<string, KafkaStreams>();
+    const start = async (instance: string, overrides: Partial<KafkaStreamsOptions>) => {
+      const app = await startApp(tagging(input, output, instance, () => apps.get(instance), seen), { applicationId, commitIntervalMs: 60_000, ...overrides });
+      apps.set(instance, app);
+      return app;
+    };
+    const load = await steadyInput(input);
+    try {
+      const a = await start('a', { heartbeatIntervalMs: 300 });
+      // b hears of a rebalance only at its next heartbeat, up to 4 s later: a rebalance without a waits that long.
+      const b = await start('b', { heartbeatIntervalMs: 4_000, sessionTimeoutMs: 20_000 });
+      await waitFor(() => a.assignedTasks().length === 4 && b.assignedTasks().length === 4, { timeoutMs: 60_000, description: () => `a=${a.assignedTasks()} b=${b.assignedTasks()}` });
+      const tasksOfA = a.assignedTasks().map((t) => Number(t.split('_')[1]));
+      await waitFor(() => seen.filter((p) => p.instance === 'b').length > 200, { timeoutMs: 30_000, description: 'b processing' });
+      const closing = Date.now();
+      await a.close();
+      apps.delete('a');
+      await waitFor(() => b.assignedTasks().length === 8, { timeoutMs: 60_000, description: () => `b=${b.assignedTasks()}` });
+      const settled = load.produced();
+      await waitFor(() => load.produced() >= settled + 800, { timeoutMs: 30_000, description: () => 'more records produced after a left' });
+      await load.stop();
+      await expectEachOnce(output, load.produced());
+
+      // a went on processing its tasks while the group rebalanced for its leaving...
+      expect(seen.filter((p) => p.instance === 'a' && p.at >= closing).length).toBeGreaterThan(0);
+      // ...and each of them stopped only between a's last record and b's first, well under b's heartbeat interval.
+      for (const task of tasksOfA) {
+        const lastByA = Math.max(...seen.filter((p) => p.instance === 'a' && p.task === task).map((p) => p.at));
+        const firstByB = Math.min(...seen.filter((p) => p.instance === 'b' && p.task === task).map((p) => p.at));
+        expect(firstByB - lastByA, `task ${task}: a's last record at ${lastByA}, b's first at ${firstByB}`).toBeLessThan(1_500);
+      }
+    } finally {
+      await load.stop();
       await Promise.all([...apps.values()].map((app) => app.close()));
     }
   }, 240_000);
 });
+
+/** A steady stream into `input`, keyed so that record `id` lands on partition `id % 8`. */
+async function steadyInput(input: string) {
+  const producer = createKafka({ clientId: 'coop-producer' }).producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  let produced = 0;
+  let producing = true;
+  const stream = (async () => {
+    while (producing) {
+      const messages = Array.from({ length: 80 }, (_, i) => ({ partition: (produced + i) % PARTITIONS, key: `k${produced + i}`, value: JSON.stringify({ id: produced + i }) }));
+      await producer.send({ topic: input, messages, acks: -1 });
+      produced += messages.length;
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+  })();
+  let stopped: Promise<void> | undefined;
+  return {
+    produced: () => produced,
+    stop: () =>
+      (stopped ??= (async () => {
+        producing = false;
+        await stream.catch(() => undefined);
+        await producer.disconnect();
+      })()),
+  };
+}
+
+/** Every produced id is in `output` exactly once. */
+async function expectEachOnce(output: string, produced: number): Promise<void> {
+  const records = await readJson<{ id: number }>(output, produced, 120_000);
+  const ids = new Set(records.map((r) => r.json.id));
+  const missing = Array.from({ length: produced }, (_, id) => id).filter((id) => !ids.has(id));
+  const written = await outputRecords(output);
+  expect({ missing: missing.length, duplicates: written - produced }).toEqual({ missing: 0, duplicates: 0 });
+}
 
 /** Records in `topic`: the sum of its partitions' log-end offsets (no transactions write to it). */
 async function outputRecords(topic: string): Promise<number> {

@@ -12,6 +12,10 @@
 // - while a rebalance waits for a slow member, a member goes on fetching the partitions it
 //   keeps, and can commit them. (The broker holds a JoinGroup until the rebalance completes and answers a
 //   connection's requests in order, so fetches must not share the member's connection.)
+// - with an assignor that hands partitions over (as Tributary's does when every member can), a
+//   partition moves in the one rebalance that moves it: its new owner gets it in that
+//   generation and starts it once the old owner's revocation commit and handover mark are in,
+//   however long they take, at that commit; nobody rejoins for a second rebalance.
 // Runs in the platformatic pass of the integration tests.
 import type { Logger } from '@tributary/core';
 import { createNamedClient, type ConsumedBatch, type GroupAssignor, type GroupConsumer, type TopicPartition } from '@tributary/kafka';
@@ -46,7 +50,41 @@ function holdingBackAssignor(topic: string, name: string, owned: () => readonly 
   };
 }
 
+/**
+ * Partition `p` belongs to the `p % n`-th of the `n` members by name, at once; one another live
+ * member owned is marked handed over in the assignment's user data. `assigns` counts rebalances.
+ */
+function handingOverAssignor(topic: string, name: string, owned: () => readonly number[], assigns: { count: number }): GroupAssignor {
+  return {
+    name: 'test-handing-over',
+    version: 0,
+    userData: () => Buffer.from(JSON.stringify({ name, owned: owned() })),
+    assign(members) {
+      assigns.count++;
+      const subscriptions = members
+        .map((m) => ({ memberId: m.memberId, ...(JSON.parse(m.userData.toString()) as { name: string; owned: number[] }) }))
+        .sort((a, b) => (a.name < b.name ? -1 : 1));
+      const assigned = new Map(subscriptions.map((s) => [s.memberId, { partitions: [] as number[], handedOver: [] as number[] }]));
+      for (let partition = 0; partition < PARTITIONS; partition++) {
+        const target = assigned.get(subscriptions[partition % subscriptions.length]!.memberId)!;
+        const owner = subscriptions.find((s) => s.owned.includes(partition));
+        target.partitions.push(partition);
+        if (owner !== undefined && owner.memberId !== subscriptions[partition % subscriptions.length]!.memberId) target.handedOver.push(partition);
+      }
+      return new Map(
+        [...assigned].map(([memberId, { partitions, handedOver }]) => [
+          memberId,
+          { partitions: partitions.map((partition) => ({ topic, partition })), userData: Buffer.from(JSON.stringify({ handedOver })) },
+        ]),
+      );
+    },
+    handedOverPartitions: (userData) => (JSON.parse(userData.toString()) as { handedOver: number[] }).handedOver.map((partition) => ({ topic, partition })),
+  };
+}
+
 interface MemberSettings {
+  /** The group's assignor; default {@link holdingBackAssignor}. */
+  readonly assignor?: (owned: () => readonly number[]) => GroupAssignor;
   readonly heartbeatIntervalMs?: number;
   readonly sessionTimeoutMs?: number;
   /** How long `onRevoked` takes before it commits the partitions given up (at offset 7). */
@@ -58,6 +96,8 @@ interface MemberSettings {
   readonly onRevoking?: (consumer: GroupConsumer) => Promise<void>;
   /** Filled with what `onRevoked` achieved: `committed 2` or `refused 2: <why>`. */
   readonly commits?: Map<string, string>;
+  /** Filled with when `onRevoked`'s commit was in. */
+  readonly committedAt?: Map<string, number>;
 }
 
 const members: GroupConsumer[] = [];
@@ -79,7 +119,7 @@ async function joinMember(topic: string, groupId: string, name: string, settings
     maxBytesPerPartition: 1_048_576,
     readCommitted: false,
     autoOffsetReset: 'earliest',
-    assignor: holdingBackAssignor(topic, name, () => owned.map((p) => p.partition)),
+    assignor: (settings.assignor ?? ((claimed) => holdingBackAssignor(topic, name, claimed)))(() => owned.map((p) => p.partition)),
     rebalanceProtocol: 'cooperative',
   });
   members.push(consumer);
@@ -105,6 +145,7 @@ async function joinMember(topic: string, groupId: string, name: string, settings
       try {
         await consumer.commit(partitions.map(({ partition }) => ({ topic, partition, offset: 7 })));
         settings.commits?.set(name, `committed ${label}`);
+        settings.committedAt?.set(name, Date.now());
       } catch (error) {
         settings.commits?.set(name, `refused ${label}: ${(error as Error).message}`);
       }
@@ -160,6 +201,55 @@ describe.runIf(process.env.TRIBUTARY_CLIENT === 'platformatic')('a cooperative g
     // The new owners started where the old ones committed, not at the beginning.
     await waitFor(() => starts.has('c:2') && starts.has('a:3'), { timeoutMs: 30_000, description: () => JSON.stringify(Object.fromEntries(starts)) });
     expect([starts.get('c:2'), starts.get('a:3')]).toEqual([7, 7]);
+  });
+
+  it('hands a partition over in the rebalance that moves it: its new owner starts it once the old owner committed it, at that commit', async () => {
+    const topic = uniqueName('handover');
+    await createTopic(topic, PARTITIONS);
+    const groupId = uniqueName('handover-group');
+    await fill(topic, 20);
+    const assigns = { count: 0 };
+    const commits = new Map<string, string>();
+    /** When each member's revocation commit was in, and when each member was first told it owns each partition. */
+    const committedAt = new Map<string, number>();
+    const assignedAt = new Map<string, number>();
+    const starts = new Map<string, number>();
+    const settings = (name: string, commitAfterMs: number): MemberSettings => ({
+      assignor: (owned) => handingOverAssignor(topic, name, owned, assigns),
+      commitAfterMs,
+      commits,
+      committedAt,
+      onBatch: (batch) => {
+        if (!starts.has(`${name}:${batch.partition}`)) starts.set(`${name}:${batch.partition}`, batch.fetchedOffset);
+      },
+      onAssigned: (partitions) => {
+        for (const partition of partitions) if (!assignedAt.has(`${name}:${partition}`)) assignedAt.set(`${name}:${partition}`, Date.now());
+      },
+    });
+
+    // a owns 0 and 2, b 1 and 3. When c joins, 2 moves from a to c and 3 from b to a; a takes
+    // 2.5 s to commit what it gives up (eight heartbeats), b no time.
+    const a = await joinMember(topic, groupId, 'a', settings('a', 2_500));
+    const b = await joinMember(topic, groupId, 'b', settings('b', 0));
+    await waitFor(() => `${a()}|${b()}` === '0,2|1,3', { timeoutMs: 60_000, description: () => `a=${a()} b=${b()}` });
+    commits.clear();
+    assignedAt.clear();
+    starts.clear();
+    const before = assigns.count;
+    const c = await joinMember(topic, groupId, 'c', settings('c', 0));
+    await waitFor(() => `${a()}|${b()}|${c()}` === '0,3|1|2', { timeoutMs: 60_000, description: () => `a=${a()} b=${b()} c=${c()}` });
+    await waitFor(() => starts.has('c:2') && starts.has('a:3'), { timeoutMs: 30_000, description: () => JSON.stringify(Object.fromEntries(starts)) });
+
+    expect(Object.fromEntries(commits)).toEqual({ a: 'committed 2', b: 'committed 3' });
+    // One rebalance moved both, and no member rejoined after it.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(assigns.count - before).toBe(1);
+    // The new owners were given them only once the old owners' commits were in, and started at them.
+    expect(assignedAt.get('c:2')!).toBeGreaterThanOrEqual(committedAt.get('a')!);
+    expect(assignedAt.get('a:3')!).toBeGreaterThanOrEqual(committedAt.get('b')!);
+    expect([starts.get('c:2'), starts.get('a:3')]).toEqual([7, 7]);
+    const committed = await committedOffsets(groupId, topic);
+    expect([committed.get(2), committed.get(3)]).toEqual([7, 7]);
   });
 
   it('commits what it processed before its JoinGroup goes out, however long that takes', async () => {

@@ -425,11 +425,12 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
       // A task being revoked (cooperatively) is not claimed again: a rebalance that starts while
       // its revocation commit runs hands it to its new owner instead of holding it back once more.
       const claimedTasks = () => [...tasks.tasks()].filter((task) => !task.revoking).map((task) => task.id);
+      const statefulTasks = new Set(layout.tasks.filter((t) => t.subTopology.stores.some((s) => s.logging)).map((t) => t.id));
       const assignor = new StreamsAssignor(layout, claimedTasks, logger, {
         endpoint: () => this.advertised,
         standby: {
           replicas: this.options.numStandbyReplicas,
-          statefulTasks: layout.tasks.filter((t) => t.subTopology.stores.some((s) => s.logging)).map((t) => t.id),
+          statefulTasks: [...statefulTasks],
           // What this member holds of tasks it does not run: checkpoints on disk, and its standbys (newer).
           offsetSums: () => {
             const owned = new Set(tasks.ownedTaskIds());
@@ -439,6 +440,10 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
           },
         },
         cooperative,
+        // A task moves in one rebalance, its new owner waiting for its previous owner's handover
+        // mark. Not under exactly-once, whose revocation commits a transaction: there the moving
+        // task is held back for the follow-up rebalance.
+        handover: !eos,
       });
       const consumer = client.groupConsumer({
         groupId: applicationId,
@@ -569,7 +574,10 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
           this.assignmentInfo = decodeAssignment(userData);
           this.metadata.assigned(this.assignmentInfo);
           const owned = new Set(tasks.ownedTaskIds());
-          void standbys?.assign(this.assignmentInfo.standbyTasks.filter((id) => !owned.has(id)));
+          // A task handed over to this member that it does not run yet (its previous owner is
+          // committing it) is followed as a standby meanwhile, so it starts with its stores warm.
+          const arriving = this.assignmentInfo.tasks.filter((id) => statefulTasks.has(id));
+          void standbys?.assign([...this.assignmentInfo.standbyTasks, ...arriving].filter((id) => !owned.has(id)));
         },
         onRebalancing: () => {
           this.metadata.unknown('the group is rebalancing');
@@ -1039,6 +1047,19 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     }
   }
 
+  /**
+   * Before a clean close with cooperative rebalancing: the group moves this instance's tasks
+   * to the others while they still run here, each handed over once committed, so they stop
+   * only for that commit rather than for the rebalance the instance's leaving would start.
+   * Waits at most `timeoutMs` (the close's), then leaves anyway.
+   */
+  private async handOverTasks(timeoutMs: number): Promise<void> {
+    const running = this.running;
+    if (!running?.consumer.handOver || this.stopped || this.failure || running.transactions || running.tasks.size === 0) return;
+    running.assignor.leave();
+    await within(running.consumer.handOver(), timeoutMs);
+  }
+
   /** This instance stops (the uncaught-exception handler's `shutdown_client`): without committing the failed record, ending in ERROR. */
   private fail(error: unknown): void {
     if (this.failure || this.stopped) return;
@@ -1059,6 +1080,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
    * committed (the tracker never calls a failed record safe); the member leaves the group.
    */
   private async shutDown(error: Error | undefined, idleTimeoutMs = 0): Promise<void> {
+    if (!error) await this.handOverTasks(idleTimeoutMs);
     this.stopped = true;
     for (const timer of this.timers.splice(0)) clearInterval(timer);
     this.restoreAbort.abort();

@@ -126,6 +126,65 @@ describe('StreamsAssignor', () => {
       expect(tasksOf(l, plan, 'm2')).toHaveLength(3);
     });
 
+    describe('when every member hands over', () => {
+      const handingOver = (l: TaskLayout, memberId: string, tasks: string[], handover = true) => ({
+        memberId,
+        topics: l.topics,
+        userData: new StreamsAssignor(l, () => tasks, silentLogger, { cooperative: true, handover }).userData(),
+      });
+
+      it('gives a task that moves away from a member still in the group to its new owner at once, marked as handed over', () => {
+        const l = layout();
+        const all = ['0_0', '0_1', '0_2', '1_0', '1_1', '1_2'];
+        const leader = new StreamsAssignor(l, () => [], silentLogger, { cooperative: true, handover: true });
+        const plan = leader.assign([handingOver(l, 'm1', all), handingOver(l, 'm2', [])]);
+        const kept = tasksOf(l, plan, 'm1');
+        const moved = tasksOf(l, plan, 'm2');
+        expect(kept).toHaveLength(3);
+        expect([...kept, ...moved].sort()).toEqual(all);
+        // No follow-up rebalance; m2 learns which of its partitions to start only once m1 has committed them.
+        expect([...plan.values()].some((a) => leader.rejoinRequested(a.userData))).toBe(false);
+        const handedOver = leader.handedOverPartitions(plan.get('m2')!.userData);
+        expect(l.tasksFor(handedOver).map((t) => t.id).sort()).toEqual(moved);
+        expect(handedOver).toHaveLength(plan.get('m2')!.partitions.length);
+        expect(leader.handedOverPartitions(plan.get('m1')!.userData)).toEqual([]);
+      });
+
+      it('marks nothing handed over that came from a member that left', () => {
+        const l = layout();
+        const leader = new StreamsAssignor(l, () => [], silentLogger, { cooperative: true, handover: true });
+        const plan = leader.assign([handingOver(l, 'm1', ['0_0', '0_1', '1_0']), handingOver(l, 'm3', [])]);
+        expect([...tasksOf(l, plan, 'm1'), ...tasksOf(l, plan, 'm3')].sort()).toEqual(['0_0', '0_1', '0_2', '1_0', '1_1', '1_2']);
+        expect(tasksOf(l, plan, 'm1')).toHaveLength(3);
+        expect(leader.handedOverPartitions(plan.get('m3')!.userData)).toEqual([]);
+      });
+
+      it('gives a leaving member nothing: its tasks go to the others, marked as handed over, unless every member is leaving', () => {
+        const l = layout();
+        const all = ['0_0', '0_1', '0_2', '1_0', '1_1', '1_2'];
+        const leaving = new StreamsAssignor(l, () => all.slice(0, 3), silentLogger, { cooperative: true, handover: true });
+        leaving.leave();
+        const m1 = { memberId: 'm1', topics: l.topics, userData: leaving.userData() };
+        const leader = new StreamsAssignor(l, () => [], silentLogger, { cooperative: true, handover: true });
+        const plan = leader.assign([m1, handingOver(l, 'm2', all.slice(3))]);
+        expect(tasksOf(l, plan, 'm1')).toEqual([]);
+        expect(tasksOf(l, plan, 'm2')).toEqual(all);
+        expect(l.tasksFor(leader.handedOverPartitions(plan.get('m2')!.userData)).map((t) => t.id).sort()).toEqual(all.slice(0, 3));
+        // Alone, a leaving member keeps its tasks: there is nobody to give them to.
+        expect(tasksOf(l, leader.assign([m1]), 'm1')).toEqual(all);
+      });
+
+      it('holds moving tasks back, as before, while any member does not hand over', () => {
+        const l = layout();
+        const all = ['0_0', '0_1', '0_2', '1_0', '1_1', '1_2'];
+        const leader = new StreamsAssignor(l, () => [], silentLogger, { cooperative: true, handover: true });
+        const plan = leader.assign([handingOver(l, 'm1', all), handingOver(l, 'm2', [], false)]);
+        expect(tasksOf(l, plan, 'm2')).toEqual([]);
+        expect([...plan.values()].every((a) => leader.rejoinRequested(a.userData))).toBe(true);
+        expect(leader.handedOverPartitions(plan.get('m2')!.userData)).toEqual([]);
+      });
+    });
+
     it('does not hold back a task two members claim: the plan decides, as in an eager rebalance', () => {
       const l = layout();
       const plan = new StreamsAssignor(l, () => [], silentLogger, { cooperative: true }).assign([member(l, 'm1', ['0_0', '0_1', '0_2']), member(l, 'm2', ['0_0', '1_0', '1_1'])]);

@@ -1,7 +1,7 @@
 import { silentLogger, StreamsBuilder } from '@tributary/core';
 import { planPartitions } from '@tributary/core/runtime';
 import { describe, expect, it } from 'vitest';
-import { decodeAssignment } from '../src/assignment/AssignmentInfo';
+import { decodeAssignment, encodeAssignment } from '../src/assignment/AssignmentInfo';
 import { StreamsAssignor } from '../src/assignment/StreamsAssignor';
 import { decodeSubscription, encodeSubscription, USER_DATA_VERSION } from '../src/assignment/SubscriptionInfo';
 import { TaskLayout } from '../src/assignment/TaskLayout';
@@ -37,6 +37,13 @@ describe('subscription user data', () => {
     const tampered = Buffer.from(JSON.stringify({ version: 3, tasks: [], offsetSums: { '0_1': 'lots', '0_2': 7 } }));
     expect(decodeSubscription(tampered).offsetSums).toEqual(new Map([['0_2', 7]]));
     expect(decodeSubscription(v1.subscription([])).offsetSums).toBeUndefined();
+  });
+
+  it('says from version 5 on whether the member hands tasks over in one rebalance; older subscriptions read as not', () => {
+    expect(decodeSubscription(encodeSubscription({ tasks: [], cooperative: true, handover: true })).handover).toBe(true);
+    expect(decodeSubscription(Buffer.from(JSON.stringify({ version: 4, tasks: ['0_1'], cooperative: true }))).handover).toBeUndefined();
+    expect(decodeAssignment(encodeAssignment(['0_1', '1_1'], new Map(), [], new Map(), false, ['1_1'])).handedOver).toEqual(['1_1']);
+    expect(decodeAssignment(Buffer.from(JSON.stringify({ version: 4, tasks: ['0_1'], followUp: true }))).handedOver).toEqual([]);
   });
 
   it('says from version 4 on whether the member rebalances cooperatively; older subscriptions read as eager', () => {
@@ -83,8 +90,8 @@ describe('assignment user data', () => {
   });
 
   it('reads a version 1 leader\'s assignment as one without a map', () => {
-    expect(decodeAssignment(v1.assignment(['0_1']))).toEqual({ version: 1, tasks: ['0_1'], hosts: undefined, standbyTasks: [], standbyHosts: undefined, followUp: false });
-    expect(decodeAssignment(Buffer.alloc(0))).toEqual({ version: 0, tasks: [], hosts: undefined, standbyTasks: [], standbyHosts: undefined, followUp: false });
+    expect(decodeAssignment(v1.assignment(['0_1']))).toEqual({ version: 1, tasks: ['0_1'], hosts: undefined, standbyTasks: [], standbyHosts: undefined, followUp: false, handedOver: [] });
+    expect(decodeAssignment(Buffer.alloc(0))).toEqual({ version: 0, tasks: [], hosts: undefined, standbyTasks: [], standbyHosts: undefined, followUp: false, handedOver: [] });
   });
 
   it('places standby copies of stateful tasks off their runners and tells every member where they are', () => {

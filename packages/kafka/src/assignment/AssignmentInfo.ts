@@ -24,6 +24,12 @@ export interface AssignmentInfo {
    * rebalance hands them over without waiting for heartbeats (version 4).
    */
   readonly followUp: boolean;
+  /**
+   * This member's tasks that a member still in the group ran until this generation (version 5):
+   * the member starts each once its previous owner's commit carries this generation's handover
+   * mark, so nothing is processed twice and the task moves in this one rebalance.
+   */
+  readonly handedOver: readonly string[];
 }
 
 export function encodeAssignment(
@@ -32,6 +38,7 @@ export function encodeAssignment(
   standbyTasks: readonly string[] = [],
   standbyHosts: ReadonlyMap<string, readonly string[]> = new Map(),
   followUp = false,
+  handedOver: readonly string[] = [],
 ): Buffer {
   return Buffer.from(
     JSON.stringify({
@@ -41,6 +48,7 @@ export function encodeAssignment(
       standbyTasks,
       standbyHosts: Object.fromEntries(standbyHosts),
       ...(followUp ? { followUp: true } : {}),
+      ...(handedOver.length > 0 ? { handedOver } : {}),
     }),
   );
 }
@@ -48,7 +56,7 @@ export function encodeAssignment(
 /** Reads any version's assignment user data; what cannot be read has no tasks and no map. */
 export function decodeAssignment(userData: Buffer): AssignmentInfo {
   const info = parseJsonObject(userData);
-  if (!info) return { version: 0, tasks: [], hosts: undefined, standbyTasks: [], standbyHosts: undefined, followUp: false };
+  if (!info) return { version: 0, tasks: [], hosts: undefined, standbyTasks: [], standbyHosts: undefined, followUp: false, handedOver: [] };
   return {
     version: typeof info.version === 'number' ? info.version : 1,
     tasks: stringArray(info.tasks),
@@ -56,6 +64,7 @@ export function decodeAssignment(userData: Buffer): AssignmentInfo {
     standbyTasks: stringArray(info.standbyTasks),
     standbyHosts: endpointMap(info.standbyHosts),
     followUp: info.followUp === true,
+    handedOver: stringArray(info.handedOver),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Logger } from '@tributary/core';
-import type { GroupAssignor, GroupMemberSubscription, MemberAssignment } from '../client/StreamsClient';
+import type { GroupAssignor, GroupMemberSubscription, MemberAssignment, TopicPartition } from '../client/StreamsClient';
 import { decodeAssignment, encodeAssignment } from './AssignmentInfo';
 import { assignStandbys } from './assignStandbys';
 import { assignTasks, type TaskOwner } from './assignTasks';
@@ -16,11 +16,14 @@ import type { TaskLayout } from './TaskLayout';
  * run; the leader hands a task that moves to the member with the most caught-up copy, and
  * places `replicas` standby copies of every task with logged stores.
  *
- * Cooperative rebalancing (KIP-429, when every member says it does it): a task that moves
- * from a member still in the group to another is given to nobody in this generation. Its
- * owner, finding it left out, commits it, closes it and rejoins; the next generation gives
- * it to its new owner. So a task is never run by two members at once, and the tasks that
- * stay where they are never stop while the group rebalances.
+ * Cooperative rebalancing (KIP-429, when every member says it does it): the tasks that stay
+ * where they are never stop while the group rebalances, and a task is never run by two
+ * members at once. A task that moves from a member still in the group to another either
+ * - goes to its new owner at once, marked as handed over, when every member hands over
+ *   (`handover`): its owner, finding it left out, commits it with a handover mark, and the
+ *   new owner starts it once that mark is committed. One rebalance moves it; or
+ * - is given to nobody in this generation: its owner commits it, closes it and rejoins, and
+ *   the next generation gives it to its new owner (two rebalances, as in Kafka Streams).
  */
 export class StreamsAssignor implements GroupAssignor {
   readonly name = 'tributary-streams';
@@ -28,7 +31,9 @@ export class StreamsAssignor implements GroupAssignor {
   private readonly endpoint: () => string | undefined;
   private readonly standby: StandbyPlacement;
   private readonly cooperative: boolean;
+  private readonly handover: boolean;
   private shutdownRequested = false;
+  private leaving = false;
 
   constructor(
     private readonly layout: TaskLayout,
@@ -39,6 +44,7 @@ export class StreamsAssignor implements GroupAssignor {
     this.endpoint = options.endpoint ?? (() => undefined);
     this.standby = options.standby ?? { replicas: 0, statefulTasks: [], offsetSums: () => new Map() };
     this.cooperative = options.cooperative ?? false;
+    this.handover = this.cooperative && (options.handover ?? false);
   }
 
   /**
@@ -49,6 +55,14 @@ export class StreamsAssignor implements GroupAssignor {
     this.shutdownRequested = true;
   }
 
+  /**
+   * From the next join on, this member asks for its tasks to go to the others (it is closing
+   * and goes on processing them until they have gone); only when it hands over.
+   */
+  leave(): void {
+    this.leaving = this.handover;
+  }
+
   userData(): Buffer {
     return encodeSubscription({
       tasks: [...this.ownedTasks()],
@@ -56,12 +70,19 @@ export class StreamsAssignor implements GroupAssignor {
       endpoint: this.endpoint(),
       offsetSums: this.standby.offsetSums(),
       cooperative: this.cooperative,
+      handover: this.handover,
+      leaving: this.leaving,
     });
   }
 
   /** A member rejoins right after applying an assignment that says the leader held tasks back. */
   rejoinRequested(assignmentUserData: Buffer): boolean {
     return decodeAssignment(assignmentUserData).followUp;
+  }
+
+  /** The input partitions of the tasks the assignment says were handed over to this member. */
+  handedOverPartitions(assignmentUserData: Buffer): TopicPartition[] {
+    return decodeAssignment(assignmentUserData).handedOver.flatMap((id) => this.layout.task(id)?.inputs ?? []);
   }
 
   assign(members: readonly GroupMemberSubscription[]): Map<string, MemberAssignment> {
@@ -71,12 +92,19 @@ export class StreamsAssignor implements GroupAssignor {
       return new Map(members.map((m) => [m.memberId, { partitions: [], userData: Buffer.alloc(0), shutdownRequested: true }]));
     }
     const owners = members.map((m, i) => ({ memberId: m.memberId, previousTasks: infos[i]!.tasks, offsetSums: infos[i]!.offsetSums }));
+    // Members that are leaving get nothing (their tasks move away while they still run them), unless all are.
+    const staying = owners.filter((_, i) => !infos[i]!.leaving);
+    const eligible = staying.length > 0 ? staying : owners;
     const plan = assignTasks(
       this.layout.tasks.map((t) => t.id),
-      owners,
+      eligible,
     );
-    const standbys = assignStandbys(this.standby.statefulTasks, plan, owners, this.standby.replicas);
-    const withheld = infos.every((info) => info.cooperative) ? holdBackMovingTasks(plan, owners) : [];
+    for (const owner of owners) if (!plan.has(owner.memberId)) plan.set(owner.memberId, []);
+    const standbys = assignStandbys(this.standby.statefulTasks, plan, eligible, this.standby.replicas);
+    const cooperative = infos.every((info) => info.cooperative);
+    const handover = cooperative && infos.every((info) => info.handover);
+    const handedOver = handover ? movingTasks(plan, owners) : new Map<string, string[]>();
+    const withheld = cooperative && !handover ? holdBackMovingTasks(plan, owners) : [];
     const hosts = new Map<string, string[]>();
     const standbyHosts = new Map<string, string[]>();
     members.forEach((m, i) => {
@@ -91,12 +119,13 @@ export class StreamsAssignor implements GroupAssignor {
     for (const [memberId, tasks] of plan) {
       result.set(memberId, {
         partitions: tasks.flatMap((id) => this.layout.task(id)?.inputs ?? []),
-        userData: encodeAssignment(tasks, hosts, standbys.get(memberId) ?? [], standbyHosts, withheld.length > 0),
+        userData: encodeAssignment(tasks, hosts, standbys.get(memberId) ?? [], standbyHosts, withheld.length > 0, handedOver.get(memberId) ?? []),
       });
     }
     const standbyNote = this.standby.replicas > 0 ? `; standbys: ${[...standbys].map(([m, t]) => `${m}=[${t.join(',')}]`).join(' ')}` : '';
     const withheldNote = withheld.length > 0 ? `; held back until their owners give them up: [${withheld.join(',')}]` : '';
-    this.logger.info(`assigned ${this.layout.tasks.length} tasks to ${members.length} members: ${[...plan].map(([m, t]) => `${m}=[${t.join(',')}]`).join(' ')}${standbyNote}${withheldNote}`);
+    const handedOverNote = handedOver.size > 0 ? `; handed over once their owners commit them: [${[...handedOver.values()].flat().sort().join(',')}]` : '';
+    this.logger.info(`assigned ${this.layout.tasks.length} tasks to ${members.length} members: ${[...plan].map(([m, t]) => `${m}=[${t.join(',')}]`).join(' ')}${standbyNote}${withheldNote}${handedOverNote}`);
     return result;
   }
 }
@@ -108,6 +137,36 @@ export interface StreamsAssignorOptions {
   readonly standby?: StandbyPlacement;
   /** This member rebalances cooperatively (it rejoins after giving up a task); default `false` (eager). */
   readonly cooperative?: boolean;
+  /**
+   * This member, cooperative, hands tasks over in one rebalance (it commits a task it gives up
+   * with a handover mark, and waits for that mark before it starts a task handed over to it);
+   * default `false`.
+   */
+  readonly handover?: boolean;
+}
+
+/**
+ * Member id -> the tasks `plan` gives it that one other member reported running: they move
+ * from a member still in the group. A task two members both claim (one of them out of date)
+ * is not in it: the plan's choice stands, as in an eager rebalance.
+ */
+function movingTasks(plan: ReadonlyMap<string, readonly string[]>, owners: readonly TaskOwner[]): Map<string, string[]> {
+  const claims = claimsByTask(owners);
+  const moving = new Map<string, string[]>();
+  for (const [memberId, tasks] of plan) {
+    const arriving = tasks.filter((task) => {
+      const claimants = claims.get(task);
+      return claimants?.length === 1 && claimants[0] !== memberId;
+    });
+    if (arriving.length > 0) moving.set(memberId, arriving);
+  }
+  return moving;
+}
+
+function claimsByTask(owners: readonly TaskOwner[]): Map<string, string[]> {
+  const claims = new Map<string, string[]>();
+  for (const owner of owners) for (const task of owner.previousTasks) claims.set(task, [...(claims.get(task) ?? []), owner.memberId]);
+  return claims;
 }
 
 /**
@@ -117,17 +176,11 @@ export interface StreamsAssignorOptions {
  * choice stands, as in an eager rebalance.
  */
 function holdBackMovingTasks(plan: Map<string, string[]>, owners: readonly TaskOwner[]): string[] {
-  const claims = new Map<string, string[]>();
-  for (const owner of owners) for (const task of owner.previousTasks) claims.set(task, [...(claims.get(task) ?? []), owner.memberId]);
   const withheld: string[] = [];
-  for (const [memberId, tasks] of plan) {
-    const kept = tasks.filter((task) => {
-      const claimants = claims.get(task);
-      const moving = claimants?.length === 1 && claimants[0] !== memberId;
-      if (moving) withheld.push(task);
-      return !moving;
-    });
-    plan.set(memberId, kept);
+  for (const [memberId, arriving] of movingTasks(plan, owners)) {
+    const moving = new Set(arriving);
+    plan.set(memberId, plan.get(memberId)!.filter((task) => !moving.has(task)));
+    withheld.push(...arriving);
   }
   return withheld.sort();
 }

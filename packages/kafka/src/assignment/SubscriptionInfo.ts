@@ -4,10 +4,12 @@
  * member's advertised endpoint (subscription) and the endpoint -> tasks map (assignment);
  * version 3 adds the state a member holds of tasks it does not run (subscription) and
  * standby tasks (assignment); version 4 adds whether the member rebalances cooperatively
- * (subscription) and whether the leader asks for a follow-up rebalance (assignment). Each version only adds fields, and a decoder ignores what it does not know,
+ * (subscription) and whether the leader asks for a follow-up rebalance (assignment); version 5 adds
+ * whether the member hands tasks over in one rebalance and whether it is leaving (subscription),
+ * and the tasks handed over to a member (assignment). Each version only adds fields, and a decoder ignores what it does not know,
  * so members of either version read each other's user data (a rolling upgrade works both ways).
  */
-export const USER_DATA_VERSION = 4;
+export const USER_DATA_VERSION = 5;
 
 /** What a member tells the leader when it joins (Kafka Streams' `SubscriptionInfo`, simplified). */
 export interface SubscriptionInfo {
@@ -29,10 +31,23 @@ export interface SubscriptionInfo {
    * holds a moving task back for one rebalance only when every member does this.
    */
   readonly cooperative?: boolean;
+  /**
+   * The member, cooperative, gives up a task by committing it with a handover mark, and starts
+   * a task handed over from a member still in the group only once that mark is committed
+   * (see `handoverMark.ts`); version 5. When every member does this, the leader gives a moving
+   * task straight to its new owner instead of holding it back for a second rebalance.
+   */
+  readonly handover?: boolean;
+  /**
+   * The member is closing and asks for its tasks to be handed to the others while it goes on
+   * processing them; it leaves the group once they have gone (version 5). The leader gives it
+   * no task, unless every member is leaving.
+   */
+  readonly leaving?: boolean;
 }
 
 export function encodeSubscription(info: Omit<SubscriptionInfo, 'version'>): Buffer {
-  const { tasks, shutdownRequested, endpoint, offsetSums, cooperative } = info;
+  const { tasks, shutdownRequested, endpoint, offsetSums, cooperative, handover, leaving } = info;
   return Buffer.from(
     JSON.stringify({
       version: USER_DATA_VERSION,
@@ -41,6 +56,8 @@ export function encodeSubscription(info: Omit<SubscriptionInfo, 'version'>): Buf
       ...(endpoint ? { endpoint } : {}),
       ...(offsetSums && offsetSums.size > 0 ? { offsetSums: Object.fromEntries(offsetSums) } : {}),
       ...(cooperative ? { cooperative: true } : {}),
+      ...(handover ? { handover: true } : {}),
+      ...(leaving ? { leaving: true } : {}),
     }),
   );
 }
@@ -56,6 +73,8 @@ export function decodeSubscription(userData: Buffer): SubscriptionInfo {
     ...(typeof info.endpoint === 'string' && info.endpoint.length > 0 ? { endpoint: info.endpoint } : {}),
     ...(isObject(info.offsetSums) ? { offsetSums: numberEntries(info.offsetSums) } : {}),
     ...(info.cooperative === true ? { cooperative: true } : {}),
+    ...(info.handover === true ? { handover: true } : {}),
+    ...(info.leaving === true ? { leaving: true } : {}),
   };
 }
 

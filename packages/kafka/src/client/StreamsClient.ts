@@ -152,7 +152,8 @@ export interface GroupConsumerOptions {
    * `'cooperative'` (only asked of a client with `cooperativeRebalancing`): the member keeps
    * its partitions while the group rebalances, hands over batches of them meanwhile, and on
    * an assignment that leaves some out calls `onRevoked` for them, then `onAssigned`, then
-   * rejoins. `'eager'`: a rebalance stops every partition until the new assignment.
+   * hands them over (see {@link GroupAssignor.handedOverPartitions}) or rejoins. `'eager'`: a
+   * rebalance stops every partition until the new assignment.
    */
   readonly rebalanceProtocol: 'eager' | 'cooperative';
 }
@@ -184,6 +185,13 @@ export interface GroupAssignor {
    * rebalance now). Absent: only members that gave partitions up rejoin.
    */
   rejoinRequested?(assignmentUserData: Buffer): boolean;
+  /**
+   * Cooperative rebalancing: the partitions of this assignment that a member still in the
+   * group read until this generation. The client starts each once its previous owner's commit
+   * carries this generation's handover mark (`handoverMark.ts`), or after a session timeout.
+   * Absent: none (the leader holds moving partitions back for a follow-up rebalance instead).
+   */
+  handedOverPartitions?(assignmentUserData: Buffer): readonly TopicPartition[];
 }
 
 export interface ConsumedBatch {
@@ -230,6 +238,9 @@ export interface GroupConsumerHandlers {
    * first fetch. `lost` is true when the member may have been out of the group since its
    * last assignment (it rejoined under a new member id, or the client restarted): another
    * member may have owned its partitions meanwhile, so no task can be kept as it was.
+   * Partitions handed over from a member still in the group come in a later call of the same
+   * generation, with every partition the member owns then, once their previous owner
+   * committed them.
    */
   onAssigned(partitions: readonly TopicPartition[], lost: boolean): void;
   /**
@@ -248,9 +259,10 @@ export interface GroupConsumerHandlers {
   onRebalancing(): void;
   /**
    * Cooperative rebalancing: the new assignment leaves out `partitions` this member owned;
-   * nobody else has them yet. The runtime stops their tasks, commits what they processed and
-   * resolves; the client then calls `onAssigned` with the new assignment (which closes those
-   * tasks) and rejoins, so the next generation hands them to their new owner.
+   * nobody else may start them yet. The runtime stops their tasks, commits what they processed and
+   * resolves; the client then marks them handed over (when the leader gave them to their new
+   * owner already) or rejoins (when it held them back for the next generation), and calls
+   * `onAssigned` with the new assignment, which closes those tasks.
    */
   onRevoked(partitions: readonly TopicPartition[]): Promise<void>;
   /**
@@ -284,6 +296,14 @@ export interface GroupConsumer {
    * assignment comes with `lost` set.
    */
   rejoin(): Promise<void>;
+  /**
+   * Cooperative rebalancing, before a clean close: rejoins (the assignor's user data now says
+   * the member is leaving) so that the group moves this member's partitions to the others
+   * while it goes on processing them; resolves once the assignment that follows was applied,
+   * with what it gave up committed and handed over. Absent: the member just leaves, and its
+   * partitions stop until the group has rebalanced without it.
+   */
+  handOver?(): Promise<void>;
   /**
    * The runtime is closing: it commits, then disconnects. A client that rejoins the group by
    * itself should not rejoin meanwhile, since the coordinator would hold the final commit

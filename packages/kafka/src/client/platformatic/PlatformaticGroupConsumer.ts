@@ -5,6 +5,7 @@ import { commitAside } from './asideOffsetCommit';
 import { holdGroupRequests } from './groupRequestHold';
 import { asKafkaError } from './kafkaErrors';
 import { PartitionFetcher, type FetchedBatch } from './PartitionFetcher';
+import { PartitionHandovers } from './PartitionHandovers';
 import { SHUTDOWN_SIGNAL_TOPIC, type PlatformaticAssigner } from './platformaticAssigner';
 
 const REJOIN_BACKOFF_MS = 1_000;
@@ -19,10 +20,11 @@ const REJOIN_BACKOFF_MS = 1_000;
  * Cooperative rebalancing (`rebalanceProtocol: 'cooperative'`, KIP-429 done by the
  * application's assignor over the classic protocol, as Kafka Streams does): while the group
  * rebalances, the partitions this member keeps are fetched and processed on. An assignment
- * that leaves some out (the assignor gives a moving task to nobody for one generation) calls
- * `onRevoked` for them, which commits them in the new generation, before anyone else can
- * have them; then `onAssigned`, then a rejoin, whose generation hands them to their new
- * owner. Joins are applied one after the other, each against what the last one left, and
+ * that leaves some out calls `onRevoked` for them, which commits them in the new generation;
+ * then, when the leader gave them to their new owner already, a commit of their offsets with
+ * the generation's handover mark, which the new owner waits for before it starts them
+ * ({@link PartitionHandovers}); when it held them back, a rejoin, whose generation hands them
+ * over. Joins are applied one after the other, each against what the last one left, and
  * heartbeats wait for them (`holdGroupRequests`), so that the client cannot rejoin on its own
  * before a revocation's commit is in.
  *
@@ -53,19 +55,23 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
   private leavingGroup: Promise<never> | undefined;
   /** When this member last rejoined at once because the leader held partitions back. */
   private lastFollowUpForLeader = 0;
+  /** A hand-over before closing waits for the first join after this one to be applied. */
+  private handingOver: { readonly after: number; readonly done: () => void } | undefined;
   /** Joins are applied in order: a revocation's commit finishes before the next join is applied. */
   private applying: Promise<void> = Promise.resolve();
 
   private readonly consumer: Consumer;
   private readonly fetching: Consumer;
+  private readonly handovers: PartitionHandovers;
 
   /**
    * `clients.member` joins the group, heartbeats and commits; `clients.fetching` (a client of
    * its own, never in a group) fetches, so that fetches do not queue behind a JoinGroup the
-   * coordinator holds for the length of a rebalance.
+   * coordinator holds for the length of a rebalance. `committedOffsets` reads the group's
+   * committed offsets with their metadata (the handover marks).
    */
   constructor(
-    clients: { readonly member: Consumer; readonly fetching: Consumer },
+    clients: { readonly member: Consumer; readonly fetching: Consumer; readonly committedOffsets: (topics: readonly string[]) => Promise<readonly TopicPartitionOffset[]> },
     private readonly assigner: PlatformaticAssigner,
     private readonly options: GroupConsumerOptions,
     private readonly logger: Logger,
@@ -73,6 +79,13 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
     this.consumer = clients.member;
     this.fetching = clients.fetching;
     this.cooperative = options.rebalanceProtocol === 'cooperative';
+    this.handovers = new PartitionHandovers({
+      committed: clients.committedOffsets,
+      commit: (offsets) => this.commit(offsets),
+      waitAtMostMs: options.sessionTimeoutMs,
+      groupId: options.groupId,
+      logger,
+    });
     holdGroupRequests(
       this.consumer,
       {
@@ -167,12 +180,22 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
     await this.join();
   }
 
+  handOver(): Promise<void> {
+    if (!this.cooperative || !this.running || this.owned.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.handingOver = { after: this.joins, done: resolve };
+      this.logger.info(`group ${this.options.groupId}: rejoining so that this member's ${this.owned.length} partitions go to the others before it leaves`);
+      void this.join();
+    });
+  }
+
   leaving(): void {
     this.leavingGroup ??= new Promise<never>(() => undefined);
   }
 
   async disconnect(): Promise<void> {
     this.running = false;
+    this.handingOver?.done();
     clearTimeout(this.rejoinTimer);
     await this.fetcher.stop();
     this.assigner.detach();
@@ -204,19 +227,33 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
     const partitions = (assignments ?? []).filter((a) => a.topic !== SHUTDOWN_SIGNAL_TOPIC).flatMap(({ topic, partitions: ps }) => ps.map((partition) => ({ topic, partition })));
     const userData = this.assigner.receivedUserData();
     // A lost member's positions may be stale: every partition starts again at the committed offset.
-    if (lost) this.fetcher.assign([]);
+    if (lost) {
+      this.fetcher.assign([]);
+      this.handovers.clear();
+    }
+    const handedOver = this.cooperative && !lost && userData ? (this.options.assignor.handedOverPartitions?.(userData) ?? []) : [];
+    const generation = generationId ?? -1;
+    const startable = this.handovers.assigned(partitions, handedOver, generation);
     // Revoked partitions stop being fetched now; new ones start once positioned (after onAssigned).
-    this.fetcher.assign(partitions);
-    this.applying = this.applying.then(() => this.apply({ join, partitions, lost, userData, shutdown }, handlers));
+    this.fetcher.assign(startable);
+    this.applying = this.applying.then(() => this.apply({ join, generation, partitions: startable, lost, userData, shutdown }, handlers));
   }
 
   /** Tells the runtime of one join: the revocation first (cooperative), then the assignment. */
   private async apply(change: AppliedJoin, handlers: GroupConsumerHandlers): Promise<void> {
-    const { join, partitions, lost, userData, shutdown } = change;
+    const { join, generation, partitions, lost, userData, shutdown } = change;
     const kept = new Set(partitions.map((p) => partitionKey(p.topic, p.partition)));
     const revoked = this.cooperative && !lost ? this.owned.filter((p) => !kept.has(partitionKey(p.topic, p.partition))) : [];
+    // What this member gives up, its new owner has already, unless the leader held it back for
+    // a follow-up rebalance (a member does not hand over, the leader runs an older version, or
+    // the assignor never hands over).
+    const leaderAsked = this.cooperative && userData !== undefined && this.options.assignor.rejoinRequested?.(userData) === true;
+    const handsOver = revoked.length > 0 && !leaderAsked && this.options.assignor.handedOverPartitions !== undefined;
     if (revoked.length > 0) {
       await handlers.onRevoked(revoked).catch((error: unknown) => this.logger.warn(`group ${this.options.groupId}: committing revoked partitions failed: ${(error as Error).message}`));
+      if (handsOver && this.running) {
+        await this.handovers.release(revoked, generation).catch((error: unknown) => this.logger.warn(`group ${this.options.groupId}: marking revoked partitions handed over failed: ${(error as Error).message}`));
+      }
     }
     if (!this.running) return;
     this.owned = partitions;
@@ -225,18 +262,44 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
     else this.logger.warn(`group ${this.options.groupId}: the user data of this member's assignment was not read; where other instances serve queries is unknown until the next rebalance`);
     if (shutdown) handlers.onShutdownRequested();
     void this.startAtCommitted(join);
+    if (this.handovers.waiting) void this.startHandedOver(join, userData, handlers);
     // The leader held back what moves: the follow-up rebalance hands it over. Members that gave
     // something up start it; the others join it at once instead of at their next heartbeat,
     // but not more than once a heartbeat interval: a hold-back its owner has not released yet
     // asks again, and answering every time at once would rebalance in a loop.
-    const leaderAsked = this.cooperative && userData !== undefined && this.options.assignor.rejoinRequested?.(userData) === true;
     const now = Date.now();
     const answerLeader = leaderAsked && now - this.lastFollowUpForLeader >= this.options.heartbeatIntervalMs;
     if (answerLeader && revoked.length === 0) this.lastFollowUpForLeader = now;
-    const followUp = revoked.length > 0 || answerLeader;
+    const followUp = (revoked.length > 0 && !handsOver) || answerLeader;
+    if (this.handingOver && join > this.handingOver.after) {
+      this.handingOver.done();
+      this.handingOver = undefined;
+    }
     if (followUp && join === this.joins) {
       this.logger.debug(`group ${this.options.groupId}: ${revoked.length > 0 ? `gave up ${revoked.length} partitions` : 'the leader held partitions back'}; rejoining so that their new owners get them`);
       void this.join();
+    }
+  }
+
+  /**
+   * Starts the partitions handed over to this member as their previous owners' marks arrive:
+   * the runtime is told of each, with every partition the member owns, as a later assignment
+   * of the same generation. A newer join takes the waiting over.
+   */
+  private async startHandedOver(join: number, userData: Buffer | undefined, handlers: GroupConsumerHandlers): Promise<void> {
+    const current = () => this.running && join === this.joins;
+    while (current() && this.handovers.waiting) {
+      const ready = await this.handovers.nextReady(current);
+      if (ready.length === 0) return;
+      this.applying = this.applying.then(() => {
+        if (!current()) return;
+        this.owned = [...this.owned, ...ready];
+        this.fetcher.assign(this.owned);
+        handlers.onAssigned(this.owned, false);
+        if (userData) handlers.onAssignmentUserData(userData);
+        void this.startAtCommitted(join);
+      });
+      await this.applying;
     }
   }
 
@@ -258,7 +321,12 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
         if (missing.size > 0) {
           const timestamp = this.options.autoOffsetReset === 'earliest' ? ListOffsetTimestamps.EARLIEST : ListOffsetTimestamps.LATEST;
           const offsets = await this.fetching.listOffsets({ topics: [...missing.keys()], partitions: Object.fromEntries(missing), timestamp });
-          for (const [topic, partitions] of missing) for (const partition of partitions) this.positionIfUnset(join, topic, partition, offsets.get(topic)?.[partition]);
+          for (const [topic, partitions] of missing) {
+            for (const partition of partitions) {
+              const offset = offsets.get(topic)?.[partition];
+              if (this.positionIfUnset(join, topic, partition, offset)) this.handovers.startedFromReset(topic, partition, Number(offset));
+            }
+          }
         }
       } catch (error) {
         this.logger.debug(`group ${this.options.groupId}: reading committed offsets failed (${(error as Error).message}); trying again`);
@@ -267,9 +335,11 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
     }
   }
 
-  private positionIfUnset(join: number, topic: string, partition: number, offset: bigint | undefined): void {
-    if (join !== this.joins || offset === undefined || offset < 0n || this.fetcher.position(topic, partition) !== undefined) return;
+  /** `true` when it positioned the partition. */
+  private positionIfUnset(join: number, topic: string, partition: number, offset: bigint | undefined): boolean {
+    if (join !== this.joins || offset === undefined || offset < 0n || this.fetcher.position(topic, partition) !== undefined) return false;
     this.fetcher.seek({ topic, partition, offset: Number(offset) });
+    return true;
   }
 
   private onRebalance(): void {
@@ -325,6 +395,7 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
 /** One join, as the client reported it. */
 interface AppliedJoin {
   readonly join: number;
+  readonly generation: number;
   readonly partitions: readonly TopicPartition[];
   readonly lost: boolean;
   readonly userData: Buffer | undefined;

@@ -95,7 +95,8 @@ export function createPlatformaticClient(options: PlatformaticClientOptions): St
       // consumer does, the coordinator gets a connection of its own).
       const member = new Consumer({ ...consumerSettings, ...assigner.groupOptions() });
       const fetching = new Consumer(consumerSettings);
-      return new PlatformaticGroupConsumer({ member, fetching }, assigner, consumerOptions, logger);
+      const committedOffsets = (topics: readonly string[]) => new PlatformaticAdmin(adminClient, probeClient, intent).committedOffsets(consumerOptions.groupId, topics);
+      return new PlatformaticGroupConsumer({ member, fetching, committedOffsets }, assigner, consumerOptions, logger);
     },
     changelogReader: (readerOptions) => new PlatformaticChangelogReader((groupId) => new Consumer(consumerBase(groupId, readerOptions.readCommitted)), readerOptions, logger),
     cooperativeRebalancing: true,
