@@ -8,8 +8,9 @@
 import { StreamsBuilder, type StreamsState, type Topology } from '@tributary/core';
 import type { KafkaStreams, KafkaStreamsOptions } from '@tributary/kafka';
 import { describe, expect, it } from 'vitest';
-import { createKafka, createTopic, uniqueName, waitFor, withAdmin } from '../harness';
-import { readJson, startApp } from './support';
+import { createTopic, uniqueName, waitFor } from '../harness';
+import { expectEachOnce, steadyInput } from './steadyInput';
+import { startApp } from './support';
 
 const PARTITIONS = 8;
 const cooperativeClient = process.env.TRIBUTARY_CLIENT === 'platformatic';
@@ -47,7 +48,7 @@ describe.runIf(cooperativeClient)('cooperative rebalancing', () => {
       return app;
     };
 
-    const load = await steadyInput(input);
+    const load = await steadyInput(input, PARTITIONS);
     try {
       const a = await start('a', { heartbeatIntervalMs: 300 });
       // b hears of rebalances late: a rebalance waits for it, so the others stay REBALANCING for seconds.
@@ -89,7 +90,7 @@ describe.runIf(cooperativeClient)('cooperative rebalancing', () => {
       apps.set(instance, app);
       return app;
     };
-    const load = await steadyInput(input);
+    const load = await steadyInput(input, PARTITIONS);
     try {
       const a = await start('a', { heartbeatIntervalMs: 300 });
       // b hears of a rebalance only at its next heartbeat, up to 4 s later: a rebalance without a waits that long.
@@ -120,44 +121,3 @@ describe.runIf(cooperativeClient)('cooperative rebalancing', () => {
     }
   }, 240_000);
 });
-
-/** A steady stream into `input`, keyed so that record `id` lands on partition `id % 8`. */
-async function steadyInput(input: string) {
-  const producer = createKafka({ clientId: 'coop-producer' }).producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  let produced = 0;
-  let producing = true;
-  const stream = (async () => {
-    while (producing) {
-      const messages = Array.from({ length: 80 }, (_, i) => ({ partition: (produced + i) % PARTITIONS, key: `k${produced + i}`, value: JSON.stringify({ id: produced + i }) }));
-      await producer.send({ topic: input, messages, acks: -1 });
-      produced += messages.length;
-      await new Promise((resolve) => setTimeout(resolve, 40));
-    }
-  })();
-  let stopped: Promise<void> | undefined;
-  return {
-    produced: () => produced,
-    stop: () =>
-      (stopped ??= (async () => {
-        producing = false;
-        await stream.catch(() => undefined);
-        await producer.disconnect();
-      })()),
-  };
-}
-
-/** Every produced id is in `output` exactly once. */
-async function expectEachOnce(output: string, produced: number): Promise<void> {
-  const records = await readJson<{ id: number }>(output, produced, 120_000);
-  const ids = new Set(records.map((r) => r.json.id));
-  const missing = Array.from({ length: produced }, (_, id) => id).filter((id) => !ids.has(id));
-  const written = await outputRecords(output);
-  expect({ missing: missing.length, duplicates: written - produced }).toEqual({ missing: 0, duplicates: 0 });
-}
-
-/** Records in `topic`: the sum of its partitions' log-end offsets (no transactions write to it). */
-async function outputRecords(topic: string): Promise<number> {
-  const offsets = await withAdmin((admin) => admin.fetchTopicOffsets(topic));
-  return offsets.reduce((sum, o) => sum + Number(o.high), 0);
-}

@@ -11,8 +11,9 @@ import type { CountingVerdict } from './verifyCounting';
 export function printSummary(scenario: string, fields: Record<string, unknown>): void {
   // The client the instances ran on (fixtures/app.ts reads TRIBUTARY_CLIENT), so runs on either compare side by side.
   const client = process.env.TRIBUTARY_CLIENT ?? 'kafkajs';
-  // KafkaJS rebalances eagerly whatever the option says (fixtures/app.ts reads REBALANCE_PROTOCOL).
-  const rebalances = client === 'kafkajs' ? 'eager' : (process.env.REBALANCE_PROTOCOL ?? 'cooperative');
+  // KafkaJS rebalances eagerly whatever the option says (fixtures/app.ts reads REBALANCE_PROTOCOL
+  // and GROUP_PROTOCOL); under KIP-848 the broker moves partitions one by one.
+  const rebalances = client === 'kafkajs' ? 'eager' : process.env.GROUP_PROTOCOL === 'consumer' ? 'kip-848' : (process.env.REBALANCE_PROTOCOL ?? 'cooperative');
   const line = JSON.stringify({ scenario, scale, seed, client, rebalances, ...fields });
   console.log(line);
   const dir = join(repoRoot, '.tributary');

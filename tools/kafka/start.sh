@@ -175,6 +175,12 @@ transaction.state.log.replication.factor=$RF
 transaction.state.log.min.isr=$MIN_ISR
 # Consumer groups rebalance at once instead of waiting 3s for more members: tests start faster.
 group.initial.rebalance.delay.ms=0
+# KIP-848 groups take their heartbeat interval and session timeout from the broker (5 s and 45 s
+# by default): test-sized, as the classic groups of the tests ask for (1 s and 6 s).
+group.consumer.min.heartbeat.interval.ms=1000
+group.consumer.heartbeat.interval.ms=1000
+group.consumer.min.session.timeout.ms=6000
+group.consumer.session.timeout.ms=6000
 EOF
   if ((SASL_SSL)); then sasl_ssl_server_properties >>"$dir/server.properties"; fi
   if ((${#EXTRA_CONFIG[@]})); then

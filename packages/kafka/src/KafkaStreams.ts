@@ -347,6 +347,11 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
     await this.serveHttp();
     // Serdes that look things up (a Schema Registry's schema ids) do it now: serialize and deserialize are synchronous.
     await prepareSerdes(this.topology, { applicationId, defaultKeySerde: this.options.defaultKeySerde, defaultValueSerde: this.options.defaultValueSerde });
+    if (this.options.groupProtocol === 'consumer') {
+      const { client } = this.options;
+      const kip848 = typeof client === 'object' ? client.consumerGroupProtocol === true : client === 'platformatic';
+      if (!kip848) throw new StreamsError(`groupProtocol 'consumer' (KIP-848) needs client 'platformatic'; the ${typeof client === 'object' ? 'given' : (client ?? 'kafkajs')} client joins classic groups only`);
+    }
     // Before connecting: a second instance on the same state directory fails here, having touched nothing.
     this.stateDirectory = await this.openStateDirectory();
     const client =
@@ -457,6 +462,7 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
         autoOffsetReset: this.options.autoOffsetReset,
         assignor,
         rebalanceProtocol: cooperative ? 'cooperative' : 'eager',
+        groupProtocol: this.options.groupProtocol,
       });
       const taskTransactions = eos && !instanceTransactions
         ? new TransactionCommitter({

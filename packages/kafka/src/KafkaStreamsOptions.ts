@@ -173,13 +173,26 @@ export interface KafkaStreamsOptions extends ConnectionOptions {
   /**
    * How the group moves tasks. `'cooperative'` (Kafka's incremental cooperative rebalancing,
    * KIP-429): while the group rebalances, every instance goes on processing the tasks it
-   * keeps; a task that moves is committed and closed by its owner first, then handed to its
-   * new owner in a second, short rebalance. `'eager'`: every instance stops processing until
+   * keeps; a task that moves is committed and closed by its owner first, and its new owner,
+   * which has it from the same rebalance, starts it once that commit is in (under exactly-once,
+   * in a second, short rebalance). `'eager'`: every instance stops processing until
    * the rebalance ends. Cooperative needs a client that can do it (`'platformatic'`);
    * KafkaJS rebalances eagerly whatever this says. Instances of one application may mix:
    * the group is eager while any member is. Defaults to `'cooperative'`.
    */
   rebalanceProtocol?: 'cooperative' | 'eager';
+  /**
+   * The consumer group protocol. `'classic'` (JoinGroup and SyncGroup): the group's leader runs
+   * Tributary's task assignor. `'consumer'` (KIP-848, Kafka 4.0 and later, `'platformatic'`
+   * only): the broker assigns with its `range` assignor, which keeps partition `p` of
+   * co-partitioned topics together, and moves partitions one by one through heartbeats, with no
+   * group-wide rebalance; members send no user data, so there are no standby replicas, no
+   * exactly-once (yet), no map of which instance serves which key (each instance answers queries
+   * for its own tasks only) and a `'shutdown_application'` answer stops only this instance.
+   * `sessionTimeoutMs` and `heartbeatIntervalMs` are then the broker's
+   * (`group.consumer.session.timeout.ms`, `group.consumer.heartbeat.interval.ms`). Defaults to `'classic'`.
+   */
+  groupProtocol?: 'classic' | 'consumer';
 }
 
 /** Every option's name, checked against the type: an unknown option is a typo, and an error. */
@@ -188,7 +201,7 @@ const OPTION_NAMES = Object.keys({
   deserializationErrorHandler: 1, processingErrorHandler: 1, productionErrorHandler: 1, uncaughtExceptionHandler: 1, replicationFactor: 1,
   autoOffsetReset: 1, sessionTimeoutMs: 1, heartbeatIntervalMs: 1, rebalanceTimeoutMs: 1, maxWaitTimeMs: 1, maxBytesPerPartition: 1,
   maxInFlightRecords: 1, maxBufferedRecords: 1, maxBufferedRecordsPerPartition: 1, maxTaskIdleMs: 1, metricsIntervalMs: 1, deliveryTimeoutMs: 1,
-  maxRequestSizeBytes: 1, repartitionPurgeIntervalMs: 1, handleSignals: 1, http: 1, applicationServer: 1, client: 1, stateDir: 1, persistentStores: 1, numStandbyReplicas: 1, cacheMaxRecords: 1, rebalanceProtocol: 1,
+  maxRequestSizeBytes: 1, repartitionPurgeIntervalMs: 1, handleSignals: 1, http: 1, applicationServer: 1, client: 1, stateDir: 1, persistentStores: 1, numStandbyReplicas: 1, cacheMaxRecords: 1, rebalanceProtocol: 1, groupProtocol: 1,
   ssl: 1, sasl: 1, connectionTimeoutMs: 1, requestTimeoutMs: 1, authenticationTimeoutMs: 1, consumer: 1, producer: 1, admin: 1,
 } satisfies Record<keyof KafkaStreamsOptions, 1>);
 
@@ -236,6 +249,14 @@ export function resolveOptions(options: KafkaStreamsOptions): ResolvedOptions {
   if (offsetReset !== 'earliest' && offsetReset !== 'latest') throw new StreamsError(`autoOffsetReset must be 'earliest' or 'latest', got '${String(offsetReset)}'`);
   const rebalanceProtocol = options.rebalanceProtocol ?? 'cooperative';
   if (rebalanceProtocol !== 'cooperative' && rebalanceProtocol !== 'eager') throw new StreamsError(`rebalanceProtocol must be 'cooperative' or 'eager', got '${String(rebalanceProtocol)}'`);
+  const groupProtocol = options.groupProtocol ?? 'classic';
+  if (groupProtocol !== 'classic' && groupProtocol !== 'consumer') throw new StreamsError(`groupProtocol must be 'classic' or 'consumer', got '${String(groupProtocol)}'`);
+  if (groupProtocol === 'consumer' && guarantee === 'exactly_once') {
+    throw new StreamsError("groupProtocol 'consumer' (KIP-848) does not run exactly_once yet: use groupProtocol 'classic' for exactly-once");
+  }
+  if (groupProtocol === 'consumer' && (options.numStandbyReplicas ?? 0) > 0) {
+    throw new StreamsError("numStandbyReplicas needs groupProtocol 'classic': under KIP-848 the broker assigns, and it places no standby replicas");
+  }
   const replicationFactor = options.replicationFactor ?? -1;
   if (!Number.isInteger(replicationFactor) || (replicationFactor < 1 && replicationFactor !== -1)) {
     throw new StreamsError(`replicationFactor must be a positive integer or -1 (the broker's default), got ${replicationFactor}`);
@@ -277,6 +298,7 @@ export function resolveOptions(options: KafkaStreamsOptions): ResolvedOptions {
     numStandbyReplicas: wholeNumber('numStandbyReplicas', options.numStandbyReplicas, 0),
     cacheMaxRecords: wholeNumber('cacheMaxRecords', options.cacheMaxRecords, 0),
     rebalanceProtocol,
+    groupProtocol,
     connection: new ResolvedConnection(options),
   };
   if (typeof resolved.client === 'string' && !CLIENT_NAMES.includes(resolved.client)) {

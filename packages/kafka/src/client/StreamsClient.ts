@@ -22,6 +22,11 @@ export interface StreamsClient {
    */
   readonly cooperativeRebalancing?: boolean;
   /**
+   * Whether its group consumer can join with the KIP-848 consumer group protocol
+   * (`groupProtocol: 'consumer'`). Absent: no (classic groups only).
+   */
+  readonly consumerGroupProtocol?: boolean;
+  /**
    * Whether its transactional producer commits offsets with the group member's generation
    * (KIP-447: the group coordinator refuses them from a member that is out of date), and its
    * admin reads committed offsets that no open transaction is about to change
@@ -156,6 +161,14 @@ export interface GroupConsumerOptions {
    * rebalance stops every partition until the new assignment.
    */
   readonly rebalanceProtocol: 'eager' | 'cooperative';
+  /**
+   * `'consumer'` (only asked of a client with `consumerGroupProtocol`): KIP-848. The broker
+   * assigns (the `assignor` is not used, and no user data reaches the runtime), and the member
+   * reconciles each new assignment it hears of in a heartbeat: `onRevoked` for what it loses,
+   * committed before the heartbeat that gives those partitions up goes out, then `onAssigned`.
+   * Defaults to `'classic'`.
+   */
+  readonly groupProtocol?: 'classic' | 'consumer';
 }
 
 /** One member's subscription, as the group leader sees it when it assigns. */

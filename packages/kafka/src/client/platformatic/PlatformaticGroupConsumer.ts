@@ -1,7 +1,8 @@
 import { StreamsError, type Logger } from '@tributary/core';
 import { ListOffsetTimestamps, type Consumer, type ConsumerGroupJoinPayload } from '@platformatic/kafka';
 import { partitionKey, type GroupConsumer, type GroupConsumerHandlers, type GroupConsumerOptions, type GroupMember, type TopicPartition, type TopicPartitionOffset } from '../StreamsClient';
-import { commitAside } from './asideOffsetCommit';
+import { commitAside, connectionTo } from './asideOffsetCommit';
+import { ConsumerGroupMembership } from './ConsumerGroupMembership';
 import { holdGroupRequests } from './groupRequestHold';
 import { asKafkaError } from './kafkaErrors';
 import { PartitionFetcher, type FetchedBatch } from './PartitionFetcher';
@@ -28,6 +29,11 @@ const REJOIN_BACKOFF_MS = 1_000;
  * heartbeats wait for them (`holdGroupRequests`), so that the client cannot rejoin on its own
  * before a revocation's commit is in.
  *
+ * KIP-848 (`groupProtocol: 'consumer'`): a {@link ConsumerGroupMembership} heartbeats and the
+ * broker assigns, giving a partition to its new owner only once its old owner's heartbeat no
+ * longer lists it. Each new assignment is applied like a join ({@link reconcile}) before the
+ * next heartbeat goes out, so a revoked partition's commit is in before it is given up.
+ *
  * Eager rebalancing: a rebalance the client learns of from a heartbeat or a commit
  * (REBALANCE_IN_PROGRESS) stops every partition. Under both protocols it calls `onRevoking`,
  * whose commit goes out before the client's JoinGroup (`holdGroupRequests`).
@@ -46,6 +52,9 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
   private revoking: Promise<void> | undefined;
   private rejoinTimer: NodeJS.Timeout | undefined;
   private readonly cooperative: boolean;
+  /** KIP-848: the broker assigns; see {@link reconcile}. */
+  private readonly brokerAssigned: boolean;
+  private membership: ConsumerGroupMembership | undefined;
   /** The partitions the runtime was last told it owns (by `onAssigned`). */
   private owned: readonly TopicPartition[] = [];
   /**
@@ -78,7 +87,9 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
   ) {
     this.consumer = clients.member;
     this.fetching = clients.fetching;
-    this.cooperative = options.rebalanceProtocol === 'cooperative';
+    this.brokerAssigned = options.groupProtocol === 'consumer';
+    // Under KIP-848 a member keeps what it is not told to give up: cooperative, in effect.
+    this.cooperative = options.rebalanceProtocol === 'cooperative' || this.brokerAssigned;
     this.handovers = new PartitionHandovers({
       committed: clients.committedOffsets,
       commit: (offsets) => this.commit(offsets),
@@ -118,8 +129,9 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
 
   async run(topics: readonly string[], handlers: GroupConsumerHandlers): Promise<void> {
     this.handlers = handlers;
-    this.assigner.attach(this.consumer);
+    if (this.brokerAssigned) return this.runAssignedByBroker(topics);
     for (const topic of topics) this.consumer.topics.track(topic);
+    this.assigner.attach(this.consumer);
     this.consumer.on('consumer:group:join', (payload) => this.onJoin(payload));
     this.consumer.on('consumer:group:rebalance', () => this.onRebalance());
     // The client's own rejoin failed (its retries ran out): the member stopped heartbeating.
@@ -150,7 +162,7 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
 
   async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
     if (offsets.length === 0) return;
-    const { memberId, generationId } = this.consumer;
+    const { memberId, generationId } = this.membership ? { memberId: this.membership.memberId, generationId: this.membership.epoch } : this.consumer;
     try {
       // As this member, over the fetching client's connection: the member's own is taken by its
       // JoinGroup for as long as a rebalance lasts, while the kept partitions are processed on.
@@ -167,6 +179,11 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
 
   async rejoin(): Promise<void> {
     if (!this.running) return;
+    if (this.membership) {
+      this.logger.info(`group ${this.options.groupId}: leaving and rejoining the group`);
+      await this.membership.rejoin();
+      return;
+    }
     this.logger.info(`group ${this.options.groupId}: leaving and rejoining the group`);
     this.lostBeforeNextJoin = true;
     this.fetcher.assign([]);
@@ -181,7 +198,7 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
   }
 
   handOver(): Promise<void> {
-    if (!this.cooperative || !this.running || this.owned.length === 0) return Promise.resolve();
+    if (!this.cooperative || this.brokerAssigned || !this.running || this.owned.length === 0) return Promise.resolve();
     return new Promise<void>((resolve) => {
       this.handingOver = { after: this.joins, done: resolve };
       this.logger.info(`group ${this.options.groupId}: rejoining so that this member's ${this.owned.length} partitions go to the others before it leaves`);
@@ -198,6 +215,7 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
     this.handingOver?.done();
     clearTimeout(this.rejoinTimer);
     await this.fetcher.stop();
+    await this.membership?.leave();
     this.assigner.detach();
     await this.consumer.close().catch((error: unknown) => this.logger.warn(`group ${this.options.groupId}: closing the consumer failed: ${(error as Error).message}`));
     await this.fetching.close().catch((error: unknown) => this.logger.warn(`group ${this.options.groupId}: closing the fetching client failed: ${(error as Error).message}`));
@@ -248,7 +266,7 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
     // a follow-up rebalance (a member does not hand over, the leader runs an older version, or
     // the assignor never hands over).
     const leaderAsked = this.cooperative && userData !== undefined && this.options.assignor.rejoinRequested?.(userData) === true;
-    const handsOver = revoked.length > 0 && !leaderAsked && this.options.assignor.handedOverPartitions !== undefined;
+    const handsOver = revoked.length > 0 && !leaderAsked && !this.brokerAssigned && this.options.assignor.handedOverPartitions !== undefined;
     if (revoked.length > 0) {
       await handlers.onRevoked(revoked).catch((error: unknown) => this.logger.warn(`group ${this.options.groupId}: committing revoked partitions failed: ${(error as Error).message}`));
       if (handsOver && this.running) {
@@ -259,7 +277,7 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
     this.owned = partitions;
     handlers.onAssigned(partitions, lost);
     if (userData) handlers.onAssignmentUserData(userData);
-    else this.logger.warn(`group ${this.options.groupId}: the user data of this member's assignment was not read; where other instances serve queries is unknown until the next rebalance`);
+    else if (!this.brokerAssigned) this.logger.warn(`group ${this.options.groupId}: the user data of this member's assignment was not read; where other instances serve queries is unknown until the next rebalance`);
     if (shutdown) handlers.onShutdownRequested();
     void this.startAtCommitted(join);
     if (this.handovers.waiting) void this.startHandedOver(join, userData, handlers);
@@ -270,7 +288,7 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
     const now = Date.now();
     const answerLeader = leaderAsked && now - this.lastFollowUpForLeader >= this.options.heartbeatIntervalMs;
     if (answerLeader && revoked.length === 0) this.lastFollowUpForLeader = now;
-    const followUp = (revoked.length > 0 && !handsOver) || answerLeader;
+    const followUp = (revoked.length > 0 && !handsOver && !this.brokerAssigned) || answerLeader;
     if (this.handingOver && join > this.handingOver.after) {
       this.handingOver.done();
       this.handingOver = undefined;
@@ -301,6 +319,47 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
       });
       await this.applying;
     }
+  }
+
+  /** KIP-848: joins, and applies each assignment the broker gives this member. */
+  private async runAssignedByBroker(topics: readonly string[]): Promise<void> {
+    const { groupId, rebalanceTimeoutMs } = this.options;
+    this.membership = new ConsumerGroupMembership({
+      groupId,
+      topics,
+      rebalanceTimeoutMs,
+      coordinator: async () => connectionTo(this.fetching, await this.consumer.findGroupCoordinator()),
+      topicIds: async (names) => new Map([...(await this.fetching.metadata({ topics: [...names] })).topics].map(([name, topic]) => [name, topic.id])),
+      reconcile: (partitions, lost) => this.reconcile(partitions, lost),
+      logger: this.logger,
+    });
+    this.running = true;
+    try {
+      await this.membership.join();
+    } catch (error) {
+      this.running = false;
+      throw asKafkaError(`joining group ${groupId}`, error);
+    }
+    await this.applying;
+    this.fetcher.start();
+  }
+
+  /**
+   * KIP-848: the broker's new assignment for this member, applied like a join: the partitions
+   * that went stop, and their commit completes before this resolves (and so before the
+   * heartbeat that gives them up); the new ones start at the group's committed offsets (the
+   * broker gave them only once their old owner had let them go).
+   */
+  private reconcile(partitions: readonly TopicPartition[], lost: boolean): Promise<void> {
+    const handlers = this.handlers;
+    if (!handlers || !this.running) return this.applying;
+    this.memberId = this.membership?.memberId;
+    this.generationId = this.membership?.epoch;
+    const join = ++this.joins;
+    if (lost) this.fetcher.assign([]);
+    this.fetcher.assign(partitions);
+    this.applying = this.applying.then(() => this.apply({ join, generation: this.generationId ?? -1, partitions, lost, userData: undefined, shutdown: false }, handlers));
+    return this.applying;
   }
 
   /** Partitions nobody positioned start at the group's committed offset, or where `autoOffsetReset` says. */

@@ -16,6 +16,17 @@ interface ClientInternals {
   [kGetConnection](broker: Broker | undefined, callback: Callback<Connection>): void;
 }
 
+/** A connection of `via` to broker `nodeId` (the group coordinator, as the member's client knows it). */
+export async function connectionTo(via: Consumer, nodeId: number): Promise<Connection> {
+  const client = via as unknown as ClientInternals;
+  const metadata = await call<{ brokers: Map<number, Broker> }>((callback) => client[kMetadata]({ topics: [] }, callback));
+  return call<Connection>((callback) => client[kGetConnection](metadata.brokers.get(nodeId), callback));
+}
+
+function call<T>(run: (callback: Callback<T>) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => run((error, result) => (error ? reject(error) : resolve(result as T))));
+}
+
 /**
  * Commits `offsets` for `member` (its id and generation) of `groupId` through `via`, a client
  * that is not the member's, to the coordinator (node `coordinatorId`, as the member's client
@@ -34,10 +45,7 @@ export async function commitAside(
   offsets: readonly TopicPartitionOffset[],
 ): Promise<void> {
   const client = via as unknown as ClientInternals;
-  const call = <T>(run: (callback: Callback<T>) => void) =>
-    new Promise<T>((resolve, reject) => run((error, result) => (error ? reject(error) : resolve(result as T))));
-  const metadata = await call<{ brokers: Map<number, Broker> }>((callback) => client[kMetadata]({ topics: [] }, callback));
-  const connection = await call<Connection>((callback) => client[kGetConnection](metadata.brokers.get(coordinatorId), callback));
+  const connection = await connectionTo(via, coordinatorId);
   const api = await call<OffsetCommitApi>((callback) => client[kGetApi]('OffsetCommit', callback));
   const topics = new Map<string, CommittedTopic>();
   for (const { topic, partition, offset, metadata } of offsets) {

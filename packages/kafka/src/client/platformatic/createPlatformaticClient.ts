@@ -93,13 +93,16 @@ export function createPlatformaticClient(options: PlatformaticClientOptions): St
       // in order, and holds a JoinGroup until the rebalance completes, so fetches sent to the
       // group coordinator's node behind it would wait out every rebalance (as Kafka's Java
       // consumer does, the coordinator gets a connection of its own).
-      const member = new Consumer({ ...consumerSettings, ...assigner.groupOptions() });
+      // KIP-848: the group consumer sends the heartbeats itself (ConsumerGroupMembership); this
+      // client only finds the coordinator.
+      const member = new Consumer(consumerOptions.groupProtocol === 'consumer' ? consumerSettings : { ...consumerSettings, ...assigner.groupOptions() });
       const fetching = new Consumer(consumerSettings);
       const committedOffsets = (topics: readonly string[]) => new PlatformaticAdmin(adminClient, probeClient, intent).committedOffsets(consumerOptions.groupId, topics);
       return new PlatformaticGroupConsumer({ member, fetching, committedOffsets }, assigner, consumerOptions, logger);
     },
     changelogReader: (readerOptions) => new PlatformaticChangelogReader((groupId) => new Consumer(consumerBase(groupId, readerOptions.readCommitted)), readerOptions, logger),
     cooperativeRebalancing: true,
+    consumerGroupProtocol: true,
     transactionsWithGroupMetadata: true,
   };
 }
