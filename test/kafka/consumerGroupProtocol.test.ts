@@ -4,12 +4,14 @@
 // heartbeat that lets it go, so the new owner starts there: members joining and leaving while
 // records flow repeat nothing, at least once. Runs in the platformatic pass of the integration
 // tests (the option's refusals are unit tests: packages/kafka/test/groupProtocolOptions.test.ts).
+// Exactly-once commits each transaction's offsets with the member's current epoch (KIP-447 over
+// KIP-848): a `read_committed` reader sees every record once.
 import { StreamsBuilder, type Topology } from '@tributary/core';
 import type { KafkaStreams } from '@tributary/kafka';
 import { describe, expect, it } from 'vitest';
 import { brokers, createTopic, kafkaTool, uniqueName, waitFor } from '../harness';
 import { expectEachOnce, steadyInput } from './steadyInput';
-import { startApp } from './support';
+import { readJson, startApp } from './support';
 
 const PARTITIONS = 8;
 const platformatic = process.env.TRIBUTARY_CLIENT === 'platformatic';
@@ -62,6 +64,43 @@ describe.runIf(platformatic)('KIP-848 consumer groups', () => {
       await load.stop();
       await expectEachOnce(output, load.produced());
       await waitFor(() => [...apps.values()].every((app) => app.state === 'RUNNING'), { timeoutMs: 30_000, description: () => [...apps.values()].map((app) => app.state).join(',') });
+    } finally {
+      await load.stop();
+      await Promise.all([...apps.values()].map((app) => app.close()));
+    }
+  }, 240_000);
+});
+
+describe.runIf(platformatic)('KIP-848 consumer groups, exactly once', () => {
+  it('commits each transaction with the member epoch, so members joining and leaving write every record once', async () => {
+    const input = uniqueName('kip848-eos-in');
+    const lookups = uniqueName('kip848-eos-lookups');
+    const output = uniqueName('kip848-eos-out');
+    await Promise.all([createTopic(input, PARTITIONS), createTopic(lookups, PARTITIONS), createTopic(output, PARTITIONS)]);
+    const applicationId = uniqueName('kip848-eos-app');
+    const apps = new Map<string, KafkaStreams>();
+    const start = async (instance: string) => {
+      const app = await startApp(joined(input, lookups, output, instance), { applicationId, groupProtocol: 'consumer', processingGuarantee: 'exactly_once', commitIntervalMs: 100 });
+      apps.set(instance, app);
+      return app;
+    };
+    const tasks = () => [...apps.values()].flatMap((app) => app.assignedTasks());
+    const load = await steadyInput(input, PARTITIONS);
+    try {
+      const a = await start('a');
+      const b = await start('b');
+      await waitFor(() => a.assignedTasks().length === 4 && b.assignedTasks().length === 4, { timeoutMs: 60_000, description: () => `a=${a.assignedTasks()} b=${b.assignedTasks()}` });
+      const c = await start('c');
+      await waitFor(() => c.assignedTasks().length >= 2 && tasks().length === PARTITIONS, { timeoutMs: 60_000, description: () => `a=${a.assignedTasks()} b=${b.assignedTasks()} c=${c.assignedTasks()}` });
+      await a.close();
+      apps.delete('a');
+      await waitFor(() => b.assignedTasks().length + c.assignedTasks().length === PARTITIONS, { timeoutMs: 60_000, description: () => `b=${b.assignedTasks()} c=${c.assignedTasks()}` });
+      const settled = load.produced();
+      await waitFor(() => load.produced() >= settled + 800, { timeoutMs: 30_000, description: 'more records produced after a left' });
+      await load.stop();
+      const records = await readJson<{ id: number }>(output, load.produced(), 120_000);
+      const ids = records.map((r) => r.json.id);
+      expect({ records: ids.length, distinct: new Set(ids).size }).toEqual({ records: load.produced(), distinct: load.produced() });
     } finally {
       await load.stop();
       await Promise.all([...apps.values()].map((app) => app.close()));

@@ -174,6 +174,8 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
   }
 
   member(): GroupMember | undefined {
+    // KIP-848: the epoch moves with every new assignment the group computes, this member's or not.
+    if (this.membership) return { memberId: this.membership.memberId, generationId: this.membership.epoch };
     return this.memberId === undefined || this.generationId === undefined ? undefined : { memberId: this.memberId, generationId: this.generationId };
   }
 
