@@ -7,7 +7,7 @@
 // Exactly-once commits each transaction's offsets with the member's current epoch (KIP-447 over
 // KIP-848): a `read_committed` reader sees every record once.
 import { StreamsBuilder, type Topology } from '@tributary/core';
-import type { KafkaStreams } from '@tributary/kafka';
+import type { KafkaStreams, KafkaStreamsOptions } from '@tributary/kafka';
 import { describe, expect, it } from 'vitest';
 import { brokers, createTopic, kafkaTool, uniqueName, waitFor } from '../harness';
 import { expectEachOnce, steadyInput } from './steadyInput';
@@ -27,83 +27,61 @@ function joined(input: string, lookups: string, output: string, instance: string
   return builder.build();
 }
 
+/**
+ * Instances a and b of one application, then c joins and a closes, while records flow; returns
+ * the output topic and how many records went in.
+ */
+async function joinAndLeave(prefix: string, options: Partial<KafkaStreamsOptions>): Promise<{ output: string; produced: number }> {
+  const input = uniqueName(`${prefix}-in`);
+  const lookups = uniqueName(`${prefix}-lookups`);
+  const output = uniqueName(`${prefix}-out`);
+  await Promise.all([createTopic(input, PARTITIONS), createTopic(lookups, PARTITIONS), createTopic(output, PARTITIONS)]);
+  const applicationId = uniqueName(`${prefix}-app`);
+  const apps = new Map<string, KafkaStreams>();
+  const start = async (instance: string) => {
+    const app = await startApp(joined(input, lookups, output, instance), { applicationId, groupProtocol: 'consumer', ...options });
+    apps.set(instance, app);
+    return app;
+  };
+  const tasks = () => [...apps.values()].flatMap((app) => app.assignedTasks());
+  const load = await steadyInput(input, PARTITIONS);
+  try {
+    const a = await start('a');
+    const b = await start('b');
+    await waitFor(() => a.assignedTasks().length === 4 && b.assignedTasks().length === 4, { timeoutMs: 60_000, description: () => `a=${a.assignedTasks()} b=${b.assignedTasks()}` });
+    // The group is a KIP-848 one, and each task has both its partitions on one member.
+    const groups = await kafkaTool('org.apache.kafka.tools.GroupsCommand', ['--bootstrap-server', brokers().join(','), '--list']);
+    expect(groups.stdout.split('\n').find((line) => line.startsWith(`${applicationId} `))).toMatch(/\bConsumer\b/);
+    expect(tasks().sort()).toEqual(Array.from({ length: PARTITIONS }, (_, p) => `0_${p}`).sort());
+
+    const c = await start('c');
+    await waitFor(() => c.assignedTasks().length >= 2 && new Set(tasks()).size === PARTITIONS && tasks().length === PARTITIONS, {
+      timeoutMs: 60_000,
+      description: () => `a=${a.assignedTasks()} b=${b.assignedTasks()} c=${c.assignedTasks()}`,
+    });
+    await a.close();
+    apps.delete('a');
+    await waitFor(() => b.assignedTasks().length + c.assignedTasks().length === PARTITIONS, { timeoutMs: 60_000, description: () => `b=${b.assignedTasks()} c=${c.assignedTasks()}` });
+    const settled = load.produced();
+    await waitFor(() => load.produced() >= settled + 800, { timeoutMs: 30_000, description: 'more records produced after a left' });
+    await load.stop();
+    await waitFor(() => [...apps.values()].every((app) => app.state === 'RUNNING'), { timeoutMs: 30_000, description: () => [...apps.values()].map((app) => app.state).join(',') });
+    return { output, produced: load.produced() };
+  } finally {
+    await load.stop();
+    await Promise.all([...apps.values()].map((app) => app.close()));
+  }
+}
+
 describe.runIf(platformatic)('KIP-848 consumer groups', () => {
   it('the broker assigns whole tasks, and members join and leave while records flow with nothing repeated', async () => {
-    const input = uniqueName('kip848-in');
-    const lookups = uniqueName('kip848-lookups');
-    const output = uniqueName('kip848-out');
-    await Promise.all([createTopic(input, PARTITIONS), createTopic(lookups, PARTITIONS), createTopic(output, PARTITIONS)]);
-    const applicationId = uniqueName('kip848-app');
-    const apps = new Map<string, KafkaStreams>();
-    const start = async (instance: string) => {
-      const app = await startApp(joined(input, lookups, output, instance), { applicationId, groupProtocol: 'consumer', commitIntervalMs: 60_000 });
-      apps.set(instance, app);
-      return app;
-    };
-    const tasks = () => [...apps.values()].flatMap((app) => app.assignedTasks());
-    const load = await steadyInput(input, PARTITIONS);
-    try {
-      const a = await start('a');
-      const b = await start('b');
-      await waitFor(() => a.assignedTasks().length === 4 && b.assignedTasks().length === 4, { timeoutMs: 60_000, description: () => `a=${a.assignedTasks()} b=${b.assignedTasks()}` });
-      // The group is a KIP-848 one, and each task has both its partitions on one member.
-      const groups = await kafkaTool('org.apache.kafka.tools.GroupsCommand', ['--bootstrap-server', brokers().join(','), '--list']);
-      expect(groups.stdout.split('\n').find((line) => line.startsWith(`${applicationId} `))).toMatch(/\bConsumer\b/);
-      expect(tasks().sort()).toEqual(Array.from({ length: PARTITIONS }, (_, p) => `0_${p}`).sort());
-
-      const c = await start('c');
-      await waitFor(() => c.assignedTasks().length >= 2 && new Set(tasks()).size === PARTITIONS && tasks().length === PARTITIONS, {
-        timeoutMs: 60_000,
-        description: () => `a=${a.assignedTasks()} b=${b.assignedTasks()} c=${c.assignedTasks()}`,
-      });
-      await a.close();
-      apps.delete('a');
-      await waitFor(() => b.assignedTasks().length + c.assignedTasks().length === PARTITIONS, { timeoutMs: 60_000, description: () => `b=${b.assignedTasks()} c=${c.assignedTasks()}` });
-      const settled = load.produced();
-      await waitFor(() => load.produced() >= settled + 800, { timeoutMs: 30_000, description: 'more records produced after a left' });
-      await load.stop();
-      await expectEachOnce(output, load.produced());
-      await waitFor(() => [...apps.values()].every((app) => app.state === 'RUNNING'), { timeoutMs: 30_000, description: () => [...apps.values()].map((app) => app.state).join(',') });
-    } finally {
-      await load.stop();
-      await Promise.all([...apps.values()].map((app) => app.close()));
-    }
+    const { output, produced } = await joinAndLeave('kip848', { commitIntervalMs: 60_000 });
+    await expectEachOnce(output, produced);
   }, 240_000);
-});
 
-describe.runIf(platformatic)('KIP-848 consumer groups, exactly once', () => {
-  it('commits each transaction with the member epoch, so members joining and leaving write every record once', async () => {
-    const input = uniqueName('kip848-eos-in');
-    const lookups = uniqueName('kip848-eos-lookups');
-    const output = uniqueName('kip848-eos-out');
-    await Promise.all([createTopic(input, PARTITIONS), createTopic(lookups, PARTITIONS), createTopic(output, PARTITIONS)]);
-    const applicationId = uniqueName('kip848-eos-app');
-    const apps = new Map<string, KafkaStreams>();
-    const start = async (instance: string) => {
-      const app = await startApp(joined(input, lookups, output, instance), { applicationId, groupProtocol: 'consumer', processingGuarantee: 'exactly_once', commitIntervalMs: 100 });
-      apps.set(instance, app);
-      return app;
-    };
-    const tasks = () => [...apps.values()].flatMap((app) => app.assignedTasks());
-    const load = await steadyInput(input, PARTITIONS);
-    try {
-      const a = await start('a');
-      const b = await start('b');
-      await waitFor(() => a.assignedTasks().length === 4 && b.assignedTasks().length === 4, { timeoutMs: 60_000, description: () => `a=${a.assignedTasks()} b=${b.assignedTasks()}` });
-      const c = await start('c');
-      await waitFor(() => c.assignedTasks().length >= 2 && tasks().length === PARTITIONS, { timeoutMs: 60_000, description: () => `a=${a.assignedTasks()} b=${b.assignedTasks()} c=${c.assignedTasks()}` });
-      await a.close();
-      apps.delete('a');
-      await waitFor(() => b.assignedTasks().length + c.assignedTasks().length === PARTITIONS, { timeoutMs: 60_000, description: () => `b=${b.assignedTasks()} c=${c.assignedTasks()}` });
-      const settled = load.produced();
-      await waitFor(() => load.produced() >= settled + 800, { timeoutMs: 30_000, description: 'more records produced after a left' });
-      await load.stop();
-      const records = await readJson<{ id: number }>(output, load.produced(), 120_000);
-      const ids = records.map((r) => r.json.id);
-      expect({ records: ids.length, distinct: new Set(ids).size }).toEqual({ records: load.produced(), distinct: load.produced() });
-    } finally {
-      await load.stop();
-      await Promise.all([...apps.values()].map((app) => app.close()));
-    }
+  it('exactly once: each transaction commits with the member epoch, so members joining and leaving write every record once', async () => {
+    const { output, produced } = await joinAndLeave('kip848-eos', { processingGuarantee: 'exactly_once', commitIntervalMs: 100 });
+    const ids = (await readJson<{ id: number }>(output, produced, 120_000)).map((r) => r.json.id);
+    expect({ records: ids.length, distinct: new Set(ids).size }).toEqual({ records: produced, distinct: produced });
   }, 240_000);
 });

@@ -33,27 +33,41 @@ function tagging(input: string, output: string, instance: string, app: () => Kaf
   return builder.build();
 }
 
+type Start = (instance: string, overrides: Partial<KafkaStreamsOptions>) => Promise<KafkaStreams>;
+
+/** Topics and an application id named after `prefix`, a steady input, and a way to start instances of the tagging topology. */
+async function group(prefix: string) {
+  const input = uniqueName(`${prefix}-in`);
+  const output = uniqueName(`${prefix}-out`);
+  await createTopic(input, PARTITIONS);
+  await createTopic(output, PARTITIONS);
+  const applicationId = uniqueName(`${prefix}-app`);
+  const seen: Processed[] = [];
+  const apps = new Map<string, KafkaStreams>();
+  const start: Start = async (instance, overrides) => {
+    const app = await startApp(tagging(input, output, instance, () => apps.get(instance), seen), { applicationId, commitIntervalMs: 60_000, ...overrides });
+    apps.set(instance, app);
+    return app;
+  };
+  return { output, seen, apps, start, load: await steadyInput(input, PARTITIONS) };
+}
+
+/**
+ * Instances a and b, four tasks each. b hears of a rebalance only at its next heartbeat, up to
+ * 4 s later: a rebalance waits that long for it, while a (300 ms) is quick.
+ */
+async function twoInstances(start: Start) {
+  const a = await start('a', { heartbeatIntervalMs: 300 });
+  const b = await start('b', { heartbeatIntervalMs: 4_000, sessionTimeoutMs: 20_000 });
+  await waitFor(() => a.assignedTasks().length === 4 && b.assignedTasks().length === 4, { timeoutMs: 60_000, description: () => `a=${a.assignedTasks()} b=${b.assignedTasks()}` });
+  return { a, b };
+}
+
 describe.runIf(cooperativeClient)('cooperative rebalancing', () => {
   it('goes on processing the tasks that stay while the group rebalances, and duplicates nothing as members join and leave', async () => {
-    const input = uniqueName('coop-in');
-    const output = uniqueName('coop-out');
-    await createTopic(input, PARTITIONS);
-    await createTopic(output, PARTITIONS);
-    const applicationId = uniqueName('coop-app');
-    const seen: Processed[] = [];
-    const apps = new Map<string, KafkaStreams>();
-    const start = async (instance: string, overrides: Partial<KafkaStreamsOptions>) => {
-      const app = await startApp(tagging(input, output, instance, () => apps.get(instance), seen), { applicationId, commitIntervalMs: 60_000, ...overrides });
-      apps.set(instance, app);
-      return app;
-    };
-
-    const load = await steadyInput(input, PARTITIONS);
+    const { seen, apps, start, load, output } = await group('coop');
     try {
-      const a = await start('a', { heartbeatIntervalMs: 300 });
-      // b hears of rebalances late: a rebalance waits for it, so the others stay REBALANCING for seconds.
-      const b = await start('b', { heartbeatIntervalMs: 4_000, sessionTimeoutMs: 20_000 });
-      await waitFor(() => a.assignedTasks().length === 4 && b.assignedTasks().length === 4, { timeoutMs: 60_000, description: () => `a=${a.assignedTasks()} b=${b.assignedTasks()}` });
+      const { a, b } = await twoInstances(start);
       const c = await start('c', { heartbeatIntervalMs: 300 });
       await waitFor(() => a.assignedTasks().length + b.assignedTasks().length + c.assignedTasks().length === 8 && c.assignedTasks().length >= 2, {
         timeoutMs: 60_000,
@@ -78,24 +92,9 @@ describe.runIf(cooperativeClient)('cooperative rebalancing', () => {
   }, 240_000);
 
   it('hands a closing instance\'s tasks to the others while it still runs them, so they stop only for the handover', async () => {
-    const input = uniqueName('coop-close-in');
-    const output = uniqueName('coop-close-out');
-    await createTopic(input, PARTITIONS);
-    await createTopic(output, PARTITIONS);
-    const applicationId = uniqueName('coop-close-app');
-    const seen: Processed[] = [];
-    const apps = new Map<string, KafkaStreams>();
-    const start = async (instance: string, overrides: Partial<KafkaStreamsOptions>) => {
-      const app = await startApp(tagging(input, output, instance, () => apps.get(instance), seen), { applicationId, commitIntervalMs: 60_000, ...overrides });
-      apps.set(instance, app);
-      return app;
-    };
-    const load = await steadyInput(input, PARTITIONS);
+    const { seen, apps, start, load, output } = await group('coop-close');
     try {
-      const a = await start('a', { heartbeatIntervalMs: 300 });
-      // b hears of a rebalance only at its next heartbeat, up to 4 s later: a rebalance without a waits that long.
-      const b = await start('b', { heartbeatIntervalMs: 4_000, sessionTimeoutMs: 20_000 });
-      await waitFor(() => a.assignedTasks().length === 4 && b.assignedTasks().length === 4, { timeoutMs: 60_000, description: () => `a=${a.assignedTasks()} b=${b.assignedTasks()}` });
+      const { a, b } = await twoInstances(start);
       const tasksOfA = a.assignedTasks().map((t) => Number(t.split('_')[1]));
       await waitFor(() => seen.filter((p) => p.instance === 'b').length > 200, { timeoutMs: 30_000, description: 'b processing' });
       const closing = Date.now();
