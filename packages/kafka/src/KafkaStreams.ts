@@ -234,9 +234,11 @@ export class KafkaStreams implements StreamsApplication, AsyncDisposable {
   }
 
   /**
-   * Stops processing, waits (up to `timeoutMs`) for records still in asynchronous stages,
-   * flushes the producer, commits, and leaves the group. Safe to call more than once, and
-   * after a failure (it then waits for the clean-up and leaves the state at ERROR).
+   * With cooperative rebalancing at least once, first has the group move this instance's tasks
+   * to the others while it still runs them (up to `timeoutMs`). Then stops processing, waits
+   * (up to `timeoutMs`) for records still in asynchronous stages, flushes the producer,
+   * commits, and leaves the group. Safe to call more than once, and after a failure (it then
+   * waits for the clean-up and leaves the state at ERROR).
    */
   close(options: { timeoutMs?: number } = {}): Promise<void> {
     if (this.stopping) return this.stopping;
