@@ -1,10 +1,9 @@
-// The topology module of threadsRoundTrip.ts: each stream thread imports it and calls its
-// default export to build its own copy of the word count.
+// The word count both Kafka round trips of the packed-install check run. threadsRoundTrip.ts
+// hands this module to StreamThreads: each stream thread imports it and calls its default
+// export, which takes the topic names from WORDS_INPUT and WORDS_OUTPUT.
 import { Serdes, StreamsBuilder, type Topology } from '@tributary/core';
 
-export default function wordCounts(): Topology {
-  const input = process.env.WORDS_INPUT!;
-  const output = process.env.WORDS_OUTPUT!;
+export function wordCounts(input: string, output: string): Topology {
   const builder = new StreamsBuilder();
   builder
     .stream(input, { keySerde: Serdes.string(), valueSerde: Serdes.string() })
@@ -13,4 +12,8 @@ export default function wordCounts(): Topology {
     .toStream()
     .to(output, { keySerde: Serdes.string(), valueSerde: Serdes.number() });
   return builder.build();
+}
+
+export default function threadTopology(): Topology {
+  return wordCounts(process.env.WORDS_INPUT!, process.env.WORDS_OUTPUT!);
 }
