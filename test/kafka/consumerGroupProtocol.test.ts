@@ -4,14 +4,12 @@
 // heartbeat that lets it go, so the new owner starts there: members joining and leaving while
 // records flow repeat nothing, at least once. Runs in the platformatic pass of the integration
 // tests (the option's refusals are unit tests: packages/kafka/test/groupProtocolOptions.test.ts).
-// Exactly-once commits each transaction's offsets with the member's current epoch (KIP-447 over
-// KIP-848): a `read_committed` reader sees every record once.
 import { StreamsBuilder, type Topology } from '@tributary/core';
 import type { KafkaStreams, KafkaStreamsOptions } from '@tributary/kafka';
 import { describe, expect, it } from 'vitest';
 import { brokers, createTopic, kafkaTool, uniqueName, waitFor } from '../harness';
 import { expectEachOnce, steadyInput } from './steadyInput';
-import { readJson, startApp } from './support';
+import { startApp } from './support';
 
 const PARTITIONS = 8;
 const platformatic = process.env.TRIBUTARY_CLIENT === 'platformatic';
@@ -77,11 +75,5 @@ describe.runIf(platformatic)('KIP-848 consumer groups', () => {
   it('the broker assigns whole tasks, and members join and leave while records flow with nothing repeated', async () => {
     const { output, produced } = await joinAndLeave('kip848', { commitIntervalMs: 60_000 });
     await expectEachOnce(output, produced);
-  }, 240_000);
-
-  it('exactly once: each transaction commits with the member epoch, so members joining and leaving write every record once', async () => {
-    const { output, produced } = await joinAndLeave('kip848-eos', { processingGuarantee: 'exactly_once', commitIntervalMs: 100 });
-    const ids = (await readJson<{ id: number }>(output, produced, 120_000)).map((r) => r.json.id);
-    expect({ records: ids.length, distinct: new Set(ids).size }).toEqual({ records: produced, distinct: produced });
   }, 240_000);
 });

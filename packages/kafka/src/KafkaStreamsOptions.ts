@@ -186,7 +186,8 @@ export interface KafkaStreamsOptions extends ConnectionOptions {
    * Tributary's task assignor. `'consumer'` (KIP-848, Kafka 4.0 and later, `'platformatic'`
    * only): the broker assigns with its `range` assignor, which keeps partition `p` of
    * co-partitioned topics together, and moves partitions one by one through heartbeats, with no
-   * group-wide rebalance; members send no user data, so there are no standby replicas, no map
+   * group-wide rebalance; members send no user data, so there are no standby replicas, no
+   * exactly-once (yet), no map
    * of which instance serves which key (each instance answers queries
    * for its own tasks only) and a `'shutdown_application'` answer stops only this instance.
    * `sessionTimeoutMs` and `heartbeatIntervalMs` are then the broker's
@@ -251,6 +252,9 @@ export function resolveOptions(options: KafkaStreamsOptions): ResolvedOptions {
   if (rebalanceProtocol !== 'cooperative' && rebalanceProtocol !== 'eager') throw new StreamsError(`rebalanceProtocol must be 'cooperative' or 'eager', got '${String(rebalanceProtocol)}'`);
   const groupProtocol = options.groupProtocol ?? 'classic';
   if (groupProtocol !== 'classic' && groupProtocol !== 'consumer') throw new StreamsError(`groupProtocol must be 'classic' or 'consumer', got '${String(groupProtocol)}'`);
+  if (groupProtocol === 'consumer' && guarantee === 'exactly_once') {
+    throw new StreamsError("groupProtocol 'consumer' (KIP-848) does not run exactly_once yet: use groupProtocol 'classic' for exactly-once");
+  }
   if (groupProtocol === 'consumer' && (options.numStandbyReplicas ?? 0) > 0) {
     throw new StreamsError("numStandbyReplicas needs groupProtocol 'classic': under KIP-848 the broker assigns, and it places no standby replicas");
   }
