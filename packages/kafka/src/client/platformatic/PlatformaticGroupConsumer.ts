@@ -355,12 +355,10 @@ export class PlatformaticGroupConsumer implements GroupConsumer {
   private reconcile(partitions: readonly TopicPartition[], lost: boolean): Promise<void> {
     const handlers = this.handlers;
     if (!handlers || !this.running) return this.applying;
-    this.memberId = this.membership?.memberId;
-    this.generationId = this.membership?.epoch;
     const join = ++this.joins;
     if (lost) this.fetcher.assign([]);
     this.fetcher.assign(partitions);
-    this.applying = this.applying.then(() => this.apply({ join, generation: this.generationId ?? -1, partitions, lost, userData: undefined, shutdown: false }, handlers));
+    this.applying = this.applying.then(() => this.apply({ join, generation: this.membership?.epoch ?? -1, partitions, lost, userData: undefined, shutdown: false }, handlers));
     return this.applying;
   }
 

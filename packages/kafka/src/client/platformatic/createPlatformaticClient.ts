@@ -97,7 +97,8 @@ export function createPlatformaticClient(options: PlatformaticClientOptions): St
       // client only finds the coordinator.
       const member = new Consumer(consumerOptions.groupProtocol === 'consumer' ? consumerSettings : { ...consumerSettings, ...assigner.groupOptions() });
       const fetching = new Consumer(consumerSettings);
-      const committedOffsets = (topics: readonly string[]) => new PlatformaticAdmin(adminClient, probeClient, intent).committedOffsets(consumerOptions.groupId, topics);
+      const groupOffsets = new PlatformaticAdmin(adminClient, probeClient, intent);
+      const committedOffsets = (topics: readonly string[]) => groupOffsets.committedOffsets(consumerOptions.groupId, topics);
       return new PlatformaticGroupConsumer({ member, fetching, committedOffsets }, assigner, consumerOptions, logger);
     },
     changelogReader: (readerOptions) => new PlatformaticChangelogReader((groupId) => new Consumer(consumerBase(groupId, readerOptions.readCommitted)), readerOptions, logger),
